@@ -1,0 +1,51 @@
+package knowledge
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"golang.org/x/net/idna"
+)
+
+// ErrInvalidDomain is returned for a name that is not a usable domain.
+var ErrInvalidDomain = errors.New("invalid domain name")
+
+// maxDomainLen is the longest domain name DNS can carry (RFC 1035).
+const maxDomainLen = 253
+
+// CanonicalDomain returns the lookup key of a domain or host name: lowercase
+// ASCII (internationalized names in their xn-- form), no trailing dot. Two
+// spellings of one name ("Société.fr", "xn--socit-esa.fr") give the same key.
+func CanonicalDomain(name string) (string, error) {
+	name = strings.TrimSuffix(strings.TrimSpace(name), ".")
+	if name == "" || len(name) > 4*maxDomainLen {
+		return "", fmt.Errorf("%w: %q", ErrInvalidDomain, truncate(name, 64))
+	}
+	ascii, err := idna.Lookup.ToASCII(name)
+	if err != nil {
+		return "", fmt.Errorf("%w: %q: %w", ErrInvalidDomain, truncate(name, 64), err)
+	}
+	ascii = strings.ToLower(ascii)
+	if len(ascii) > maxDomainLen || !strings.Contains(ascii, ".") {
+		return "", fmt.Errorf("%w: %q", ErrInvalidDomain, truncate(name, 64))
+	}
+	return ascii, nil
+}
+
+// DisplayDomain returns the form of a domain to show people: Unicode where
+// the name is internationalized, lowercase. It falls back to the input.
+func DisplayDomain(name string) string {
+	u, err := idna.Lookup.ToUnicode(strings.TrimSuffix(name, "."))
+	if err != nil {
+		return strings.ToLower(name)
+	}
+	return u
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
