@@ -1,0 +1,126 @@
+package render
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// EscapeText makes a string safe to print on a terminal or in plain text: no
+// control characters (so no ANSI escape sequences, no carriage returns that
+// overwrite a line), no invisible format characters (so no bidi overrides
+// that reorder what is shown), no invalid UTF-8. Line breaks become spaces:
+// every Reply string is one paragraph.
+func EscapeText(s string) string {
+	if isPlainASCII(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			b.WriteRune(utf8.RuneError)
+		case r < 0x20, r >= 0x7f && r < 0xa0, r == 0x2028, r == 0x2029:
+			b.WriteByte(' ')
+		case unicode.Is(unicode.Cf, r):
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func isPlainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// markdownSpecial are the characters backslash-escaped in Markdown text:
+// emphasis, code, links and images, headings, lists, tables, quotes and
+// HTML. CommonMark allows a backslash before any ASCII punctuation.
+const markdownSpecial = "\\`*_{}[]()#+-.!|~>"
+
+// EscapeMarkdown escapes a string for Markdown text (CommonMark and GitHub
+// flavour): punctuation that could start emphasis, code, a link, an image,
+// a list, a heading or a table cell is backslash-escaped; "<", ">" and "&"
+// become entities, so no HTML and no chat markup such as <!channel> or
+// <@U123> survives; an "@" that starts a word is escaped, so @everyone,
+// @here and @user never mention anyone; "://" is broken so a URL in
+// untrusted text does not become a link.
+func EscapeMarkdown(s string) string {
+	s = EscapeText(s)
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/8)
+	digits := 0 // leading digits: "1." or "1)" there would start a list
+	for digits < len(s) && '0' <= s[digits] && s[digits] <= '9' {
+		digits++
+	}
+	prev := ' '
+	for i, r := range s {
+		switch {
+		case digits > 0 && i == digits && (r == '.' || r == ')'):
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '<':
+			b.WriteString("&lt;")
+		case r == '>':
+			b.WriteString("&gt;")
+		case r == '&':
+			b.WriteString("&amp;")
+		case r == '@' && !isWordRune(prev):
+			b.WriteString("\\@")
+		case r == ':' && strings.HasPrefix(s[i:], "://"):
+			b.WriteString("\\:")
+		case r < utf8.RuneSelf && strings.IndexByte(markdownSpecial, byte(r)) >= 0 && needsEscape(s, i, prev):
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+		prev = r
+	}
+	return b.String()
+}
+
+// needsEscape keeps the common, harmless cases readable: a dot or hyphen
+// inside a word ("bm.domaine.com", "e-mail") cannot start a list, and a
+// plus, dot or hyphen inside a word is never markup.
+func needsEscape(s string, i int, prev rune) bool {
+	switch s[i] {
+	case '.', '-', '+', '(', ')':
+		return !isWordRune(prev)
+	}
+	return true
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// CodeSpan returns s as a Markdown code span, with a fence longer than any
+// run of backquotes inside it, so nothing in s is interpreted: no
+// emphasis, no link, no mention.
+func CodeSpan(s string) string {
+	s = EscapeText(s)
+	longest, run := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if longest > 0 || strings.HasPrefix(s, " ") || strings.HasSuffix(s, " ") {
+		return fence + " " + s + " " + fence
+	}
+	return fence + s + fence
+}

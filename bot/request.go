@@ -1,0 +1,30 @@
+package bot
+
+// Request is one message a person sent, as an adapter hands it to the
+// Router. Adapters fill the exported input fields; the Router fills Parsed,
+// Lang and Loc before calling a handler.
+type Request struct {
+	// Text is the message as received, untrusted.
+	Text string
+	// Size is the size in bytes of the original message when the adapter
+	// had to cut it to build Text (a huge line on stdin); 0 means len(Text).
+	Size int
+	// Platform names the adapter ("cli", "web", "slack", "discord").
+	Platform string
+	// UserID identifies the sender on the platform, for rate limits and
+	// audit; never shown to other users.
+	UserID string
+	// ForceLang, when set, is the answer language whatever the text says
+	// (the CLI's --lang, a "Show in French" button).
+	ForceLang string
+	// LocaleHint is the sender's platform locale ("fr-FR"), used when the
+	// text's own language is unclear.
+	LocaleHint string
+
+	// Parsed is what the parser understood of Text. Set by the Router.
+	Parsed Parsed
+	// Lang is the language of the answer. Set by the Router.
+	Lang string
+	// Loc translates messages into Lang. Set by the Router.
+	Loc Localizer
+}

@@ -1,0 +1,201 @@
+package handlers
+
+import (
+	"strconv"
+
+	"github.com/mailhelp/mailhelp/bot"
+	"github.com/mailhelp/mailhelp/knowledge"
+)
+
+// account is what one answer knows of the user's account: their address
+// (possibly none) and their domain's settings (possibly unknown).
+type account struct {
+	addr   bot.Address
+	domain knowledge.Domain
+	known  bool // the domain is configured
+}
+
+// accountFor resolves the request's address, or its host for checks.
+func accountFor(dir Directory, p bot.Parsed) account {
+	a := account{addr: p.Address}
+	switch {
+	case !p.Address.IsZero():
+		a.domain, a.known = dir.Lookup(p.Address.Domain)
+	case p.Host != "":
+		a.domain, a.known = dir.LookupHost(p.Host)
+	}
+	return a
+}
+
+// username is the login to type, or a placeholder.
+func (a account) username(loc bot.Localizer) string {
+	if a.addr.IsZero() {
+		return loc.Text("placeholder.username", nil)
+	}
+	return a.addr.Username()
+}
+
+// host returns the server of a protocol, or a placeholder when the domain
+// is not configured.
+func (a account) endpoint(p knowledge.Protocol) (knowledge.Endpoint, bool) {
+	if !a.known {
+		rec := knowledge.RecommendedPort(p)
+		return knowledge.Endpoint{Port: rec.Port, Security: rec.Security}, false
+	}
+	if p == knowledge.IMAP {
+		return a.domain.Incoming(), true
+	}
+	return a.domain.Outgoing(), true
+}
+
+func (a account) hostText(loc bot.Localizer, p knowledge.Protocol) string {
+	if e, ok := a.endpoint(p); ok {
+		return e.Host
+	}
+	return loc.Text("placeholder.host", nil)
+}
+
+// value fills a guide field from the account.
+func (a account) value(loc bot.Localizer, g *knowledge.Guide, v knowledge.Value) string {
+	in, _ := a.endpoint(knowledge.IMAP)
+	out, _ := a.endpoint(knowledge.SMTP)
+	switch v {
+	case knowledge.ValueAddress:
+		if a.addr.IsZero() {
+			return loc.Text("placeholder.address", nil)
+		}
+		return a.addr.String()
+	case knowledge.ValueUsername:
+		return a.username(loc)
+	case knowledge.ValueIncomingHost:
+		return a.hostText(loc, knowledge.IMAP)
+	case knowledge.ValueIncomingPort:
+		return strconv.Itoa(in.Port)
+	case knowledge.ValueIncomingSecurity:
+		return g.SecurityLabel(in.Security)
+	case knowledge.ValueOutgoingHost:
+		return a.hostText(loc, knowledge.SMTP)
+	case knowledge.ValueOutgoingPort:
+		return strconv.Itoa(out.Port)
+	case knowledge.ValueOutgoingSecurity:
+		return g.SecurityLabel(out.Security)
+	}
+	return ""
+}
+
+// subject names the account in titles: the address, else the domain's
+// host, else a generic word.
+func (a account) subject(loc bot.Localizer) string {
+	switch {
+	case !a.addr.IsZero():
+		return a.addr.String()
+	case a.known:
+		return a.domain.Host
+	default:
+		return loc.Text("placeholder.your_address", nil)
+	}
+}
+
+// settingGroups is the generic settings card: incoming and outgoing.
+func (a account) settingGroups(loc bot.Localizer) []bot.SettingGroup {
+	return []bot.SettingGroup{a.group(loc, knowledge.IMAP), a.group(loc, knowledge.SMTP)}
+}
+
+func (a account) group(loc bot.Localizer, p knowledge.Protocol) bot.SettingGroup {
+	e, _ := a.endpoint(p)
+	g := bot.SettingGroup{Title: loc.Text("settings.incoming", nil)}
+	if p == knowledge.SMTP {
+		g.Title = loc.Text("settings.outgoing", nil)
+	}
+	serverHint := ""
+	if !a.known {
+		serverHint = loc.Text("hint.server", nil)
+	}
+	g.Fields = []bot.Field{
+		{Label: loc.Text("label.server", nil), Value: a.hostText(loc, p), Hint: serverHint},
+		{Label: loc.Text("label.port", nil), Value: strconv.Itoa(e.Port)},
+		{Label: loc.Text("label.security", nil), Value: securityText(loc, e.Security)},
+		{Label: loc.Text("label.username", nil), Value: a.username(loc), Hint: loc.Text("hint.username", nil)},
+		{Label: loc.Text("label.password", nil), Value: loc.Text("value.password", nil)},
+	}
+	if p == knowledge.SMTP {
+		g.Fields = append(g.Fields, bot.Field{
+			Label: loc.Text("label.authentication", nil), Value: loc.Text("value.auth_required", nil),
+			Hint: loc.Text("hint.smtp_auth", nil),
+		})
+	}
+	return g
+}
+
+// securityText is the generic (not device-specific) name of a mode.
+func securityText(loc bot.Localizer, s knowledge.Security) string {
+	switch s {
+	case knowledge.ImplicitTLS:
+		return loc.Text("security.ssl_tls", nil)
+	case knowledge.StartTLS:
+		return loc.Text("security.starttls", nil)
+	default:
+		return loc.Text("security.optional", nil)
+	}
+}
+
+// notes are the remarks every account answer carries when they apply:
+// sub-address, several addresses, unknown domain, support contact.
+func (a account) notes(loc bot.Localizer, p bot.Parsed) []bot.Note {
+	var notes []bot.Note
+	if p.Addresses > 1 {
+		notes = append(notes, bot.Note{Severity: bot.SeverityInfo,
+			Text: loc.Plural("note.many_addresses", p.Addresses, map[string]any{"Address": a.addr.String()})})
+	}
+	if a.addr.Tag != "" {
+		notes = append(notes, bot.Note{Severity: bot.SeverityTip,
+			Text: loc.Text("note.sub_address", map[string]any{"Address": a.addr.String(), "Username": a.addr.Username()})})
+	}
+	if !a.addr.IsZero() && !a.known {
+		notes = append(notes, bot.Note{Severity: bot.SeverityWarning,
+			Text: loc.Text("note.unknown_domain", map[string]any{"Domain": a.addr.Domain})})
+	}
+	if a.addr.IsZero() {
+		notes = append(notes, bot.Note{Severity: bot.SeverityTip, Text: loc.Text("note.personalize", nil)})
+	}
+	if a.known && a.domain.Support != "" {
+		notes = append(notes, bot.Note{Severity: bot.SeverityInfo,
+			Text: loc.Text("note.support", map[string]any{"Support": a.domain.Support})})
+	}
+	return notes
+}
+
+// links are the account's useful pages.
+func (a account) links(loc bot.Localizer) []bot.Link {
+	if !a.known {
+		return nil
+	}
+	return []bot.Link{{Label: loc.Text("link.webmail", nil), URL: a.domain.WebmailURL()}}
+}
+
+// about describes the account for Reply.About.
+func (a account) about(client knowledge.ClientID, p bot.Parsed) bot.About {
+	ab := bot.About{Client: string(client), Address: a.addr.String(), Host: p.Host}
+	if a.known {
+		ab.Host = a.domain.Incoming().Host
+	}
+	return ab
+}
+
+// checkAction suggests a live check of the account's server.
+func (a account) checkAction(loc bot.Localizer) []bot.Action {
+	target := ""
+	switch {
+	case !a.addr.IsZero():
+		target = a.addr.Username()
+	case a.known:
+		target = a.domain.Host
+	default:
+		return nil
+	}
+	return []bot.Action{{
+		Kind:   bot.ActionCheck,
+		Label:  loc.Text("action.check", nil),
+		Phrase: loc.Text("phrase.check", map[string]any{"Target": target}),
+	}}
+}
