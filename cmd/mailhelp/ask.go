@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/mailhelp/mailhelp/bot"
+	"github.com/mailhelp/mailhelp/bot/render"
+)
+
+// maxLineBytes bounds what ask keeps of one stdin line; the rest of a
+// longer line is read and dropped, and only its size is remembered.
+const maxLineBytes = bot.MaxTextBytes + 1
+
+// ask answers the question in the arguments, or each line of stdin.
+func (m *Main) ask(ctx context.Context, args []string) int {
+	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	format := fs.String("format", "text", "output format: text, markdown or json")
+	lang := fs.String("lang", "", "answer language: en or fr (default: the question's)")
+	cfgPath := fs.String("config", "", "configuration file (default: $MAILHELP_CONFIG, else built in)")
+	fs.Usage = func() {
+		fmt.Fprintln(m.Stderr, "Usage: mailhelp ask [flags] [QUESTION...]")
+		fmt.Fprintln(m.Stderr, "With no QUESTION, reads one question per line from standard input.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	write, ok := writers[*format]
+	if !ok {
+		fmt.Fprintf(m.Stderr, "mailhelp ask: unknown format %q (want text, markdown or json)\n", *format)
+		return exitUsage
+	}
+	if *lang != "" && !bot.Supported(*lang) {
+		fmt.Fprintf(m.Stderr, "mailhelp ask: unknown language %q (want en or fr)\n", *lang)
+		return exitUsage
+	}
+	cfg, err := m.loadConfig(*cfgPath)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "mailhelp ask: %v\n", err)
+		return exitFail
+	}
+	router, err := newRouter(cfg, m.logger())
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "mailhelp ask: %v\n", err)
+		return exitFail
+	}
+	out := bufio.NewWriter(m.Stdout)
+	defer out.Flush()
+	answer := func(n int, text string, size int) error {
+		reply := router.Serve(ctx, &bot.Request{Text: text, Size: size, Platform: "cli", ForceLang: *lang})
+		return write(out, n, reply)
+	}
+
+	if fs.NArg() > 0 {
+		if err := answer(0, strings.Join(fs.Args(), " "), 0); err != nil {
+			fmt.Fprintf(m.Stderr, "mailhelp ask: %v\n", err)
+			return exitFail
+		}
+		return exitOK
+	}
+	in := bufio.NewReaderSize(m.Stdin, 64<<10)
+	for n := 0; ; {
+		if err := ctx.Err(); err != nil {
+			return exitFail
+		}
+		line, size, err := readLine(in, maxLineBytes)
+		if size > 0 || err == nil {
+			if strings.TrimSpace(line) != "" || size > len(line) {
+				if werr := answer(n, line, size); werr != nil {
+					fmt.Fprintf(m.Stderr, "mailhelp ask: %v\n", werr)
+					return exitFail
+				}
+				n++
+				if ferr := out.Flush(); ferr != nil {
+					return exitFail
+				}
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return exitOK
+		}
+		if err != nil {
+			fmt.Fprintf(m.Stderr, "mailhelp ask: reading standard input: %v\n", err)
+			return exitFail
+		}
+	}
+}
+
+// readLine reads one line, keeping at most limit bytes of it and
+// discarding the rest. size is the line's full length without its end.
+func readLine(r *bufio.Reader, limit int) (line string, size int, err error) {
+	var b strings.Builder
+	for {
+		chunk, isPrefix, err := r.ReadLine()
+		size += len(chunk)
+		if room := limit - b.Len(); room > 0 {
+			b.Write(chunk[:min(len(chunk), room)])
+		}
+		if err != nil {
+			return b.String(), size, err
+		}
+		if !isPrefix {
+			return b.String(), size, nil
+		}
+	}
+}
+
+// writers print one answer; n is its position in the output.
+var writers = map[string]func(w io.Writer, n int, r *bot.Reply) error{
+	"text": func(w io.Writer, n int, r *bot.Reply) error {
+		if n > 0 {
+			if _, err := io.WriteString(w, "\n"); err != nil {
+				return err
+			}
+		}
+		_, err := io.WriteString(w, render.Text(r))
+		return err
+	},
+	"markdown": func(w io.Writer, n int, r *bot.Reply) error {
+		if n > 0 {
+			if _, err := io.WriteString(w, "\n---\n\n"); err != nil {
+				return err
+			}
+		}
+		_, err := io.WriteString(w, render.Markdown(r))
+		return err
+	},
+	"json": func(w io.Writer, n int, r *bot.Reply) error {
+		b, err := render.JSON(render.AnswerOf(r))
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	},
+}

@@ -1,0 +1,89 @@
+// Command mailhelp answers mail-client setup questions: "configure
+// BlackBerry for alice@domaine.com", "quel port pour le serveur sortant ?".
+//
+// Usage:
+//
+//	mailhelp ask [--format text|markdown|json] [--lang en|fr] [--config FILE] [QUESTION...]
+//	mailhelp version
+//
+// With no question, ask reads one question per line from standard input.
+// The configuration comes from --config, else the MAILHELP_CONFIG
+// environment variable, else the built-in default (domain domaine.com).
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitFail  = 1 // the command could not do its job
+	exitUsage = 2 // the command line is wrong
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	m := &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	code := m.Run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// Main is the program with its environment, so tests can run it whole.
+type Main struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Getenv reads the environment; the only place secrets and paths come
+	// from besides flags.
+	Getenv func(string) string
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(m *Main, ctx context.Context, args []string) int
+}
+
+var commands = []command{
+	{"ask", "answer questions from the arguments or from standard input", (*Main).ask},
+	{"version", "print the version", (*Main).version},
+}
+
+// Run runs the subcommand named by args[0] and returns the exit code.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	if len(args) == 0 {
+		m.usage(m.Stderr)
+		return exitUsage
+	}
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		m.usage(m.Stdout)
+		return exitOK
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.run(m, ctx, args[1:])
+		}
+	}
+	fmt.Fprintf(m.Stderr, "mailhelp: unknown command %q\n\n", args[0])
+	m.usage(m.Stderr)
+	return exitUsage
+}
+
+func (m *Main) usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: mailhelp <command> [flags] [arguments]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, `Run "mailhelp <command> -h" for a command's flags.`)
+}
