@@ -45,6 +45,8 @@ func (a Address) Username() string {
 const (
 	maxLocalLen = 64  // RFC 5321
 	maxScan     = 320 // bytes scanned on each side of an "@"
+	// maxMarkup bounds the inside of one chat markup <…>.
+	maxMarkup = 512
 	// maxFound bounds the addresses and hosts collected from one message.
 	maxFound = 1000
 )
@@ -218,8 +220,8 @@ func unwrapMarkup(s string) string {
 		}
 		b.WriteString(s[:i])
 		rest := s[i+1:]
-		j := strings.IndexByte(rest, '>')
-		if j < 0 || j > 512 {
+		j := strings.IndexByte(rest[:min(len(rest), maxMarkup+1)], '>')
+		if j < 0 {
 			b.WriteByte(' ')
 			s = rest
 			continue

@@ -66,8 +66,8 @@ var (
 	portWords = wordSet(`port ports smtp imap ssl tls starttls securite security chiffrement encryption
 		sortant sortants outgoing entrant entrants incoming envoi envoyer send sending receive receiving recevoir
 		reception authentification authentication auth chiffre encrypted`)
-	outgoingWords = wordSet(`smtp sortant sortants outgoing envoi envoyer send sending envoie`)
-	incomingWords = wordSet(`imap entrant entrants incoming receive receiving recevoir reception`)
+	outgoingWords  = wordSet(`smtp sortant sortants outgoing envoi envoyer send sending envoie`)
+	incomingWords  = wordSet(`imap entrant entrants incoming receive receiving recevoir reception`)
 	configureWords = wordSet(`configure configurer configurez configuration config setup installer install
 		parametrer parametrage parametres parametre ajouter add synchroniser synchronisation sync connecter
 		regler reglages settings setting reglage`)
@@ -198,4 +198,3 @@ func (i Intent) Valid() bool {
 	}
 	return false
 }
-

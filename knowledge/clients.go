@@ -47,10 +47,10 @@ var clients = []Client{
 		Guide: &blackBerry10Guide,
 	},
 	{
-		ID:      IOSMail,
-		Name:    "iPhone / iPad",
-		Phrases: []string{"iphone", "ipad", "i phone", "i pad", "ios", "ipod"},
-		Fuzzy:   []string{"iphone"},
+		ID:   IOSMail,
+		Name: "iPhone / iPad",
+		// No typo matching: one letter off "iphone" is "phone".
+		Phrases: []string{"iphone", "ipad", "i phone", "i pad", "ios", "ipod", "iphon", "ifone"},
 	},
 	{
 		ID:      Android,

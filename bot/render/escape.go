@@ -42,18 +42,19 @@ func isPlainASCII(s string) bool {
 	return true
 }
 
-// markdownSpecial are the characters backslash-escaped in Markdown text:
-// emphasis, code, links and images, headings, lists, tables, quotes and
-// HTML. CommonMark allows a backslash before any ASCII punctuation.
-const markdownSpecial = "\\`*_{}[]()#+-.!|~>"
+// markdownSpecial are the characters always backslash-escaped in
+// Markdown text: emphasis, code, link and image brackets, headings, tables
+// and strikethrough. CommonMark allows a backslash before any ASCII
+// punctuation. Parentheses need no escape once brackets have one.
+const markdownSpecial = "\\`*_[]#|~"
 
 // EscapeMarkdown escapes a string for Markdown text (CommonMark and GitHub
-// flavour): punctuation that could start emphasis, code, a link, an image,
-// a list, a heading or a table cell is backslash-escaped; "<", ">" and "&"
-// become entities, so no HTML and no chat markup such as <!channel> or
+// flavour) so that it shows as typed: nothing in it becomes emphasis,
+// code, a link, an image, a list, a heading or a table cell; "<", ">" and
+// "&" become entities, so no HTML and no chat markup such as <!channel> or
 // <@U123> survives; an "@" that starts a word is escaped, so @everyone,
-// @here and @user never mention anyone; "://" is broken so a URL in
-// untrusted text does not become a link.
+// @here and @user mention no one; "://" is broken so that a URL in
+// untrusted text is not turned into a link.
 func EscapeMarkdown(s string) string {
 	s = EscapeText(s)
 	var b strings.Builder
@@ -68,6 +69,10 @@ func EscapeMarkdown(s string) string {
 		case digits > 0 && i == digits && (r == '.' || r == ')'):
 			b.WriteByte('\\')
 			b.WriteRune(r)
+		case i == 0 && (r == '-' || r == '+' || r == '='):
+			// A list item, or a thematic break / setext underline.
+			b.WriteByte('\\')
+			b.WriteRune(r)
 		case r == '<':
 			b.WriteString("&lt;")
 		case r == '>':
@@ -78,7 +83,7 @@ func EscapeMarkdown(s string) string {
 			b.WriteString("\\@")
 		case r == ':' && strings.HasPrefix(s[i:], "://"):
 			b.WriteString("\\:")
-		case r < utf8.RuneSelf && strings.IndexByte(markdownSpecial, byte(r)) >= 0 && needsEscape(s, i, prev):
+		case r < utf8.RuneSelf && strings.IndexByte(markdownSpecial, byte(r)) >= 0:
 			b.WriteByte('\\')
 			b.WriteRune(r)
 		default:
@@ -87,17 +92,6 @@ func EscapeMarkdown(s string) string {
 		prev = r
 	}
 	return b.String()
-}
-
-// needsEscape keeps the common, harmless cases readable: a dot or hyphen
-// inside a word ("bm.domaine.com", "e-mail") cannot start a list, and a
-// plus, dot or hyphen inside a word is never markup.
-func needsEscape(s string, i int, prev rune) bool {
-	switch s[i] {
-	case '.', '-', '+', '(', ')':
-		return !isWordRune(prev)
-	}
-	return true
 }
 
 func isWordRune(r rune) bool {

@@ -43,7 +43,7 @@ func Markdown(r *bot.Reply) string {
 				b.WriteString(EscapeMarkdown(f.Label))
 				b.WriteString("**")
 				if f.Value != "" {
-					b.WriteString(": ")
+					b.WriteString(labelSep(r.Lang))
 					b.WriteString(CodeSpan(f.Value))
 				}
 				if f.Hint != "" {
@@ -63,7 +63,8 @@ func Markdown(r *bot.Reply) string {
 			b.WriteString(EscapeMarkdown(f.Label))
 			b.WriteString(" | ")
 			if f.Value != "" {
-				b.WriteString(CodeSpan(f.Value))
+				// GitHub tables split cells on "|" even inside code.
+				b.WriteString(strings.ReplaceAll(CodeSpan(f.Value), "|", "\\|"))
 			}
 			if f.Hint != "" {
 				b.WriteString(" ")
@@ -95,7 +96,7 @@ func Markdown(r *bot.Reply) string {
 		for _, a := range r.Actions {
 			b.WriteString("- ")
 			b.WriteString(EscapeMarkdown(a.Label))
-			b.WriteString(": ")
+			b.WriteString(labelSep(r.Lang))
 			b.WriteString(CodeSpan(a.Phrase))
 			b.WriteString("\n")
 		}

@@ -1,0 +1,66 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+)
+
+func FuzzParse(f *testing.F) {
+	for _, p := range phrasings {
+		f.Add(p.text)
+	}
+	for _, s := range []string{
+		"\x00\xff\xfe configure", "<mailto:|>", "<<<<>>>>", "<@", "a@b@c@d.com", "@@@.com",
+		"configure BlackBerry for \u202ealice@domaine.com", "x@" + strings.Repeat("a.", 200) + "com",
+		strings.Repeat("é", 3000) + "@domaine.com", "check https://user:pw@bm.domaine.com:993/x?y#z",
+		"a+@b.co", "+a@b.co", ".a@b.co", "a..b@c.co", "check ::1", "check [::1]:993",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		p := Parse(text)
+		if !p.Intent.Valid() {
+			t.Fatalf("invalid intent %q", p.Intent)
+		}
+		if p.Lang != "" && !Supported(p.Lang) {
+			t.Fatalf("unsupported lang %q", p.Lang)
+		}
+		for _, s := range []string{p.Address.String(), p.Host} {
+			if !utf8.ValidString(s) {
+				t.Fatalf("invalid UTF-8 in %q", s)
+			}
+			for _, r := range s {
+				if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.IsSpace(r) || strings.ContainsRune("<>|`\"", r) {
+					t.Fatalf("unsafe rune %U in %q", r, s)
+				}
+			}
+		}
+		if !p.Address.IsZero() {
+			if len(p.Address.Local) == 0 || len(p.Address.Local) > maxLocalLen || !validHostName(p.Address.Domain) {
+				t.Fatalf("bad address %q", p.Address)
+			}
+			if p.Addresses < 1 {
+				t.Fatalf("address found but count %d", p.Addresses)
+			}
+		}
+	})
+}
+
+func FuzzClean(f *testing.F) {
+	f.Add("plain")
+	f.Add("\u202e\u2066bidi\u2069\x1b[31mred\x1b[0m\r\n\x00")
+	f.Add("\xff\xfe")
+	f.Fuzz(func(t *testing.T, s string) {
+		c := Clean(s)
+		if !utf8.ValidString(c) {
+			t.Fatalf("invalid UTF-8 out of %q", s)
+		}
+		for _, r := range c {
+			if r < 0x20 || (r >= 0x7f && r < 0xa0) || unicode.Is(unicode.Cf, r) {
+				t.Fatalf("rune %U survived Clean(%q)", r, s)
+			}
+		}
+	})
+}

@@ -1,0 +1,166 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// idLocalizer renders a message as its ID and sorted data, so tests see
+// exactly what a handler asked for.
+type idLocalizer struct{ lang string }
+
+func (l idLocalizer) Lang() string { return l.lang }
+func (l idLocalizer) Text(id string, data map[string]any) string {
+	keys := make([]string, 0, len(data))
+	for k := range data {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString(l.lang + ":" + id)
+	for _, k := range keys {
+		fmt.Fprintf(&b, " %s=%v", k, data[k])
+	}
+	return b.String()
+}
+func (l idLocalizer) Plural(id string, n int, data map[string]any) string {
+	return fmt.Sprintf("%s count=%d", l.Text(id, data), n)
+}
+
+type idTranslator struct{}
+
+func (idTranslator) For(lang string) Localizer { return idLocalizer{lang} }
+
+func newTestRouter(t *testing.T, opts RouterOptions) (*Router, *bytes.Buffer) {
+	t.Helper()
+	var logs bytes.Buffer
+	opts.Translator = idTranslator{}
+	opts.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	r := NewRouter(opts)
+	echo := HandlerFunc(func(ctx context.Context, req *Request) (*Reply, error) {
+		return &Reply{Title: req.Loc.Text("title", nil)}, nil
+	})
+	for _, i := range []Intent{IntentConfigure, IntentCheck, IntentPorts, IntentClients, IntentHelp, IntentUnknown} {
+		r.Handle(i, echo)
+	}
+	return r, &logs
+}
+
+func TestRouterLanguage(t *testing.T) {
+	tests := []struct {
+		name       string
+		text       string
+		force      string
+		locale     string
+		domainLang string
+		def        string
+		want       string
+	}{
+		{"detected from the text", "comment configurer mon blackberry", "", "", "", "en", "fr"},
+		{"forced beats the text", "comment configurer mon blackberry", "en", "", "", "fr", "en"},
+		{"explicit in the text beats the locale", "configure BlackBerry en français", "", "en-US", "", "en", "fr"},
+		{"locale when the text is unclear", "bb10 alice@domaine.com", "", "fr-FR", "", "en", "fr"},
+		{"domain language after the locale", "bb10 alice@domaine.com", "", "", "fr", "en", "fr"},
+		{"default last", "bb10 alice@domaine.com", "", "", "", "fr", "fr"},
+		{"unsupported forced language is ignored", "bb10", "de", "", "", "en", "en"},
+		{"unsupported default becomes English", "bb10", "", "", "", "de", "en"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, _ := newTestRouter(t, RouterOptions{
+				DefaultLang: tc.def,
+				DomainLang:  func(Parsed) string { return tc.domainLang },
+			})
+			reply := r.Serve(context.Background(), &Request{Text: tc.text, ForceLang: tc.force, LocaleHint: tc.locale})
+			if reply.Lang != tc.want {
+				t.Errorf("lang = %q, want %q", reply.Lang, tc.want)
+			}
+			if !strings.HasPrefix(reply.Title, tc.want+":") {
+				t.Errorf("title %q was not localized in %q", reply.Title, tc.want)
+			}
+		})
+	}
+}
+
+func TestRouterTooLong(t *testing.T) {
+	r, _ := newTestRouter(t, RouterOptions{})
+	text := strings.Repeat("check alice@domaine.com ", 50000)
+	reply := r.Serve(context.Background(), &Request{Text: text})
+	if reply.Code != "too_long" {
+		t.Fatalf("code = %q, want too_long", reply.Code)
+	}
+	if want := fmt.Sprintf("count=%d", len(text)); !strings.Contains(reply.Title, want) {
+		t.Errorf("title %q does not give the size (%s)", reply.Title, want)
+	}
+	// An adapter that cut the text says how big it was.
+	reply = r.Serve(context.Background(), &Request{Text: "check", Size: 1 << 30})
+	if reply.Code != "too_long" || !strings.Contains(reply.Title, "count=1073741824") {
+		t.Errorf("with Size: code = %q, title = %q", reply.Code, reply.Title)
+	}
+}
+
+func TestRouterErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		handler  Handler
+		wantCode string
+		wantLog  string
+	}{
+		{"panic is recovered", HandlerFunc(func(context.Context, *Request) (*Reply, error) {
+			panic("boom")
+		}), "internal", "handler panic"},
+		{"plain error is internal and logged", HandlerFunc(func(context.Context, *Request) (*Reply, error) {
+			return nil, errors.New("disk on fire")
+		}), "internal", "disk on fire"},
+		{"user error is shown, not logged", HandlerFunc(func(context.Context, *Request) (*Reply, error) {
+			return nil, &Error{Kind: KindNotFound, Code: "no_such_client", MsgID: "error.no_such_client"}
+		}), "no_such_client", ""},
+		{"nil reply is internal", HandlerFunc(func(context.Context, *Request) (*Reply, error) {
+			return nil, nil
+		}), "internal", "no reply"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, logs := newTestRouter(t, RouterOptions{})
+			r.Handle(IntentHelp, tc.handler)
+			const secret = "help zorglub-alice-secret"
+			reply := r.Serve(context.Background(), &Request{Text: secret})
+			if reply.Code != tc.wantCode {
+				t.Errorf("code = %q, want %q", reply.Code, tc.wantCode)
+			}
+			if tc.wantLog != "" && !strings.Contains(logs.String(), tc.wantLog) {
+				t.Errorf("log %q lacks %q", logs.String(), tc.wantLog)
+			}
+			if tc.wantLog == "" && logs.Len() > 0 {
+				t.Errorf("unexpected log: %s", logs.String())
+			}
+			if strings.Contains(logs.String(), "zorglub") {
+				t.Errorf("the log holds the message text: %s", logs.String())
+			}
+		})
+	}
+}
+
+func TestRouterMiddlewareOrder(t *testing.T) {
+	r, _ := newTestRouter(t, RouterOptions{})
+	var order []string
+	mw := func(name string) Middleware {
+		return func(next Handler) Handler {
+			return HandlerFunc(func(ctx context.Context, req *Request) (*Reply, error) {
+				order = append(order, name)
+				return next.Handle(ctx, req)
+			})
+		}
+	}
+	r.Use(mw("outer"), mw("inner"))
+	r.Serve(context.Background(), &Request{Text: "help"})
+	if got := strings.Join(order, ","); got != "outer,inner" {
+		t.Errorf("order = %s, want outer,inner", got)
+	}
+}

@@ -1,0 +1,187 @@
+package locales
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/mailhelp/mailhelp/knowledge"
+)
+
+// rawMessages reads a message file as plain TOML.
+func rawMessages(t *testing.T, lang string) map[string]any {
+	t.Helper()
+	data, err := files.ReadFile("active." + lang + ".toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := toml.Unmarshal(data, &m); err != nil {
+		t.Fatalf("%s: %v", lang, err)
+	}
+	return m
+}
+
+// TestKeyParity fails when a message exists in one language and not in
+// another, or has plural forms in one and not in another.
+func TestKeyParity(t *testing.T) {
+	ref := rawMessages(t, Languages[0])
+	for _, lang := range Languages[1:] {
+		other := rawMessages(t, lang)
+		for id, v := range ref {
+			ov, ok := other[id]
+			if !ok {
+				t.Errorf("%s lacks %q", lang, id)
+				continue
+			}
+			_, plural := v.(map[string]any)
+			_, oplural := ov.(map[string]any)
+			if plural != oplural {
+				t.Errorf("%q is plural in one language only", id)
+			}
+		}
+		for id := range other {
+			if _, ok := ref[id]; !ok {
+				t.Errorf("%s has %q, which %s lacks", lang, id, Languages[0])
+			}
+		}
+	}
+	for _, lang := range Languages {
+		for id, v := range rawMessages(t, lang) {
+			if forms, ok := v.(map[string]any); ok {
+				if _, ok := forms["one"]; !ok {
+					t.Errorf("%s %q: plural without a one form", lang, id)
+				}
+				if _, ok := forms["other"]; !ok {
+					t.Errorf("%s %q: plural without an other form", lang, id)
+				}
+			}
+		}
+	}
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9_]+(\.[a-z0-9_]+)+$`)
+
+// codeLiterals returns every string literal of the module's non-test Go
+// files.
+func codeLiterals(t *testing.T) map[string]string {
+	t.Helper()
+	lits := make(map[string]string)
+	fset := token.NewFileSet()
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != ".." {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		f, err := parser.ParseFile(fset, path, src, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				if s, err := strconv.Unquote(lit.Value); err == nil {
+					lits[s] = fset.Position(lit.Pos()).String()
+				}
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lits
+}
+
+// TestMessagesUsed fails on a message no code refers to, and on an
+// ID-shaped literal in the code that names no message.
+func TestMessagesUsed(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := c.MessageIDs(Languages[0])
+	lits := codeLiterals(t)
+	namespaces := make(map[string]bool)
+	for _, id := range ids {
+		namespaces[strings.SplitN(id, ".", 2)[0]] = true
+		if _, ok := lits[id]; !ok {
+			t.Errorf("message %q is not used by any code", id)
+		}
+	}
+	for lit, pos := range lits {
+		if idPattern.MatchString(lit) && namespaces[strings.SplitN(lit, ".", 2)[0]] && !slices.Contains(ids, lit) {
+			t.Errorf("%s: %q looks like a message ID but there is no such message", pos, lit)
+		}
+	}
+	for _, cl := range knowledge.Clients() {
+		if cl.Guide == nil {
+			continue
+		}
+		for _, id := range cl.Guide.MessageIDs() {
+			if !slices.Contains(ids, id) {
+				t.Errorf("guide of %s uses %q, which is not a message", cl.ID, id)
+			}
+		}
+	}
+}
+
+func TestLocalizer(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		lang, id string
+		count    int
+		data     map[string]any
+		want     string
+	}{
+		{"en", "label.server", -1, nil, "Server"},
+		{"fr", "label.server", -1, nil, "Serveur"},
+		{"de", "label.server", -1, nil, "Server"},
+		{"en", "phrase.check", -1, map[string]any{"Target": "alice@domaine.com"}, "check alice@domaine.com"},
+		{"fr", "phrase.check", -1, map[string]any{"Target": "alice@domaine.com"}, "vérifie alice@domaine.com"},
+		{"en", "configure.guide.intro", 1, nil, "1 step on the device. Have your mail password at hand."},
+		{"en", "configure.guide.intro", 15, nil, "15 steps on the device, in order. Have your mail password at hand."},
+		// French: 0 and 1 take the singular.
+		{"fr", "configure.guide.intro", 0, nil, "0 étape sur l'appareil. Gardez votre mot de passe de messagerie sous la main."},
+		{"fr", "configure.guide.intro", 2, nil, "2 étapes sur l'appareil, dans l'ordre. Gardez votre mot de passe de messagerie sous la main."},
+		{"en", "no.such.message", -1, nil, "no.such.message"},
+		// Template data is data: actions inside it are not run.
+		{"en", "phrase.check", -1, map[string]any{"Target": "{{.Target}}"}, "check {{.Target}}"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.lang+"/"+tc.id, func(t *testing.T) {
+			l := c.For(tc.lang)
+			var got string
+			if tc.count >= 0 {
+				got = l.Plural(tc.id, tc.count, tc.data)
+			} else {
+				got = l.Text(tc.id, tc.data)
+			}
+			if got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
