@@ -173,9 +173,10 @@ func (a account) links(loc bot.Localizer) []bot.Link {
 	return []bot.Link{{Label: loc.Text("link.webmail", nil), URL: a.domain.WebmailURL()}}
 }
 
-// about describes the account for Reply.About.
-func (a account) about(client knowledge.ClientID, p bot.Parsed) bot.About {
-	ab := bot.About{Client: string(client), Address: a.addr.String(), Host: p.Host}
+// about describes the account for Reply.About: its address and the
+// configured server of its domain, or else the host named, if any.
+func (a account) about(client knowledge.ClientID, named string) bot.About {
+	ab := bot.About{Client: string(client), Address: a.addr.String(), Host: named}
 	if a.known {
 		ab.Host = a.domain.Incoming().Host
 	}

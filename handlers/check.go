@@ -64,7 +64,7 @@ func Check(d Deps) bot.Handler {
 				Text: loc.Text("note.unknown_host", map[string]any{"Host": p.Host})})
 		}
 		r.Notes = append(r.Notes, acct.notes(loc, p)...)
-		r.About = acct.about("", p)
+		r.About = acct.about("", p.Host)
 		return r, nil
 	})
 }

@@ -27,7 +27,7 @@ func Configure(d Deps) bot.Handler {
 		r.Notes = append(r.Notes, acct.notes(loc, p)...)
 		r.Links = acct.links(loc)
 		r.Actions = acct.checkAction(loc)
-		r.About = acct.about(client.ID, p)
+		r.About = acct.about(client.ID, "")
 		return r, nil
 	})
 }
@@ -97,6 +97,6 @@ func whichDevice(loc bot.Localizer, p bot.Parsed, acct account) *bot.Reply {
 	}
 	r.Notes = acct.notes(loc, p)
 	r.Links = acct.links(loc)
-	r.About = acct.about("", p)
+	r.About = acct.about("", "")
 	return r
 }

@@ -49,7 +49,7 @@ func Ports(d Deps) bot.Handler {
 		r.Notes = append(r.Notes, acct.notes(loc, p)...)
 		r.Links = acct.links(loc)
 		r.Actions = acct.checkAction(loc)
-		r.About = acct.about("", p)
+		r.About = acct.about("", "")
 		return r, nil
 	})
 }

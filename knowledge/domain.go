@@ -30,6 +30,11 @@ func CanonicalDomain(name string) (string, error) {
 	if len(ascii) > maxDomainLen || !strings.Contains(ascii, ".") {
 		return "", fmt.Errorf("%w: %q", ErrInvalidDomain, truncate(name, 64))
 	}
+	for _, label := range strings.Split(ascii, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return "", fmt.Errorf("%w: %q: bad label %q", ErrInvalidDomain, truncate(name, 64), truncate(label, 64))
+		}
+	}
 	return ascii, nil
 }
 

@@ -1,0 +1,97 @@
+package config
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mailhelp/mailhelp/knowledge"
+)
+
+func TestDefault(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, ok := c.Directory.Lookup("domaine.com")
+	if !ok || d.Host != "bm.domaine.com" {
+		t.Fatalf("demo domain = %+v, %v", d, ok)
+	}
+	if c.DefaultLanguage != "en" {
+		t.Errorf("default language = %q", c.DefaultLanguage)
+	}
+}
+
+func TestParse(t *testing.T) {
+	const full = `
+default_language: fr
+domains:
+  - domain: Example.ORG
+    aliases: [paris.example.org]
+    host: mail.example.org
+    webmail: https://webmail.example.org/
+    support: ext. 4321
+    language: en
+    imap: {host: imap.example.org, port: 143}
+    smtp: {port: 465, security: ssl}
+`
+	c, err := Parse([]byte(full))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, ok := c.Directory.Lookup("paris.example.org")
+	if !ok {
+		t.Fatal("alias not found")
+	}
+	in, out := d.Incoming(), d.Outgoing()
+	if in != (knowledge.Endpoint{Host: "imap.example.org", Port: 143, Security: knowledge.StartTLS}) {
+		t.Errorf("incoming = %+v", in)
+	}
+	if out != (knowledge.Endpoint{Host: "mail.example.org", Port: 465, Security: knowledge.ImplicitTLS}) {
+		t.Errorf("outgoing = %+v", out)
+	}
+	if c.DefaultLanguage != "fr" || d.WebmailURL() != "https://webmail.example.org/" {
+		t.Errorf("lang = %q webmail = %q", c.DefaultLanguage, d.WebmailURL())
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"empty", "", "empty"},
+		{"unknown field", "domains:\n  - domain: a.com\n    hots: x\n", "line 3: field hots not found"},
+		{"no domains", "default_language: en\n", "at least one domain"},
+		{"bad language", "default_language: de\ndomains: [{domain: a.com, host: m.a.com}]\n", `"de" is not one of en, fr`},
+		{"bad domain", "domains: [{domain: 'a b', host: m.a.com}]\n", "domain: invalid domain name"},
+		{"no host", "domains: [{domain: a.com}]\n", "host: invalid domain name"},
+		{"duplicate", "domains: [{domain: a.com, host: m.a.com}, {domain: A.com, host: n.a.com}]\n", "already configured"},
+		{"bad port", "domains: [{domain: a.com, host: m.a.com, imap: {port: 70000}}]\n", "70000 is not a TCP port"},
+		{"odd port without security", "domains: [{domain: a.com, host: m.a.com, smtp: {port: 2525}}]\n", "its security must be given"},
+		{"ambiguous tls", "domains: [{domain: a.com, host: m.a.com, smtp: {security: tls}}]\n", `"tls" is not one of`},
+		{"plaintext refused", "domains: [{domain: a.com, host: m.a.com, smtp: {security: optional-tls}}]\n", "passwords in clear"},
+		{"bad webmail", "domains: [{domain: a.com, host: m.a.com, webmail: 'javascript:x'}]\n", "not an http(s) URL"},
+		{"two documents", "domains: [{domain: a.com, host: m.a.com}]\n---\nx: 1\n", "one YAML document"},
+		{"wrong type", "domains: {domain: a.com}\n", "cannot unmarshal"},
+		{"too big", strings.Repeat("#", MaxSize+1), "limit"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.yaml))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want it to mention %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add(string(defaultYAML))
+	f.Add("domains: [{domain: a.com, host: m.a.com, imap: {port: 143}}]")
+	f.Add("&a [*a, *a]")
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := Parse([]byte(s))
+		if err == nil && (c.Directory == nil || len(c.Directory.Domains()) == 0) {
+			t.Fatalf("accepted %q with no domains", s)
+		}
+	})
+}
