@@ -12,19 +12,25 @@ import (
 // sentence or two; anything longer is refused with a clear answer.
 const MaxTextBytes = 4096
 
-// Clean makes untrusted text safe to parse and to show: invalid UTF-8 and
-// control characters become spaces, invisible format characters (bidi
-// overrides and isolates, zero-width joiners, BOM) are dropped, and the
-// result is NFC-normalized. Newlines and tabs become spaces too.
+// Clean makes untrusted text safe to parse and to show: it is
+// StripUnsafe's result, NFC-normalized so that "é" typed as one or two
+// code points reads the same.
 func Clean(s string) string {
-	clean := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f {
-			clean = false
-			break
-		}
+	if isSafeASCII(s) {
+		return s
 	}
-	if clean {
+	return norm.NFC.String(StripUnsafe(s))
+}
+
+// StripUnsafe removes what could change how text is displayed rather than
+// what it says: control characters (so no ANSI escape sequences, no
+// carriage return overwriting a line) and line or paragraph separators
+// become spaces; invisible format characters (bidi overrides and isolates,
+// zero-width joiners, BOM, soft hyphen) are dropped; private-use
+// characters become spaces; invalid UTF-8 becomes U+FFFD. Every Reply
+// string is one paragraph, so newlines become spaces too.
+func StripUnsafe(s string) string {
+	if isSafeASCII(s) {
 		return s
 	}
 	var b strings.Builder
@@ -34,19 +40,27 @@ func Clean(s string) string {
 		i += size
 		switch {
 		case r == utf8.RuneError && size <= 1:
+			b.WriteRune(utf8.RuneError)
+		case r < 0x20, r >= 0x7f && r < 0xa0, r == 0x2028, r == 0x2029:
 			b.WriteByte(' ')
-		case r < 0x20 || (r >= 0x7f && r < 0xa0):
-			b.WriteByte(' ')
-		case r == 0x2028 || r == 0x2029: // line and paragraph separators
-			b.WriteByte(' ')
-		case unicode.Is(unicode.Cf, r): // bidi controls, ZWJ/ZWSP, BOM, soft hyphen...
-		case unicode.Is(unicode.Co, r), r == utf8.RuneError:
+		case unicode.Is(unicode.Cf, r):
+		case unicode.Is(unicode.Co, r):
 			b.WriteByte(' ')
 		default:
 			b.WriteRune(r)
 		}
 	}
-	return norm.NFC.String(b.String())
+	return b.String()
+}
+
+// isSafeASCII reports whether s is printable ASCII only.
+func isSafeASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // fold lowercases s and strips accents ("Vérifié" -> "verifie") so that

@@ -2,20 +2,16 @@ package handlers
 
 import (
 	"context"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/bot/render"
 	"github.com/mailhelp/mailhelp/config"
+	"github.com/mailhelp/mailhelp/internal/golden"
 	"github.com/mailhelp/mailhelp/knowledge"
 	"github.com/mailhelp/mailhelp/locales"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // testConfig has the demo domain plus one with overridden endpoints.
 const testConfig = `
@@ -51,25 +47,6 @@ func newRouter(t testing.TB) *bot.Router {
 func ask(t testing.TB, r *bot.Router, text, lang string) *bot.Reply {
 	t.Helper()
 	return r.Serve(context.Background(), &bot.Request{Text: text, ForceLang: lang, Platform: "test"})
-}
-
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./handlers -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file; got:\n%s", name, got)
-	}
 }
 
 // TestGolden renders whole answers: the BlackBerry guide and the settings
@@ -112,9 +89,9 @@ func TestGolden(t *testing.T) {
 					t.Errorf("a template lacks data:\n%s", out)
 				}
 			}
-			golden(t, tc.name+".txt", text)
-			golden(t, tc.name+".md", md)
-			golden(t, tc.name+".json", string(js))
+			golden.Assert(t, tc.name+".txt", text)
+			golden.Assert(t, tc.name+".md", md)
+			golden.Assert(t, tc.name+".json", string(js))
 		})
 	}
 }

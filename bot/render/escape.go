@@ -4,43 +4,13 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/mailhelp/mailhelp/bot"
 )
 
-// EscapeText makes a string safe to print on a terminal or in plain text: no
-// control characters (so no ANSI escape sequences, no carriage returns that
-// overwrite a line), no invisible format characters (so no bidi overrides
-// that reorder what is shown), no invalid UTF-8. Line breaks become spaces:
-// every Reply string is one paragraph.
-func EscapeText(s string) string {
-	if isPlainASCII(s) {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			b.WriteRune(utf8.RuneError)
-		case r < 0x20, r >= 0x7f && r < 0xa0, r == 0x2028, r == 0x2029:
-			b.WriteByte(' ')
-		case unicode.Is(unicode.Cf, r):
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func isPlainASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f {
-			return false
-		}
-	}
-	return true
-}
+// EscapeText makes a string safe to print on a terminal or in plain
+// text; see bot.StripUnsafe for what it removes.
+func EscapeText(s string) string { return bot.StripUnsafe(s) }
 
 // markdownSpecial are the characters always backslash-escaped in
 // Markdown text: emphasis, code, link and image brackets, headings, tables

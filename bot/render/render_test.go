@@ -2,34 +2,12 @@ package render
 
 import (
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mailhelp/mailhelp/bot"
+	"github.com/mailhelp/mailhelp/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./bot/render -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file; got:\n%s", name, got)
-	}
-}
 
 // hostile is a reply whose every string carries something an attacker
 // could put in a question or, later, in a server banner.
@@ -61,9 +39,9 @@ func TestHostileGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "hostile.txt", text)
-	golden(t, "hostile.md", md)
-	golden(t, "hostile.json", string(js))
+	golden.Assert(t, "hostile.txt", text)
+	golden.Assert(t, "hostile.md", md)
+	golden.Assert(t, "hostile.json", string(js))
 
 	for _, bad := range []string{"\x1b", "\u202e", "\r"} {
 		if strings.Contains(text, bad) || strings.Contains(md, bad) {
