@@ -9,4 +9,12 @@ require (
 	golang.org/x/net v0.62.0
 )
 
-require golang.org/x/text v0.43.0
+require (
+	github.com/emersion/go-imap/v2 v2.0.0-beta.8
+	golang.org/x/text v0.43.0
+)
+
+require (
+	github.com/emersion/go-message v0.18.2 // indirect
+	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6 // indirect
+)
