@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -27,12 +29,49 @@ type Config struct {
 	DefaultLanguage string
 	// Directory holds the configured domains.
 	Directory *knowledge.Directory
+	// Check configures the live connection check.
+	Check Check
+}
+
+// Check configures the live connection check.
+type Check struct {
+	// Enabled turns live checks on (the default); off, a check request
+	// is answered with the settings to verify by hand.
+	Enabled bool
+	// AllowAnyHost lets users check servers that are not configured;
+	// those must resolve to public addresses only.
+	AllowAnyHost bool
+	// Budget bounds one whole check.
+	Budget time.Duration
+	// CAFile names extra trusted authorities (PEM), for servers whose
+	// certificates come from an internal CA. cmd/mailhelp reads it.
+	CAFile string
+	// Hosts pins the addresses of host names, for a bot that cannot
+	// resolve internal names (split DNS); host -> IP.
+	Hosts map[string]netip.Addr
+	// PerUser and PerTarget bound checks per Window; MaxConcurrent bounds
+	// checks running at once.
+	PerUser, PerTarget, MaxConcurrent int
+	Window                            time.Duration
 }
 
 // file mirrors the YAML document.
 type file struct {
 	DefaultLanguage string       `yaml:"default_language"`
 	Domains         []domainFile `yaml:"domains"`
+	Check           checkFile    `yaml:"check"`
+}
+
+type checkFile struct {
+	Enabled       *bool             `yaml:"enabled"`
+	AllowAnyHost  bool              `yaml:"allow_any_host"`
+	Budget        string            `yaml:"budget"`
+	CAFile        string            `yaml:"ca_file"`
+	Hosts         map[string]string `yaml:"hosts"`
+	PerUser       int               `yaml:"per_user"`
+	PerTarget     int               `yaml:"per_target"`
+	Window        string            `yaml:"window"`
+	MaxConcurrent int               `yaml:"max_concurrent"`
 }
 
 type domainFile struct {
@@ -112,6 +151,8 @@ func (f file) build() (*Config, error) {
 			SMTP:     d.SMTP.endpoint(),
 		}
 	}
+	check, cerrs := f.Check.build()
+	errs = append(errs, cerrs...)
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
@@ -119,7 +160,59 @@ func (f file) build() (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	return &Config{DefaultLanguage: lang, Directory: dir}, nil
+	return &Config{DefaultLanguage: lang, Directory: dir, Check: check}, nil
+}
+
+// build validates the check section and fills its defaults.
+func (c checkFile) build() (Check, []error) {
+	var errs []error
+	out := Check{
+		Enabled: c.Enabled == nil || *c.Enabled, AllowAnyHost: c.AllowAnyHost, CAFile: c.CAFile,
+		Budget: 15 * time.Second, Window: time.Minute,
+		PerUser: 5, PerTarget: 10, MaxConcurrent: 4,
+	}
+	dur := func(field, v string, lo, hi time.Duration, dst *time.Duration) {
+		if v == "" {
+			return
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d < lo || d > hi {
+			errs = append(errs, fmt.Errorf("check.%s: %q is not a duration between %s and %s", field, v, lo, hi))
+			return
+		}
+		*dst = d
+	}
+	dur("budget", c.Budget, time.Second, 2*time.Minute, &out.Budget)
+	dur("window", c.Window, time.Second, 24*time.Hour, &out.Window)
+	count := func(field string, v, hi int, dst *int) {
+		switch {
+		case v == 0:
+		case v < 0 || v > hi:
+			errs = append(errs, fmt.Errorf("check.%s: %d is not between 1 and %d", field, v, hi))
+		default:
+			*dst = v
+		}
+	}
+	count("per_user", c.PerUser, 10000, &out.PerUser)
+	count("per_target", c.PerTarget, 10000, &out.PerTarget)
+	count("max_concurrent", c.MaxConcurrent, 1000, &out.MaxConcurrent)
+	for host, ip := range c.Hosts {
+		key, err := knowledge.CanonicalDomain(host)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("check.hosts: %w", err))
+			continue
+		}
+		a, err := netip.ParseAddr(ip)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("check.hosts.%s: %q is not an IP address", host, ip))
+			continue
+		}
+		if out.Hosts == nil {
+			out.Hosts = make(map[string]netip.Addr)
+		}
+		out.Hosts[key] = a
+	}
+	return out, errs
 }
 
 func (e endpointFile) endpoint() knowledge.Endpoint {

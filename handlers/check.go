@@ -2,14 +2,16 @@ package handlers
 
 import (
 	"context"
+	"errors"
 
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/knowledge"
+	"github.com/mailhelp/mailhelp/probe"
 )
 
-// Check answers "check <address or host>". This build has no live probe,
-// so it says so plainly and lists what to verify by hand; it never
-// pretends to have tested anything.
+// Check answers "check <address or host>" with a live check of the
+// server, within the dial policy and the rate limits. Without a Prober it
+// says plainly that no check ran and lists what to verify by hand.
 func Check(d Deps) bot.Handler {
 	return bot.HandlerFunc(func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 		loc, p := req.Loc, req.Parsed
@@ -20,51 +22,92 @@ func Check(d Deps) bot.Handler {
 				Actions: examples(loc, d.Directory, bot.ActionCheck),
 			}, nil
 		}
+		if d.Prober == nil {
+			return manualCheck(loc, d, p), nil
+		}
+		target, err := CheckTarget(d.Directory, p)
+		if err != nil {
+			return nil, err
+		}
+		if d.Limiter != nil {
+			release, err := d.Limiter.Acquire(req.Platform+":"+req.UserID, target.Host)
+			var le *probe.LimitError
+			if errors.As(err, &le) {
+				n := le.RetrySeconds()
+				return nil, &bot.Error{Kind: bot.KindUnavailable, Code: "rate_limited", MsgID: "check.error.rate_limited", Count: &n}
+			}
+			if err != nil {
+				return nil, err
+			}
+			defer release()
+		}
+		rep, err := d.Prober.Check(ctx, target, nil)
+		var pe *probe.PolicyError
+		switch {
+		case errors.As(err, &pe):
+			id := "check.error.not_allowed"
+			if pe.Code == "blocked_address" {
+				id = "check.error.blocked"
+			}
+			return nil, &bot.Error{Kind: bot.KindUnauthorized, Code: pe.Code, MsgID: id,
+				Data: map[string]any{"Host": knowledge.DisplayDomain(target.Host)}}
+		case err != nil:
+			return nil, &bot.Error{Kind: bot.KindUnavailable, Code: "check_failed", MsgID: "check.error.failed", Err: err}
+		}
+		r := CheckReply(loc, rep)
 		acct := accountFor(d.Directory, p)
-		target := p.Host
-		if !p.Address.IsZero() {
-			target = p.Address.Username()
-		}
-		host := p.Host
-		if acct.known {
-			host = acct.domain.Incoming().Host
-		} else if host == "" {
-			host = loc.Text("placeholder.host", nil)
-		}
-		in, _ := acct.endpoint(knowledge.IMAP)
-		out, _ := acct.endpoint(knowledge.SMTP)
-		data := map[string]any{
-			"Target": target, "Host": host, "Webmail": "https://" + host,
-			"InPort": in.Port, "InSecurity": securityText(loc, in.Security),
-			"OutPort": out.Port, "OutSecurity": securityText(loc, out.Security),
-			"Username": acct.username(loc),
-		}
-		if acct.known {
-			data["Webmail"] = acct.domain.WebmailURL()
-			data["OutHost"] = acct.domain.Outgoing().Host
-		} else {
-			data["OutHost"] = host
-		}
-		r := &bot.Reply{
-			Title: loc.Text("check.title", data),
-			Intro: loc.Text("check.unavailable", nil),
-			Steps: []bot.Step{
-				{Text: loc.Text("check.step.webmail", data)},
-				{Text: loc.Text("check.step.incoming", data)},
-				{Text: loc.Text("check.step.outgoing", data)},
-				{Text: loc.Text("check.step.username", data)},
-				{Text: loc.Text("check.step.certificate", nil)},
-			},
-			Settings: acct.settingGroups(loc),
-			Notes:    []bot.Note{{Severity: bot.SeverityWarning, Text: loc.Text("check.note.not_run", nil)}},
-			Links:    acct.links(loc),
-		}
-		if p.Address.IsZero() && !acct.known {
-			r.Notes = append(r.Notes, bot.Note{Severity: bot.SeverityWarning,
-				Text: loc.Text("note.unknown_host", map[string]any{"Host": p.Host})})
-		}
 		r.Notes = append(r.Notes, acct.notes(loc, p)...)
-		r.About = acct.about("", p.Host)
+		if !p.Address.IsZero() {
+			r.About.Address = p.Address.String()
+		}
 		return r, nil
 	})
+}
+
+// manualCheck lists what to verify by hand when live checks are off.
+func manualCheck(loc bot.Localizer, d Deps, p bot.Parsed) *bot.Reply {
+	acct := accountFor(d.Directory, p)
+	target := p.Host
+	if !p.Address.IsZero() {
+		target = p.Address.Username()
+	}
+	host := p.Host
+	if acct.known {
+		host = acct.domain.Incoming().Host
+	} else if host == "" {
+		host = loc.Text("placeholder.host", nil)
+	}
+	in, _ := acct.endpoint(knowledge.IMAP)
+	out, _ := acct.endpoint(knowledge.SMTP)
+	data := map[string]any{
+		"Target": target, "Host": host, "Webmail": "https://" + host,
+		"InPort": in.Port, "InSecurity": securityText(loc, in.Security),
+		"OutPort": out.Port, "OutSecurity": securityText(loc, out.Security),
+		"Username": acct.username(loc), "OutHost": host,
+	}
+	if acct.known {
+		data["Webmail"] = acct.domain.WebmailURL()
+		data["OutHost"] = acct.domain.Outgoing().Host
+	}
+	r := &bot.Reply{
+		Title: loc.Text("check.title", data),
+		Intro: loc.Text("check.unavailable", nil),
+		Steps: []bot.Step{
+			{Text: loc.Text("check.step.webmail", data)},
+			{Text: loc.Text("check.step.incoming", data)},
+			{Text: loc.Text("check.step.outgoing", data)},
+			{Text: loc.Text("check.step.username", data)},
+			{Text: loc.Text("check.step.certificate", nil)},
+		},
+		Settings: acct.settingGroups(loc),
+		Notes:    []bot.Note{{Severity: bot.SeverityWarning, Text: loc.Text("check.note.not_run", nil)}},
+		Links:    acct.links(loc),
+	}
+	if p.Address.IsZero() && !acct.known {
+		r.Notes = append(r.Notes, bot.Note{Severity: bot.SeverityWarning,
+			Text: loc.Text("note.unknown_host", map[string]any{"Host": p.Host})})
+	}
+	r.Notes = append(r.Notes, acct.notes(loc, p)...)
+	r.About = acct.about("", p.Host)
+	return r
 }

@@ -1,8 +1,11 @@
 package handlers
 
 import (
+	"context"
+
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/knowledge"
+	"github.com/mailhelp/mailhelp/probe"
 )
 
 // Directory finds configured domains; *knowledge.Directory implements it.
@@ -12,10 +15,25 @@ type Directory interface {
 	Domains() []knowledge.Domain
 }
 
+// Prober runs live checks; *probe.Checker implements it.
+type Prober interface {
+	Check(ctx context.Context, t probe.Target, creds *probe.Credentials) (*probe.Report, error)
+}
+
+// Limiter admits live checks; *probe.Limiter implements it.
+type Limiter interface {
+	Acquire(user, target string) (release func(), err error)
+}
+
 // Deps is what the handlers need.
 type Deps struct {
 	// Directory holds the configured domains. Required.
 	Directory Directory
+	// Prober runs live checks; nil answers check requests with the
+	// settings to verify by hand.
+	Prober Prober
+	// Limiter bounds live checks per user and target; nil for none.
+	Limiter Limiter
 }
 
 // Register installs a handler for every intent on r.

@@ -111,8 +111,10 @@ func (l *Localizer) Plural(id string, count int, data map[string]any) string {
 	}
 	d["Count"] = count
 	s, err := l.l.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: d, PluralCount: count})
-	if err != nil {
+	if err != nil && s == "" {
 		return id
 	}
+	// A message without plural forms comes back with an error and its
+	// one form: that is what the caller wants.
 	return s
 }

@@ -1,12 +1,14 @@
 package probe
 
 import (
+	"cmp"
 	"context"
 	"crypto/x509"
 	"errors"
 	"net"
 	"net/netip"
 	"os"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
@@ -102,7 +104,7 @@ func (c *Checker) Check(ctx context.Context, t Target, creds *Credentials) (*Rep
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Budget)
 	defer cancel()
-	eps := t.Endpoints
+	eps := slices.Clone(t.Endpoints)
 	if len(eps) == 0 {
 		eps = DefaultEndpoints()
 	}
@@ -113,35 +115,56 @@ func (c *Checker) Check(ctx context.Context, t Target, creds *Credentials) (*Rep
 	}
 	rep := &Report{Host: t.Host, Started: start.UTC(), Endpoints: make([]EndpointReport, len(eps))}
 
-	dnsStart := time.Now()
-	dctx, dcancel := context.WithTimeout(ctx, c.opts.StepTimeout)
-	addrs, err := c.opts.Policy.Resolve(dctx, t.Host)
-	dcancel()
-	dnsMS := time.Since(dnsStart).Milliseconds()
-	var pe *PolicyError
-	if errors.As(err, &pe) {
-		return nil, err
+	// Resolve each host once, through the policy; a refusal of any host
+	// refuses the check.
+	type resolved struct {
+		addrs []netip.Addr
+		err   error
+		ms    int64
 	}
-	for _, a := range addrs {
-		rep.Addresses = append(rep.Addresses, a.String())
+	hosts := make(map[string]*resolved)
+	for i := range eps {
+		if eps[i].Host == "" {
+			eps[i].Host = t.Host
+		}
+		if _, ok := hosts[eps[i].Host]; ok {
+			continue
+		}
+		t0 := time.Now()
+		dctx, dcancel := context.WithTimeout(ctx, c.opts.StepTimeout)
+		addrs, err := c.opts.Policy.Resolve(dctx, eps[i].Host)
+		dcancel()
+		var pe *PolicyError
+		if errors.As(err, &pe) {
+			return nil, err
+		}
+		hosts[eps[i].Host] = &resolved{addrs: addrs, err: err, ms: time.Since(t0).Milliseconds()}
+		for _, a := range addrs {
+			rep.Addresses = append(rep.Addresses, a.String())
+		}
 	}
 	var wg sync.WaitGroup
 	for i, e := range eps {
 		r := &rep.Endpoints[i]
+		res := hosts[e.Host]
+		if e.Host == t.Host {
+			e.Host = "" // reported only when it differs
+		}
 		r.Endpoint = e
-		r.Timings.DNS = dnsMS
-		if err != nil {
+		r.Timings.DNS = res.ms
+		if res.err != nil {
 			code := CodeDNS
-			if isTimeout(err) {
+			if isTimeout(res.err) {
 				code = CodeTimeout
 			}
-			r.add(problem(code, "%v", err))
+			r.add(problem(code, "%v", res.err))
 			continue
 		}
+		host := cmp.Or(e.Host, t.Host)
 		wg.Go(func() {
 			epStart := time.Now()
-			c.checkEndpoint(ctx, t.Host, addrs, r, creds)
-			r.Timings.Total = time.Since(epStart).Milliseconds() + dnsMS
+			c.checkEndpoint(ctx, host, res.addrs, r, creds)
+			r.Timings.Total = time.Since(epStart).Milliseconds() + res.ms
 		})
 	}
 	wg.Wait()

@@ -27,6 +27,9 @@ const (
 
 // Endpoint is one port of a mail server and how to speak to it.
 type Endpoint struct {
+	// Host overrides Target.Host for this endpoint (a domain may name
+	// different IMAP and SMTP servers); empty means Target.Host.
+	Host     string   `json:"host,omitempty"`
 	Protocol Protocol `json:"protocol"`
 	Port     int      `json:"port"`
 	Security Security `json:"security"`
@@ -35,8 +38,11 @@ type Endpoint struct {
 	Submission bool `json:"submission,omitempty"`
 }
 
-// String returns "imap/993 (ssl/tls)".
+// String returns "imap/993 (ssl/tls)", with the host when it has one.
 func (e Endpoint) String() string {
+	if e.Host != "" {
+		return fmt.Sprintf("%s/%s:%d (%s)", e.Protocol, e.Host, e.Port, e.Security)
+	}
 	return fmt.Sprintf("%s/%d (%s)", e.Protocol, e.Port, e.Security)
 }
 

@@ -17,8 +17,11 @@ step "Go modules"
 go mod download
 go mod verify
 
-# Debian packages the tests need; empty until the live-check tests land.
-apt_packages=()
+# Debian packages the tests need: a real Dovecot and Postfix for the
+# live-check tests (internal/mailservers runs private instances of them on
+# loopback; the system services are not used). Those tests fail, loudly,
+# without them.
+apt_packages=(dovecot-imapd postfix)
 if ((${#apt_packages[@]})); then
   missing=()
   for p in "${apt_packages[@]}"; do
@@ -28,7 +31,10 @@ if ((${#apt_packages[@]})); then
     step "Debian packages: ${missing[*]}"
     [ "$(id -u)" = 0 ] || die "installing ${missing[*]} needs root (apt-get)"
     apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+    # Postfix asks for its configuration type; "No configuration" leaves
+    # the system untouched (the tests bring their own).
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
   fi
 fi
 

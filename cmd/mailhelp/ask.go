@@ -49,7 +49,7 @@ func (m *Main) ask(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stderr, "mailhelp ask: %v\n", err)
 		return exitFail
 	}
-	router, err := newRouter(cfg, m.logger())
+	router, err := m.newRouter(cfg, m.logger())
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "mailhelp ask: %v\n", err)
 		return exitFail

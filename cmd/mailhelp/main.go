@@ -4,6 +4,7 @@
 // Usage:
 //
 //	mailhelp ask [--format text|markdown|json] [--lang en|fr] [--config FILE] [QUESTION...]
+//	mailhelp check [--format text|markdown|json] [--lang en|fr] [--config FILE] [--user USER] ADDRESS | --host HOST
 //	mailhelp version
 //
 // With no question, ask reads one question per line from standard input.
@@ -53,6 +54,7 @@ type command struct {
 
 var commands = []command{
 	{"ask", "answer questions from the arguments or from standard input", (*Main).ask},
+	{"check", "check a mail server live: TLS, certificate, capabilities, login", (*Main).check},
 	{"version", "print the version", (*Main).version},
 }
 

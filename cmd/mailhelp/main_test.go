@@ -11,12 +11,34 @@ import (
 	"testing"
 )
 
+// offlineConfig is the demo configuration with live checks off, so that
+// tests of the answers never depend on the network.
+var offlineConfig string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "mailhelp-cmd-")
+	if err != nil {
+		panic(err)
+	}
+	offlineConfig = filepath.Join(dir, "offline.yaml")
+	cfg := "domains:\n  - domain: domaine.com\n    host: bm.domaine.com\n    support: support@domaine.com\n    language: fr\ncheck:\n  enabled: false\n"
+	if err := os.WriteFile(offlineConfig, []byte(cfg), 0o644); err != nil {
+		panic(err)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
 // run runs the program with args and stdin, and returns its exit code,
-// stdout and stderr.
+// stdout and stderr. A nil env uses the offline configuration.
 func run(t *testing.T, stdin io.Reader, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	if stdin == nil {
 		stdin = strings.NewReader("")
+	}
+	if env == nil {
+		env = map[string]string{"MAILHELP_CONFIG": offlineConfig}
 	}
 	var out, errOut bytes.Buffer
 	m := &Main{Stdin: stdin, Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return env[k] }}

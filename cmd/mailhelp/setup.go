@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"github.com/mailhelp/mailhelp/config"
 	"github.com/mailhelp/mailhelp/handlers"
 	"github.com/mailhelp/mailhelp/locales"
+	"github.com/mailhelp/mailhelp/probe"
 )
 
 // loadConfig reads the configuration named by the flag, else by
@@ -39,8 +41,9 @@ func (m *Main) loadConfig(flagPath string) (*config.Config, error) {
 	return cfg, nil
 }
 
-// newRouter wires the parser, the handlers and the messages.
-func newRouter(cfg *config.Config, log *slog.Logger) (*bot.Router, error) {
+// newRouter wires the parser, the handlers, the messages and, when
+// enabled, the live checker.
+func (m *Main) newRouter(cfg *config.Config, log *slog.Logger) (*bot.Router, error) {
 	if cfg == nil {
 		return nil, errors.New("no configuration")
 	}
@@ -54,8 +57,63 @@ func newRouter(cfg *config.Config, log *slog.Logger) (*bot.Router, error) {
 		DomainLang:  handlers.DomainLang(cfg.Directory),
 		Logger:      log,
 	})
-	handlers.Register(r, handlers.Deps{Directory: cfg.Directory})
+	deps := handlers.Deps{Directory: cfg.Directory}
+	if cfg.Check.Enabled {
+		checker, err := m.newChecker(cfg)
+		if err != nil {
+			return nil, err
+		}
+		deps.Prober = checker
+		deps.Limiter = probe.NewLimiter(probe.Limits{
+			PerUser: cfg.Check.PerUser, PerTarget: cfg.Check.PerTarget,
+			Window: cfg.Check.Window, MaxConcurrent: cfg.Check.MaxConcurrent,
+		}, nil)
+	}
+	handlers.Register(r, deps)
 	return r, nil
+}
+
+// newChecker builds the live checker of a configuration: its dial policy,
+// its budget, and the system roots plus the configured CA file.
+func (m *Main) newChecker(cfg *config.Config) (*probe.Checker, error) {
+	roots, err := x509.SystemCertPool()
+	if err != nil {
+		roots = x509.NewCertPool()
+	}
+	if cfg.Check.CAFile != "" {
+		pemData, err := readFileLimited(cfg.Check.CAFile, 1<<20)
+		if err != nil {
+			return nil, fmt.Errorf("check.ca_file: %w", err)
+		}
+		if !roots.AppendCertsFromPEM(pemData) {
+			return nil, fmt.Errorf("check.ca_file: %s holds no PEM certificate", cfg.Check.CAFile)
+		}
+	}
+	var resolver probe.Resolver
+	if len(cfg.Check.Hosts) > 0 {
+		resolver = probe.PinnedResolver{Hosts: cfg.Check.Hosts}
+	}
+	return probe.New(probe.Options{
+		Policy: handlers.CheckPolicy(cfg.Directory, cfg.Check.AllowAnyHost, resolver),
+		Budget: cfg.Check.Budget,
+		Roots:  roots,
+	}), nil
+}
+
+func readFileLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s is over %d bytes", path, limit)
+	}
+	return data, nil
 }
 
 // logger writes warnings and errors to stderr; never message text.
