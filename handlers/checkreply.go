@@ -58,8 +58,8 @@ func CheckReply(loc bot.Localizer, rep *probe.Report) *bot.Reply {
 	r := &bot.Reply{
 		Intent: bot.IntentCheck,
 		Title:  loc.Text(titleID, map[string]any{"Host": host}),
-		Intro: loc.Plural("check.result.intro", len(rep.Endpoints), map[string]any{
-			"Working": working, "Seconds": seconds(loc, rep.DurationMS),
+		Intro: loc.Plural("check.result.intro", working, map[string]any{
+			"Total": len(rep.Endpoints), "Seconds": seconds(loc, rep.DurationMS),
 		}),
 		About: bot.About{Host: host},
 	}
@@ -207,6 +207,11 @@ func problemNotes(loc bot.Localizer, rep *probe.Report, host string) []bot.Note 
 			}
 		}
 		sev := map[probe.Severity]bot.Severity{probe.SeverityFail: bot.SeverityError, probe.SeverityWarn: bot.SeverityWarning, probe.SeverityInfo: bot.SeverityInfo}[g.sev]
+		if sev == bot.SeverityError && rep.Verdict != probe.StatusFail {
+			// A failing alternative the device does not need is worth
+			// knowing, not an error in an answer that says it works.
+			sev = bot.SeverityWarning
+		}
 		notes = append(notes, bot.Note{Severity: sev, Text: loc.Plural(id, len(g.ports), data)})
 		certWarning = certWarning || contains(certCodes, code)
 	}

@@ -167,6 +167,8 @@ func TestLocalizer(t *testing.T) {
 		{"fr", "configure.guide.intro", 0, nil, "0 étape sur l'appareil. Gardez votre mot de passe de messagerie sous la main."},
 		{"fr", "configure.guide.intro", 2, nil, "2 étapes sur l'appareil, dans l'ordre. Gardez votre mot de passe de messagerie sous la main."},
 		{"en", "no.such.message", -1, nil, "no.such.message"},
+		// Plural of a message without plural forms gives its text.
+		{"en", "label.server", 3, nil, "Server"},
 		// Template data is data: actions inside it are not run.
 		{"en", "phrase.check", -1, map[string]any{"Target": "{{.Target}}"}, "check {{.Target}}"},
 	}
