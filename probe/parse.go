@@ -90,7 +90,7 @@ func parseCaps(s string) []string {
 		if len(caps) == maxCaps {
 			break
 		}
-		f = strings.ToUpper(truncate(f, maxCapLen))
+		f = capToken(f)
 		if !seen[f] {
 			seen[f] = true
 			caps = append(caps, f)
@@ -146,7 +146,7 @@ func parseEHLO(lines []string) ehlo {
 			continue
 		}
 		kw, args, _ := strings.Cut(strings.TrimSpace(l), " ")
-		kw = strings.ToUpper(kw)
+		kw = capToken(kw)
 		if old, ok := strings.CutPrefix(kw, "AUTH="); ok { // pre-standard "AUTH=LOGIN PLAIN"
 			kw, args = "AUTH", old+" "+args
 		}
@@ -154,7 +154,7 @@ func parseEHLO(lines []string) ehlo {
 			continue
 		}
 		if !contains(e.caps, kw) {
-			e.caps = append(e.caps, truncate(kw, maxCapLen))
+			e.caps = append(e.caps, kw)
 		}
 		switch kw {
 		case "STARTTLS":
@@ -172,6 +172,23 @@ func parseEHLO(lines []string) ehlo {
 		}
 	}
 	return e
+}
+
+// capToken makes a capability keyword from server bytes: printable ASCII
+// upper-cased, anything else replaced by "?", at most maxCapLen bytes.
+func capToken(s string) string {
+	b := make([]byte, 0, min(len(s), maxCapLen))
+	for i := 0; i < len(s) && len(b) < maxCapLen; i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			c -= 'a' - 'A'
+		case c <= ' ' || c >= 0x7f:
+			c = '?'
+		}
+		b = append(b, c)
+	}
+	return string(b)
 }
 
 // imapAuthMechanisms lists the AUTH=… capabilities.
