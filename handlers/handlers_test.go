@@ -7,10 +7,8 @@ import (
 
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/bot/render"
-	"github.com/mailhelp/mailhelp/config"
 	"github.com/mailhelp/mailhelp/internal/golden"
 	"github.com/mailhelp/mailhelp/knowledge"
-	"github.com/mailhelp/mailhelp/locales"
 )
 
 // testConfig has the demo domain plus one with overridden endpoints.
@@ -31,17 +29,7 @@ domains:
 
 func newRouter(t testing.TB) *bot.Router {
 	t.Helper()
-	cfg, err := config.Parse([]byte(testConfig))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := locales.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := bot.NewRouter(bot.RouterOptions{Translator: cat, DefaultLang: cfg.DefaultLanguage, DomainLang: DomainLang(cfg.Directory)})
-	Register(r, Deps{Directory: cfg.Directory})
-	return r
+	return newCheckRouter(t, nil, nil)
 }
 
 func ask(t testing.TB, r *bot.Router, text, lang string) *bot.Reply {

@@ -53,26 +53,15 @@ func slowProxy(tb testing.TB, target int, delay time.Duration) int {
 // long as the slowest endpoint (metric x_slowest, ideally ≤ 1.2) and
 // allocate about the same whatever the latency.
 func BenchmarkCheckParallel(b *testing.B) {
-	p := testPKI(b)
-	imaps := startIMAP(b, p.good, true)
-	imap := startIMAP(b, p.good, false)
-	sub := smtpServer{cert: p.good}.start(b)
-	subs := smtpServer{cert: p.good, implicit: true}.start(b)
-	mx := smtpServer{cert: p.good, noAuth: true}.start(b)
+	servers := startAll(b)
 	for _, base := range []time.Duration{2 * time.Millisecond, 10 * time.Millisecond, 30 * time.Millisecond} {
 		b.Run("latency="+base.String(), func(b *testing.B) {
-			eps := []Endpoint{
-				{Protocol: IMAP, Port: slowProxy(b, imaps, base), Security: ImplicitTLS},
-				{Protocol: IMAP, Port: slowProxy(b, imap, 2*base), Security: StartTLS},
-				{Protocol: SMTP, Port: slowProxy(b, sub, 3*base), Security: StartTLS, Submission: true},
-				{Protocol: SMTP, Port: slowProxy(b, subs, 4*base), Security: ImplicitTLS, Submission: true},
-				{Protocol: SMTP, Port: slowProxy(b, mx, 5*base), Security: OptionalTLS},
+			var eps []Endpoint
+			for i, e := range servers {
+				e.Port = slowProxy(b, e.Port, time.Duration(i+1)*base)
+				eps = append(eps, e)
 			}
-			var ports []int
-			for _, e := range eps {
-				ports = append(ports, e.Port)
-			}
-			c := newTestChecker(b, ports...)
+			c := newTestChecker(b, ports(eps)...)
 			c.opts.StepTimeout = 5 * time.Second
 			c.opts.SlowGreeting = 5 * time.Second
 			var ratio float64

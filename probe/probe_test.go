@@ -279,20 +279,9 @@ func TestConnectFailures(t *testing.T) {
 }
 
 func TestWholeCheck(t *testing.T) {
-	p := testPKI(t)
-	imaps := startIMAP(t, p.good, true)
-	imap := startIMAP(t, p.good, false)
-	sub := smtpServer{cert: p.good}.start(t)
-	subs := smtpServer{cert: p.good, implicit: true}.start(t)
-	mx := smtpServer{cert: p.good, noAuth: true}.start(t)
-	eps := []Endpoint{
-		{Protocol: IMAP, Port: imaps, Security: ImplicitTLS},
-		{Protocol: IMAP, Port: imap, Security: StartTLS},
-		{Protocol: SMTP, Port: sub, Security: StartTLS, Submission: true},
-		{Protocol: SMTP, Port: subs, Security: ImplicitTLS, Submission: true},
-		{Protocol: SMTP, Port: mx, Security: OptionalTLS},
-	}
-	c := newTestChecker(t, imaps, imap, sub, subs, mx)
+	eps := startAll(t)
+	imaps, sub := eps[0].Port, eps[2].Port
+	c := newTestChecker(t, ports(eps)...)
 	rep, err := c.Check(context.Background(), Target{Host: testHost, Endpoints: eps}, nil)
 	if err != nil {
 		t.Fatal(err)

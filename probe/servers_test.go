@@ -253,3 +253,25 @@ func newLineReader(c net.Conn) func() (string, error) {
 		}
 	}
 }
+
+// startAll starts the five servers of a healthy mail host and returns
+// their endpoints in DefaultEndpoints order.
+func startAll(t testing.TB) []Endpoint {
+	t.Helper()
+	p := testPKI(t)
+	return []Endpoint{
+		{Protocol: IMAP, Port: startIMAP(t, p.good, true), Security: ImplicitTLS},
+		{Protocol: IMAP, Port: startIMAP(t, p.good, false), Security: StartTLS},
+		{Protocol: SMTP, Port: smtpServer{cert: p.good}.start(t), Security: StartTLS, Submission: true},
+		{Protocol: SMTP, Port: smtpServer{cert: p.good, implicit: true}.start(t), Security: ImplicitTLS, Submission: true},
+		{Protocol: SMTP, Port: smtpServer{cert: p.good, noAuth: true}.start(t), Security: OptionalTLS},
+	}
+}
+
+func ports(eps []Endpoint) []int {
+	var ps []int
+	for _, e := range eps {
+		ps = append(ps, e.Port)
+	}
+	return ps
+}

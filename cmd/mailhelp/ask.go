@@ -21,30 +21,21 @@ const maxLineBytes = bot.MaxTextBytes + 1
 func (m *Main) ask(ctx context.Context, args []string) int {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
-	format := fs.String("format", "text", "output format: text, markdown or json")
-	lang := fs.String("lang", "", "answer language: en or fr (default: the question's)")
-	cfgPath := fs.String("config", "", "configuration file (default: $MAILHELP_CONFIG, else built in)")
+	var of outputFlags
+	of.register(fs, "the question's")
 	fs.Usage = func() {
 		fmt.Fprintln(m.Stderr, "Usage: mailhelp ask [flags] [QUESTION...]")
 		fmt.Fprintln(m.Stderr, "With no QUESTION, reads one question per line from standard input.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if !of.validate(m.Stderr, "ask") {
 		return exitUsage
 	}
-	write, ok := writers[*format]
-	if !ok {
-		fmt.Fprintf(m.Stderr, "mailhelp ask: unknown format %q (want text, markdown or json)\n", *format)
-		return exitUsage
-	}
-	if *lang != "" && !bot.Supported(*lang) {
-		fmt.Fprintf(m.Stderr, "mailhelp ask: unknown language %q (want en or fr)\n", *lang)
-		return exitUsage
-	}
-	cfg, err := m.loadConfig(*cfgPath)
+	write, lang := writers[*of.format], of.lang
+	cfg, err := m.loadConfig(*of.config)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "mailhelp ask: %v\n", err)
 		return exitFail

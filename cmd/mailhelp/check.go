@@ -22,29 +22,21 @@ func (m *Main) check(ctx context.Context, args []string) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
 	host := fs.String("host", "", "check this server instead of an address's")
-	format := fs.String("format", "text", "output format: text, markdown or json")
-	lang := fs.String("lang", "", "answer language: en or fr (default: the configuration's)")
-	cfgPath := fs.String("config", "", "configuration file (default: $MAILHELP_CONFIG, else built in)")
+	var of outputFlags
+	of.register(fs, "the configuration's")
 	user := fs.String("user", "", "also log in as this user; the password comes from $MAILHELP_PASSWORD, else the first line of standard input")
 	fs.Usage = func() {
 		fmt.Fprintln(m.Stderr, "Usage: mailhelp check [flags] ADDRESS | --host HOST")
 		fmt.Fprintln(m.Stderr, "Exit status: 0 the recommended settings work, 1 something they need fails, 2 usage error.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if !of.validate(m.Stderr, "check") {
 		return exitUsage
 	}
-	if *format != "text" && *format != "markdown" && *format != "json" {
-		fmt.Fprintf(m.Stderr, "mailhelp check: unknown format %q (want text, markdown or json)\n", *format)
-		return exitUsage
-	}
-	if *lang != "" && !bot.Supported(*lang) {
-		fmt.Fprintf(m.Stderr, "mailhelp check: unknown language %q (want en or fr)\n", *lang)
-		return exitUsage
-	}
+	format, lang := of.format, of.lang
 	subject := strings.TrimSpace(strings.Join(fs.Args(), " "))
 	if (subject == "") == (*host == "") {
 		fmt.Fprintln(m.Stderr, "mailhelp check: give an address, or --host HOST, not both")
@@ -59,7 +51,7 @@ func (m *Main) check(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stderr, "mailhelp check: %q is neither an address nor a host name\n", subject)
 		return exitUsage
 	}
-	cfg, err := m.loadConfig(*cfgPath)
+	cfg, err := m.loadConfig(*of.config)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "mailhelp check: %v\n", err)
 		return exitFail

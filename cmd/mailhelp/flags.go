@@ -1,0 +1,50 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/mailhelp/mailhelp/bot"
+)
+
+// outputFlags are the flags every answering subcommand shares.
+type outputFlags struct {
+	format, lang, config *string
+}
+
+// register adds --format, --lang and --config to fs; langDefault says
+// where the language comes from when --lang is not given.
+func (o *outputFlags) register(fs *flag.FlagSet, langDefault string) {
+	o.format = fs.String("format", "text", "output format: text, markdown or json")
+	o.lang = fs.String("lang", "", "answer language: en or fr (default: "+langDefault+")")
+	o.config = fs.String("config", "", "configuration file (default: $MAILHELP_CONFIG, else built in)")
+}
+
+// validate reports a wrong --format or --lang on stderr.
+func (o *outputFlags) validate(stderr io.Writer, cmd string) bool {
+	switch *o.format {
+	case "text", "markdown", "json":
+	default:
+		fmt.Fprintf(stderr, "mailhelp %s: unknown format %q (want text, markdown or json)\n", cmd, *o.format)
+		return false
+	}
+	if *o.lang != "" && !bot.Supported(*o.lang) {
+		fmt.Fprintf(stderr, "mailhelp %s: unknown language %q (want en or fr)\n", cmd, *o.lang)
+		return false
+	}
+	return true
+}
+
+// parseFlags parses args; code is the exit code to return when ok is
+// false (help asked: 0, bad flags: usage error).
+func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK, false
+		}
+		return exitUsage, false
+	}
+	return 0, true
+}
