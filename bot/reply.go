@@ -29,6 +29,9 @@ type Reply struct {
 	// About says what the answer is about, for permalinks and the JSON
 	// envelope; it is not part of the reply's text.
 	About About `json:"-"`
+	// Detail is the machine-readable result behind the answer, when there
+	// is one (the report of a live check), for JSON APIs and metrics.
+	Detail any `json:"-"`
 }
 
 // About is the subject of an answer.
@@ -37,6 +40,9 @@ type About struct {
 	Client string
 	// Address is the user's address as given, if any.
 	Address string
+	// Domain is the mail domain the answer is about, when it is known
+	// without an address.
+	Domain string
 	// Host is the mail server the answer is about: the configured host of
 	// the address's domain, or the host the user named.
 	Host string

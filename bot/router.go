@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"time"
 )
 
 // RouterOptions configures a Router. The zero value of each optional field
@@ -22,6 +23,8 @@ type RouterOptions struct {
 	// Logger receives errors and panics, never message text. Default:
 	// slog.Default().
 	Logger *slog.Logger
+	// Observer is told about every answer (metrics). Optional.
+	Observer Observer
 }
 
 // Router parses requests, picks their language, dispatches them to the
@@ -55,6 +58,15 @@ func (r *Router) Use(mw ...Middleware) { r.middleware = append(r.middleware, mw.
 // Serve answers a request. It always returns a Reply: refusals and errors
 // are answers too, with Reply.Code set.
 func (r *Router) Serve(ctx context.Context, req *Request) *Reply {
+	start := time.Now()
+	reply := r.serve(ctx, req)
+	if r.opts.Observer != nil {
+		r.opts.Observer.Answered(req.Platform, req.Parsed.Intent, reply, time.Since(start))
+	}
+	return reply
+}
+
+func (r *Router) serve(ctx context.Context, req *Request) *Reply {
 	req.Parsed = Parse(req.Text)
 	req.Lang = r.language(req)
 	req.Loc = r.opts.Translator.For(req.Lang)

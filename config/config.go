@@ -9,7 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/netip"
+	"net/url"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -31,6 +34,17 @@ type Config struct {
 	Directory *knowledge.Directory
 	// Check configures the live connection check.
 	Check Check
+	// Web configures the web side of mailhelp serve.
+	Web Web
+}
+
+// Web configures the HTTP listener and the links to answers.
+type Web struct {
+	// Listen is the address the web side listens on.
+	Listen string
+	// PublicURL is where people reach the web side; when set, answers
+	// carry a permalink under it.
+	PublicURL string
 }
 
 // Check configures the live connection check.
@@ -60,6 +74,12 @@ type file struct {
 	DefaultLanguage string       `yaml:"default_language"`
 	Domains         []domainFile `yaml:"domains"`
 	Check           checkFile    `yaml:"check"`
+	Web             webFile      `yaml:"web"`
+}
+
+type webFile struct {
+	Listen    string `yaml:"listen"`
+	PublicURL string `yaml:"public_url"`
 }
 
 type checkFile struct {
@@ -153,6 +173,8 @@ func (f file) build() (*Config, error) {
 	}
 	check, cerrs := f.Check.build()
 	errs = append(errs, cerrs...)
+	web, werrs := f.Web.build()
+	errs = append(errs, werrs...)
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
@@ -160,7 +182,26 @@ func (f file) build() (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	return &Config{DefaultLanguage: lang, Directory: dir, Check: check}, nil
+	return &Config{DefaultLanguage: lang, Directory: dir, Check: check, Web: web}, nil
+}
+
+// build validates the web section and fills its defaults.
+func (w webFile) build() (Web, []error) {
+	var errs []error
+	out := Web{Listen: "127.0.0.1:8080", PublicURL: strings.TrimSuffix(w.PublicURL, "/")}
+	if w.Listen != "" {
+		if _, _, err := net.SplitHostPort(w.Listen); err != nil {
+			errs = append(errs, fmt.Errorf("web.listen: %q is not host:port", w.Listen))
+		}
+		out.Listen = w.Listen
+	}
+	if w.PublicURL != "" {
+		u, err := url.Parse(w.PublicURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			errs = append(errs, fmt.Errorf("web.public_url: %q is not an http(s) base URL", w.PublicURL))
+		}
+	}
+	return out, errs
 }
 
 // build validates the check section and fills its defaults.

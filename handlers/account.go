@@ -22,7 +22,10 @@ func accountFor(dir Directory, p bot.Parsed) account {
 	case !p.Address.IsZero():
 		a.domain, a.known = dir.Lookup(p.Address.Domain)
 	case p.Host != "":
-		a.domain, a.known = dir.LookupHost(p.Host)
+		// A server name ("bm.domaine.com") or a mail domain ("domaine.com").
+		if a.domain, a.known = dir.LookupHost(p.Host); !a.known {
+			a.domain, a.known = dir.Lookup(p.Host)
+		}
 	}
 	return a
 }
@@ -179,6 +182,9 @@ func (a account) about(client knowledge.ClientID, named string) bot.About {
 	ab := bot.About{Client: string(client), Address: a.addr.String(), Host: named}
 	if a.known {
 		ab.Host = a.domain.Incoming().Host
+		if a.addr.IsZero() {
+			ab.Domain = knowledge.DisplayDomain(a.domain.Name)
+		}
 	}
 	return ab
 }

@@ -55,6 +55,7 @@ func Check(d Deps) bot.Handler {
 			return nil, &bot.Error{Kind: bot.KindUnavailable, Code: "check_failed", MsgID: "check.error.failed", Err: err}
 		}
 		r := CheckReply(loc, rep)
+		r.Detail = rep
 		acct := accountFor(d.Directory, p)
 		r.Notes = append(r.Notes, acct.notes(loc, p)...)
 		if !p.Address.IsZero() {

@@ -5,6 +5,7 @@
 //
 //	mailhelp ask [--format text|markdown|json] [--lang en|fr] [--config FILE] [QUESTION...]
 //	mailhelp check [--format text|markdown|json] [--lang en|fr] [--config FILE] [--user USER] ADDRESS | --host HOST
+//	mailhelp serve [--config FILE] [--listen ADDR]
 //	mailhelp version
 //
 // With no question, ask reads one question per line from standard input.
@@ -55,6 +56,7 @@ type command struct {
 var commands = []command{
 	{"ask", "answer questions from the arguments or from standard input", (*Main).ask},
 	{"check", "check a mail server live: TLS, certificate, capabilities, login", (*Main).check},
+	{"serve", "serve the web chat, answer pages, JSON API, health and metrics", (*Main).serve},
 	{"version", "print the version", (*Main).version},
 }
 

@@ -44,6 +44,11 @@ func (m *Main) loadConfig(flagPath string) (*config.Config, error) {
 // newRouter wires the parser, the handlers, the messages and, when
 // enabled, the live checker.
 func (m *Main) newRouter(cfg *config.Config, log *slog.Logger) (*bot.Router, error) {
+	return m.newRouterObserved(cfg, log, nil)
+}
+
+// newRouterObserved is newRouter with an observer of every answer.
+func (m *Main) newRouterObserved(cfg *config.Config, log *slog.Logger, obs bot.Observer) (*bot.Router, error) {
 	if cfg == nil {
 		return nil, errors.New("no configuration")
 	}
@@ -56,6 +61,7 @@ func (m *Main) newRouter(cfg *config.Config, log *slog.Logger) (*bot.Router, err
 		DefaultLang: cfg.DefaultLanguage,
 		DomainLang:  handlers.DomainLang(cfg.Directory),
 		Logger:      log,
+		Observer:    obs,
 	})
 	deps := handlers.Deps{Directory: cfg.Directory}
 	if cfg.Check.Enabled {

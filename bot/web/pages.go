@@ -1,0 +1,257 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/mailhelp/mailhelp/bot"
+	"github.com/mailhelp/mailhelp/bot/render"
+	"github.com/mailhelp/mailhelp/knowledge"
+)
+
+// page is what the templates render.
+type page struct {
+	Lang                                   string
+	OtherLang, OtherLangName, OtherLangURL string
+	UI                                     map[string]string
+	Chat                                   bool
+	Question                               string
+	Answer                                 *answerView
+	Examples                               []bot.Action
+	NotFound                               *notFoundView
+}
+
+type answerView struct {
+	Reply        *bot.Reply
+	UI           map[string]string
+	SettingsText string
+	Permalink    string
+	TicketURL    string
+}
+
+type notFoundView struct {
+	Message string
+	Clients []clientLink
+}
+
+type clientLink struct{ Name, URL string }
+
+var langNames = map[string]string{bot.LangEnglish: "English", bot.LangFrench: "Français"}
+
+// uiIDs are the pages' own words, by template key.
+var uiIDs = map[string]string{
+	"title": "web.title", "tagline": "web.tagline", "ask_label": "web.ask_label",
+	"ask_placeholder": "web.ask_placeholder", "ask_button": "web.ask_button", "you": "web.you",
+	"examples": "web.examples", "language": "web.language", "copy_settings": "web.copy_settings",
+	"copy_link": "web.copy_link", "copied": "web.copied", "copy_failed": "web.copy_failed",
+	"permalink": "web.permalink", "ticket": "web.ticket", "back": "web.back",
+	"not_found_title": "web.not_found.title", "not_found_intro": "web.not_found.intro",
+}
+
+func (s *Server) newPage(r *http.Request, lang string) *page {
+	loc := s.opts.Translator.For(lang)
+	ui := make(map[string]string, len(uiIDs))
+	for k, id := range uiIDs {
+		ui[k] = loc.Text(id, nil)
+	}
+	other := bot.LangFrench
+	if lang == bot.LangFrench {
+		other = bot.LangEnglish
+	}
+	q := r.URL.Query()
+	q.Set("lang", other)
+	q.Del("partial")
+	otherURL := r.URL.Path + "?" + q.Encode()
+	if strings.Count(r.URL.Path, "/") >= 2 && bot.Supported(r.PathValue("lang")) {
+		// A permalink: the language is in the path.
+		q.Del("lang")
+		otherURL = "/" + other + strings.TrimPrefix(r.URL.Path, "/"+lang)
+		if enc := q.Encode(); enc != "" {
+			otherURL += "?" + enc
+		}
+	}
+	return &page{Lang: lang, OtherLang: other, OtherLangName: langNames[other], OtherLangURL: otherURL, UI: ui}
+}
+
+func (s *Server) answerView(r *http.Request, reply *bot.Reply, ui map[string]string) *answerView {
+	v := &answerView{Reply: reply, UI: ui, SettingsText: settingsText(reply)}
+	if link := bot.Permalink(s.baseURL(r), reply); link != "" {
+		v.Permalink = link
+		if u, err := url.Parse(link); err == nil {
+			u.Path += "/ticket"
+			v.TicketURL = u.RequestURI()
+		}
+	}
+	return v
+}
+
+// settingsText is what "copy settings" copies: every settings group as
+// plain "label: value" lines.
+func settingsText(r *bot.Reply) string {
+	var b strings.Builder
+	for _, g := range r.Settings {
+		b.WriteString(render.EscapeText(g.Title))
+		b.WriteString("\n")
+		for _, f := range g.Fields {
+			b.WriteString("  ")
+			b.WriteString(render.EscapeText(f.Label))
+			b.WriteString(": ")
+			b.WriteString(render.EscapeText(f.Value))
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+func (s *Server) render(w http.ResponseWriter, status int, name string, p *page) {
+	var buf bytes.Buffer
+	if err := s.tmpl.ExecuteTemplate(&buf, name, p); err != nil {
+		s.opts.Logger.Error("template", "name", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// chat is the web chat page.
+func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
+	lang := s.pageLang(r)
+	p := s.newPage(r, lang)
+	p.Chat = true
+	help := s.opts.Router.Serve(r.Context(), &bot.Request{Text: "help", ForceLang: lang, Platform: "web", UserID: clientID(r)})
+	p.Examples = help.Actions
+	s.render(w, http.StatusOK, "layout", p)
+}
+
+// ask answers ?q= as a page, or as a fragment for the chat's script.
+func (s *Server) ask(w http.ResponseWriter, r *http.Request) {
+	lang := s.pageLang(r)
+	q := r.URL.Query().Get("q")
+	p := s.newPage(r, lang)
+	if strings.TrimSpace(q) == "" {
+		http.Redirect(w, r, "/?lang="+lang, http.StatusSeeOther)
+		return
+	}
+	reply := s.opts.Router.Serve(r.Context(), &bot.Request{
+		Text: q, LocaleHint: lang, Platform: "web", UserID: clientID(r),
+	})
+	p.Question = render.EscapeText(bot.Clean(truncate(q, 300)))
+	p.Answer = s.answerView(r, reply, p.UI)
+	if r.URL.Query().Get("partial") == "1" {
+		s.render(w, http.StatusOK, "partial", p)
+		return
+	}
+	p.Chat = true
+	s.render(w, http.StatusOK, "layout", p)
+}
+
+// permalink renders the answer for /{lang}/{client}?address=… or
+// ?domain=…: the same structured reply as in chat.
+func (s *Server) permalink(w http.ResponseWriter, r *http.Request) {
+	if r.PathValue("lang") == "api" {
+		s.apiNotFound(w, r)
+		return
+	}
+	reply, status, nf := s.permalinkReply(r)
+	lang := r.PathValue("lang")
+	if !bot.Supported(lang) {
+		lang = s.pageLang(r)
+	}
+	p := s.newPage(r, lang)
+	if nf != nil {
+		p.NotFound = nf
+		s.render(w, status, "layout", p)
+		return
+	}
+	p.Answer = s.answerView(r, reply, p.UI)
+	s.render(w, http.StatusOK, "layout", p)
+}
+
+// ticket is the permalink's answer as Markdown, for helpdesk tools.
+func (s *Server) ticket(w http.ResponseWriter, r *http.Request) {
+	reply, status, nf := s.permalinkReply(r)
+	if nf != nil {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(nf.Message + "\n"))
+		return
+	}
+	md := render.Markdown(reply)
+	if link := bot.Permalink(s.baseURL(r), reply); link != "" {
+		md += "\n" + link + "\n"
+	}
+	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
+	_, _ = w.Write([]byte(md))
+}
+
+// permalinkReply turns a permalink into a request and answers it, or
+// says why there is no such page.
+func (s *Server) permalinkReply(r *http.Request) (*bot.Reply, int, *notFoundView) {
+	lang := r.PathValue("lang")
+	if !bot.Supported(lang) {
+		return nil, http.StatusNotFound, s.notFoundView(s.pageLang(r), "web.not_found.intro", nil)
+	}
+	client, ok := knowledge.ClientByID(knowledge.ClientID(r.PathValue("client")))
+	if !ok {
+		return nil, http.StatusNotFound, s.notFoundView(lang, "web.not_found.client", nil)
+	}
+	q := r.URL.Query()
+	text := "configure " + client.Name
+	address, domain := q.Get("address"), q.Get("domain")
+	switch {
+	case address != "":
+		p := bot.Parse(address)
+		if p.Addresses != 1 || !strings.EqualFold(p.Address.String(), strings.TrimSpace(address)) {
+			return nil, http.StatusNotFound, s.notFoundView(lang, "web.not_found.address", nil)
+		}
+		text += " for " + p.Address.String()
+	case domain != "":
+		p := bot.Parse(domain)
+		if p.Host == "" || !p.Address.IsZero() {
+			return nil, http.StatusNotFound, s.notFoundView(lang, "web.not_found.domain", map[string]any{"Domain": truncate(domain, 80)})
+		}
+		text += " for " + p.Host
+	}
+	reply := s.opts.Router.Serve(r.Context(), &bot.Request{Text: text, ForceLang: lang, Platform: "web", UserID: clientID(r)})
+	if domain != "" && reply.About.Domain == "" {
+		return nil, http.StatusNotFound, s.notFoundView(lang, "web.not_found.domain", map[string]any{"Domain": truncate(domain, 80)})
+	}
+	return reply, http.StatusOK, nil
+}
+
+func (s *Server) notFoundView(lang, msgID string, data map[string]any) *notFoundView {
+	nf := &notFoundView{Message: s.opts.Translator.For(lang).Text(msgID, data)}
+	if msgID == "web.not_found.client" {
+		for _, c := range knowledge.Clients() {
+			nf.Clients = append(nf.Clients, clientLink{Name: c.Name, URL: "/" + lang + "/" + string(c.ID)})
+		}
+	}
+	return nf
+}
+
+// notFoundPage answers every other path with a helpful 404 page.
+func (s *Server) notFoundPage(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		s.apiNotFound(w, r)
+		return
+	}
+	lang := s.pageLang(r)
+	p := s.newPage(r, lang)
+	p.NotFound = s.notFoundView(lang, "web.not_found.intro", nil)
+	s.render(w, http.StatusNotFound, "layout", p)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,201 @@
+// Package web is mailhelp's HTTP side, served by mailhelp serve:
+// permalink pages of answers for helpdesk tickets (and their Markdown
+// ticket text), a web chat, a JSON API, and health, readiness and
+// Prometheus metrics endpoints.
+//
+// Like every adapter it only translates: a URL or a JSON body becomes a
+// bot.Request, and the bot.Reply becomes HTML (html/template, escaped) or
+// JSON. Assets are embedded; pages need no external resource and the
+// Content-Security-Policy allows no inline script.
+package web
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/mailhelp/mailhelp/bot"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static/*
+var staticFS embed.FS
+
+// maxBody bounds a JSON request body.
+const maxBody = 16 << 10
+
+// Options configures a Server. The zero value of an optional field
+// means its default.
+type Options struct {
+	// Router answers requests. Required.
+	Router *bot.Router
+	// Translator gives the pages' own words. Required.
+	Translator bot.Translator
+	// DefaultLang is the pages' language when the browser says nothing.
+	DefaultLang string
+	// PublicURL is the base of permalinks; empty means the address the
+	// request came to.
+	PublicURL string
+	// Logger receives one line per request (route, status, duration;
+	// never a query string, an address or a body). Default slog.Default().
+	Logger *slog.Logger
+	// Metrics, when set, is served at /metrics.
+	Metrics *Metrics
+	// Ready reports whether the process can serve (configuration loaded,
+	// adapters connected); nil means ready.
+	Ready func() error
+}
+
+// Server is the web side. It is an http.Handler, safe for concurrent use.
+type Server struct {
+	opts Options
+	mux  *http.ServeMux
+	tmpl *template.Template
+}
+
+// New builds a Server. It does no I/O.
+func New(opts Options) (*Server, error) {
+	if opts.Router == nil || opts.Translator == nil {
+		return nil, fmt.Errorf("web: Router and Translator are required")
+	}
+	if !bot.Supported(opts.DefaultLang) {
+		opts.DefaultLang = bot.LangEnglish
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	tmpl, err := template.ParseFS(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
+	}
+	s := &Server{opts: opts, mux: http.NewServeMux(), tmpl: tmpl}
+	s.routes()
+	return s, nil
+}
+
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /{$}", s.chat)
+	s.mux.HandleFunc("GET /ask", s.ask)
+	s.mux.HandleFunc("GET /{lang}/{client}", s.permalink)
+	s.mux.HandleFunc("GET /{lang}/{client}/ticket", s.ticket)
+	s.mux.HandleFunc("POST /api/v1/ask", s.apiAsk)
+	s.mux.HandleFunc("POST /api/v1/check", s.apiCheck)
+	s.mux.HandleFunc("/api/v1/ask", s.apiMethodNotAllowed)
+	s.mux.HandleFunc("/api/v1/check", s.apiMethodNotAllowed)
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.Handle("GET /static/{file}", http.FileServerFS(staticFS))
+	if s.opts.Metrics != nil {
+		s.mux.Handle("GET /metrics", s.opts.Metrics.Handler())
+	}
+	s.mux.HandleFunc("/", s.notFoundPage)
+}
+
+// ServeHTTP adds the security headers, recovers panics and logs each
+// request without its query or body.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+		"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	defer func() {
+		if v := recover(); v != nil {
+			s.opts.Logger.Error("http panic", "route", r.Pattern, "panic", fmt.Sprint(v))
+			if !sw.wrote {
+				writeError(sw, http.StatusInternalServerError, "internal", "internal error")
+			}
+		}
+		route := r.Pattern
+		if route == "" {
+			route = "unmatched"
+		}
+		if s.opts.Metrics != nil {
+			s.opts.Metrics.httpRequest(route, sw.status)
+		}
+		s.opts.Logger.Info("http", "method", r.Method, "route", route, "status", sw.status,
+			"duration_ms", time.Since(start).Milliseconds())
+	}()
+	s.mux.ServeHTTP(sw, r)
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	return w.ResponseWriter.Write(b)
+}
+
+// HTTPServer returns an http.Server for h with every timeout set and the
+// header size bounded, so slow or greedy clients cannot hold it.
+func HTTPServer(addr string, h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		// A live check may take its whole budget (15 s by default).
+		WriteTimeout:   30 * time.Second,
+		IdleTimeout:    60 * time.Second,
+		MaxHeaderBytes: 16 << 10,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
+// clientID identifies the sender for rate limits: the client's IP.
+func clientID(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// baseURL is where permalinks point: the configured public URL, else
+// the origin the request came to.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.opts.PublicURL != "" {
+		return s.opts.PublicURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// pageLang picks the pages' language: ?lang=, else Accept-Language,
+// else the default.
+func (s *Server) pageLang(r *http.Request) string {
+	if l := bot.NormalizeLang(r.URL.Query().Get("lang")); l != "" {
+		return l
+	}
+	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if l := bot.NormalizeLang(tag); l != "" {
+			return l
+		}
+	}
+	return s.opts.DefaultLang
+}

@@ -1,0 +1,65 @@
+// mailhelp web chat: asks without reloading the page, and copies
+// settings and links. Every answer is rendered by the server (escaped);
+// the page works without this script.
+"use strict";
+(function () {
+  var body = document.body;
+
+  function copyText(text, button) {
+    var done = function () { flash(button, body.dataset.copied); };
+    var fail = function () { flash(button, body.dataset.copyFailed); };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { legacyCopy(text) ? done() : fail(); });
+    } else {
+      legacyCopy(text) ? done() : fail();
+    }
+  }
+
+  function legacyCopy(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    document.body.removeChild(area);
+    return ok;
+  }
+
+  function flash(button, label) {
+    if (!button.dataset.label) { button.dataset.label = button.textContent; }
+    button.textContent = label;
+    button.classList.add("copied");
+    setTimeout(function () { button.textContent = button.dataset.label; button.classList.remove("copied"); }, 2000);
+  }
+
+  document.addEventListener("click", function (ev) {
+    var b = ev.target.closest("button.copy");
+    if (b) { ev.preventDefault(); copyText(b.dataset.copy, b); }
+  });
+
+  var conversation = document.getElementById("conversation");
+  if (!conversation) { return; }
+
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (!form.classList.contains("ask-form")) { return; }
+    ev.preventDefault();
+    var params = new URLSearchParams(new FormData(form));
+    params.set("partial", "1");
+    var buttons = form.querySelectorAll("button");
+    buttons.forEach(function (b) { b.disabled = true; });
+    fetch("/ask?" + params.toString(), { headers: { "Accept": "text/html" } })
+      .then(function (r) { return r.text(); })
+      .then(function (html) {
+        conversation.insertAdjacentHTML("beforeend", html);
+        var last = conversation.lastElementChild;
+        if (last) { last.scrollIntoView({ block: "start" }); }
+        if (form.id === "ask") { form.reset(); }
+      })
+      .finally(function () { buttons.forEach(function (b) { b.disabled = false; }); });
+  });
+})();

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/mailhelp/mailhelp/bot/web"
+	"github.com/mailhelp/mailhelp/locales"
+)
+
+// shutdownGrace bounds how long in-flight requests (a live check among
+// them) may run after a stop signal.
+const shutdownGrace = 20 * time.Second
+
+// serve runs the web side until ctx is done (SIGINT or SIGTERM).
+func (m *Main) serve(ctx context.Context, args []string) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	cfgPath := fs.String("config", "", "configuration file (default: $MAILHELP_CONFIG, else built in)")
+	listen := fs.String("listen", "", "address to listen on (default: the configuration's web.listen, 127.0.0.1:8080)")
+	fs.Usage = func() {
+		fmt.Fprintln(m.Stderr, "Usage: mailhelp serve [flags]")
+		fmt.Fprintln(m.Stderr, "Serves the web chat, the answer pages, the JSON API, /healthz, /readyz and /metrics.")
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	log := slog.New(slog.NewJSONHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	cfg, err := m.loadConfig(*cfgPath)
+	if err != nil {
+		log.Error("configuration", "err", err)
+		return exitFail
+	}
+	addr := cfg.Web.Listen
+	if *listen != "" {
+		addr = *listen
+	}
+	metrics := web.NewMetrics()
+	router, err := m.newRouterObserved(cfg, log, metrics)
+	if err != nil {
+		log.Error("setup", "err", err)
+		return exitFail
+	}
+	cat, err := locales.Load()
+	if err != nil {
+		log.Error("setup", "err", err)
+		return exitFail
+	}
+	handler, err := web.New(web.Options{
+		Router: router, Translator: cat, DefaultLang: cfg.DefaultLanguage,
+		PublicURL: cfg.Web.PublicURL, Logger: log, Metrics: metrics,
+	})
+	if err != nil {
+		log.Error("setup", "err", err)
+		return exitFail
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		log.Error("listen", "addr", addr, "err", err)
+		return exitFail
+	}
+	srv := web.HTTPServer(addr, handler, log)
+	url := "http://" + ln.Addr().String() + "/"
+	fmt.Fprintf(m.Stdout, "mailhelp is serving on %s\n", url)
+	log.Info("serving", "url", url)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		log.Error("serve", "err", err)
+		return exitFail
+	case <-ctx.Done():
+	}
+	log.Info("stopping", "grace", shutdownGrace.String())
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Error("shutdown", "err", err)
+		return exitFail
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Error("serve", "err", err)
+		return exitFail
+	}
+	log.Info("stopped")
+	return exitOK
+}
