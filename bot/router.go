@@ -25,6 +25,9 @@ type RouterOptions struct {
 	Logger *slog.Logger
 	// Observer is told about every answer (metrics). Optional.
 	Observer Observer
+	// PublicURL is the web side's public address; when set, every answer
+	// that has a permalink (see Permalink) links to it. Optional.
+	PublicURL string
 }
 
 // Router parses requests, picks their language, dispatches them to the
@@ -95,6 +98,9 @@ func (r *Router) serve(ctx context.Context, req *Request) *Reply {
 		reply.Intent = req.Parsed.Intent
 	}
 	reply.Lang = req.Lang
+	if link := Permalink(r.opts.PublicURL, reply); link != "" {
+		reply.Links = append(reply.Links, Link{Label: req.Loc.Text("link.permalink", nil), URL: link})
+	}
 	return reply
 }
 

@@ -164,3 +164,18 @@ func TestRouterMiddlewareOrder(t *testing.T) {
 		t.Errorf("order = %s, want outer,inner", got)
 	}
 }
+
+func TestRouterPermalink(t *testing.T) {
+	r, _ := newTestRouter(t, RouterOptions{PublicURL: "https://help.example/"})
+	r.Handle(IntentConfigure, HandlerFunc(func(ctx context.Context, req *Request) (*Reply, error) {
+		return &Reply{About: About{Client: "blackberry10", Address: "alice+tag@domaine.com"}}, nil
+	}))
+	reply := r.Serve(context.Background(), &Request{Text: "configure bb10 alice+tag@domaine.com", ForceLang: "fr"})
+	if len(reply.Links) != 1 || reply.Links[0].URL != "https://help.example/fr/blackberry10?address=alice%2Btag%40domaine.com" {
+		t.Errorf("links = %+v", reply.Links)
+	}
+	// No client, no permalink.
+	if reply := r.Serve(context.Background(), &Request{Text: "help"}); len(reply.Links) != 0 {
+		t.Errorf("help links = %+v", reply.Links)
+	}
+}

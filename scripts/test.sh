@@ -19,9 +19,10 @@ go mod verify
 
 # Debian packages the tests need: a real Dovecot and Postfix for the
 # live-check tests (internal/mailservers runs private instances of them on
-# loopback; the system services are not used). Those tests fail, loudly,
-# without them.
-apt_packages=(dovecot-imapd postfix)
+# loopback; the system services are not used), and Chromium for the web
+# pages' browser test (driven headless by chromedp; no browser download).
+# Those tests fail, loudly, without them.
+apt_packages=(dovecot-imapd postfix chromium)
 if ((${#apt_packages[@]})); then
   missing=()
   for p in "${apt_packages[@]}"; do

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/mailhelp/mailhelp/bot"
@@ -79,6 +80,10 @@ func (s *Server) answerView(r *http.Request, reply *bot.Reply, ui map[string]str
 	v := &answerView{Reply: reply, UI: ui, SettingsText: settingsText(reply)}
 	if link := bot.Permalink(s.baseURL(r), reply); link != "" {
 		v.Permalink = link
+		// The page shows its permalink in its own box, not twice.
+		shown := *reply
+		shown.Links = slices.DeleteFunc(slices.Clone(reply.Links), func(l bot.Link) bool { return l.URL == link })
+		v.Reply = &shown
 		if u, err := url.Parse(link); err == nil {
 			u.Path += "/ticket"
 			v.TicketURL = u.RequestURI()
@@ -182,7 +187,8 @@ func (s *Server) ticket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	md := render.Markdown(reply)
-	if link := bot.Permalink(s.baseURL(r), reply); link != "" {
+	link := bot.Permalink(s.baseURL(r), reply)
+	if link != "" && !slices.ContainsFunc(reply.Links, func(l bot.Link) bool { return l.URL == link }) {
 		md += "\n" + link + "\n"
 	}
 	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")

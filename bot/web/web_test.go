@@ -52,16 +52,35 @@ type fixture struct {
 	ready   error
 }
 
+// translator loads the messages.
+func translator(t testing.TB) *locales.Catalog {
+	t.Helper()
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
+
+// routerOf is the router of the test configuration, with no live check.
+func routerOf(t testing.TB, log *slog.Logger) *bot.Router {
+	t.Helper()
+	cfg, err := config.Parse([]byte(testConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := bot.NewRouter(bot.RouterOptions{Translator: translator(t), DefaultLang: "en", DomainLang: handlers.DomainLang(cfg.Directory), Logger: log})
+	handlers.Register(r, handlers.Deps{Directory: cfg.Directory})
+	return r
+}
+
 func newFixture(t testing.TB, prober handlers.Prober, limiter handlers.Limiter) *fixture {
 	t.Helper()
 	cfg, err := config.Parse([]byte(testConfig))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, err := locales.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := translator(t)
 	f := &fixture{logs: &bytes.Buffer{}}
 	log := slog.New(slog.NewJSONHandler(f.logs, nil))
 	metrics := web.NewMetrics()
@@ -192,7 +211,9 @@ func TestAPIAsk(t *testing.T) {
 	for _, tc := range errs {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := f.do(t, tc.method, tc.target, tc.ctype, tc.body)
-			var e struct{ Error struct{ Code, Message string } }
+			var e struct {
+				Error struct{ Code, Message string }
+			}
 			if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || rec.Code != tc.status || e.Error.Code != tc.code {
 				t.Errorf("%d %q (%v), want %d %s", rec.Code, rec.Body.String(), err, tc.status, tc.code)
 			}

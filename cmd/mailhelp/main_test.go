@@ -253,6 +253,18 @@ func TestConfigSources(t *testing.T) {
 	}
 }
 
+func TestAskPermalink(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "mailhelp.yaml")
+	data := "domains:\n  - domain: domaine.com\n    host: bm.domaine.com\ncheck:\n  enabled: false\nweb:\n  public_url: https://help.domaine.com/\n"
+	if err := os.WriteFile(cfg, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, out, _ := run(t, nil, map[string]string{"MAILHELP_CONFIG": cfg}, "ask", "configure BlackBerry for alice@domaine.com")
+	if !strings.Contains(out, "Link to this answer, for tickets: https://help.domaine.com/en/blackberry10?address=alice%40domaine.com") {
+		t.Errorf("no permalink:\n%s", out)
+	}
+}
+
 func TestVersion(t *testing.T) {
 	code, out, _ := run(t, nil, nil, "version")
 	if code != exitOK || !strings.HasPrefix(out, "mailhelp ") {

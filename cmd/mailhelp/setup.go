@@ -62,6 +62,7 @@ func (m *Main) newRouterObserved(cfg *config.Config, log *slog.Logger, obs bot.O
 		DomainLang:  handlers.DomainLang(cfg.Directory),
 		Logger:      log,
 		Observer:    obs,
+		PublicURL:   cfg.Web.PublicURL,
 	})
 	deps := handlers.Deps{Directory: cfg.Directory}
 	if cfg.Check.Enabled {
