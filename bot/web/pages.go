@@ -177,7 +177,8 @@ func (s *Server) permalink(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, "layout", p)
 }
 
-// ticket is the permalink's answer as Markdown, for helpdesk tools.
+// ticket is the permalink's answer as Markdown, or as plain text with
+// ?format=text, for helpdesk tools.
 func (s *Server) ticket(w http.ResponseWriter, r *http.Request) {
 	reply, status, nf := s.permalinkReply(r)
 	if nf != nil {
@@ -186,13 +187,16 @@ func (s *Server) ticket(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(nf.Message + "\n"))
 		return
 	}
-	md := render.Markdown(reply)
+	text, ctype := render.Markdown(reply), "text/markdown; charset=utf-8"
+	if r.URL.Query().Get("format") == "text" {
+		text, ctype = render.Text(reply), "text/plain; charset=utf-8"
+	}
 	link := bot.Permalink(s.baseURL(r), reply)
 	if link != "" && !slices.ContainsFunc(reply.Links, func(l bot.Link) bool { return l.URL == link }) {
-		md += "\n" + link + "\n"
+		text += "\n" + link + "\n"
 	}
-	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
-	_, _ = w.Write([]byte(md))
+	w.Header().Set("Content-Type", ctype)
+	_, _ = w.Write([]byte(text))
 }
 
 // permalinkReply turns a permalink into a request and answers it, or

@@ -175,6 +175,10 @@ func TestTicket(t *testing.T) {
 		!strings.Contains(rec.Body.String(), "https://help.domaine.com/fr/blackberry10?address=alice%40domaine.com") {
 		t.Errorf("%d %s\n%s", rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
 	}
+	rec = f.do(t, "GET", "/en/blackberry10/ticket?format=text&address=alice%40domaine.com", "", "")
+	if !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/plain") || !strings.HasPrefix(rec.Body.String(), "Set up BlackBerry 10 for alice@domaine.com\n=====") {
+		t.Errorf("plain ticket: %s\n%.200s", rec.Header().Get("Content-Type"), rec.Body.String())
+	}
 	if rec := f.do(t, "GET", "/en/nokia/ticket", "", ""); rec.Code != 404 {
 		t.Errorf("unknown client ticket: %d", rec.Code)
 	}
