@@ -63,6 +63,15 @@ func isSafeASCII(s string) bool {
 	return true
 }
 
+// PlainWords returns the words of a chat message without its markup:
+// Slack's <mailto:a@b|a@b> and <https://x|label> become the address or
+// URL, mentions of users, channels and everyone are dropped, and unsafe
+// characters removed. It is what a question means, fit to store and ask
+// again.
+func PlainWords(text string) string {
+	return strings.Join(strings.Fields(unwrapMarkup(Clean(truncateUTF8(text, MaxTextBytes)))), " ")
+}
+
 // fold lowercases s and strips accents ("Vérifié" -> "verifie") so that
 // keywords match however they were typed.
 func fold(s string) string {

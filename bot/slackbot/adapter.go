@@ -1,0 +1,315 @@
+package slackbot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/mailhelp/mailhelp/bot"
+)
+
+// api is the part of slack-go's client the adapter calls.
+type api interface {
+	PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error)
+	UpdateMessageContext(ctx context.Context, channelID, timestamp string, options ...slack.MsgOption) (string, string, string, error)
+	GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error)
+}
+
+// Options configures an Adapter. The zero value of an optional field
+// means its default.
+type Options struct {
+	// Router answers requests. Required.
+	Router *bot.Router
+	// Translator gives the adapter's own words ("checking…"). Required.
+	Translator bot.Translator
+	// BotUserID is the bot's own user, whose messages are ignored; set by
+	// Start from auth.test when empty.
+	BotUserID string
+	// Logger gets ids, timings and error kinds, never text or tokens.
+	Logger *slog.Logger
+	// Reconnected is called when Socket Mode reconnects (metrics).
+	Reconnected func()
+	// HTTPClient posts to response_url; default a client with a timeout.
+	HTTPClient *http.Client
+	// ChannelBurst and ChannelInterval pace posts per channel: a burst,
+	// then one post per interval (Slack allows about one a second).
+	ChannelBurst    int
+	ChannelInterval time.Duration
+	// MaxInFlight bounds the requests handled at once; default 64.
+	MaxInFlight int
+}
+
+// Adapter answers Slack. It is safe for concurrent use.
+type Adapter struct {
+	api     api
+	opts    Options
+	seen    *dedup
+	locales *localeCache
+	pacer   *pacer
+	slots   chan struct{}
+}
+
+// newAdapter builds an Adapter over an api; New uses slack-go's client.
+func newAdapter(a api, opts Options) *Adapter {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	if opts.ChannelBurst <= 0 {
+		opts.ChannelBurst = 3
+	}
+	if opts.ChannelInterval <= 0 {
+		opts.ChannelInterval = time.Second
+	}
+	if opts.MaxInFlight <= 0 {
+		opts.MaxInFlight = 64
+	}
+	return &Adapter{
+		api: a, opts: opts,
+		seen:    newDedup(10*time.Minute, 20000),
+		locales: newLocaleCache(time.Hour, 10000),
+		pacer:   newPacer(opts.ChannelBurst, opts.ChannelInterval),
+		slots:   make(chan struct{}, opts.MaxInFlight),
+	}
+}
+
+// conversation is where an answer goes.
+type conversation struct {
+	channel  string
+	threadTS string // reply in this thread; "" for the channel itself
+	user     string
+	// responseURL, for slash commands and buttons: answers go there.
+	responseURL string
+	ephemeral   bool
+	// replaceTS is a bot message to update instead of posting anew.
+	replaceTS string
+}
+
+// HandleEvent answers an Events API event: a mention in a channel (in a
+// thread under it) or a direct message. It ignores bots, itself, edits
+// and deliveries it has already handled. It returns when the answer is
+// posted; callers acknowledge Slack before calling it.
+func (a *Adapter) HandleEvent(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string) {
+	if eventID != "" && !a.seen.first("event:"+eventID) {
+		return
+	}
+	switch e := ev.InnerEvent.Data.(type) {
+	case *slackevents.AppMentionEvent:
+		if e.BotID != "" || e.User == "" || e.User == a.opts.BotUserID {
+			return
+		}
+		thread := e.ThreadTimeStamp
+		if thread == "" {
+			thread = e.TimeStamp
+		}
+		a.answer(ctx, e.Text, "", conversation{channel: e.Channel, threadTS: thread, user: e.User})
+	case *slackevents.MessageEvent:
+		if e.ChannelType != "im" || e.BotID != "" || e.SubType != "" || e.User == "" || e.User == a.opts.BotUserID {
+			return
+		}
+		a.answer(ctx, e.Text, "", conversation{channel: e.Channel, user: e.User})
+	}
+}
+
+// HandleCommand answers /mailhelp: ephemeral to the caller unless the
+// text holds "public" or "publier".
+func (a *Adapter) HandleCommand(ctx context.Context, cmd slack.SlashCommand) {
+	if !a.seen.first("command:" + cmd.TriggerID) {
+		return
+	}
+	text, public := stripPublic(cmd.Text)
+	a.answer(ctx, text, "", conversation{channel: cmd.ChannelID, user: cmd.UserID,
+		responseURL: cmd.ResponseURL, ephemeral: !public})
+}
+
+// HandleInteraction answers a button: a live check, or the answer again
+// in the other language, in place of the message that had the button.
+func (a *Adapter) HandleInteraction(ctx context.Context, cb slack.InteractionCallback) {
+	if cb.Type != slack.InteractionTypeBlockActions || len(cb.ActionCallback.BlockActions) == 0 {
+		return
+	}
+	act := cb.ActionCallback.BlockActions[0]
+	if !a.seen.first("action:" + cb.TriggerID + ":" + act.ActionID) {
+		return
+	}
+	var v buttonValue
+	if err := json.Unmarshal([]byte(act.Value), &v); err != nil || v.Phrase == "" {
+		a.opts.Logger.Warn("slack: unreadable button value", "action", act.ActionID)
+		return
+	}
+	conv := conversation{channel: cb.Channel.ID, user: cb.User.ID, responseURL: cb.ResponseURL,
+		threadTS: cb.Message.ThreadTimestamp}
+	switch act.ActionID {
+	case actionLang:
+		conv.replaceTS = cb.Message.Timestamp
+		conv.ephemeral = cb.Container.IsEphemeral
+		a.answer(ctx, v.Phrase, v.Lang, conv)
+	case actionCheck:
+		if conv.threadTS == "" {
+			conv.threadTS = cb.Message.Timestamp
+		}
+		conv.ephemeral = cb.Container.IsEphemeral
+		a.answer(ctx, v.Phrase, "", conv)
+	}
+}
+
+// answer routes text and posts the reply. A live check is acknowledged
+// at once ("checking…"), then that message is updated with the result.
+func (a *Adapter) answer(ctx context.Context, text, force string, conv conversation) {
+	select {
+	case a.slots <- struct{}{}:
+		defer func() { <-a.slots }()
+	case <-ctx.Done():
+		return
+	}
+	req := &bot.Request{Text: text, Platform: "slack", UserID: conv.user, ForceLang: force}
+	if force == "" {
+		req.LocaleHint = a.locale(ctx, conv.user)
+	}
+	if bot.Parse(text).Intent == bot.IntentCheck {
+		lang := a.langOf(text, force, req.LocaleHint)
+		target := bot.Parse(text)
+		name := target.Host
+		if !target.Address.IsZero() {
+			name = target.Address.Username()
+		}
+		msg := Message{Text: EscapeMrkdwn(a.opts.Translator.For(lang).Text("slack.checking", map[string]any{"Target": name}))}
+		msg.Blocks = []slack.Block{section(":hourglass_flowing_sand: " + msg.Text)}
+		ts, err := a.post(ctx, conv, msg)
+		if err != nil {
+			a.opts.Logger.Error("slack: post", "channel", conv.channel, "err", err)
+			return
+		}
+		if ts != "" {
+			conv.replaceTS = ts
+		}
+	}
+	reply := a.opts.Router.Serve(ctx, req)
+	toggle := a.opts.Translator.For(reply.Lang).Text("slack.other_language", nil)
+	if _, err := a.post(ctx, conv, Render(reply, bot.PlainWords(text), toggle)); err != nil {
+		a.opts.Logger.Error("slack: post", "channel", conv.channel, "intent", string(reply.Intent), "err", err)
+	}
+}
+
+// langOf guesses the answer language before routing, for the words the
+// adapter itself posts.
+func (a *Adapter) langOf(text, force, hint string) string {
+	if bot.Supported(force) {
+		return force
+	}
+	if l := bot.Parse(text).Lang; l != "" {
+		return l
+	}
+	if l := bot.NormalizeLang(hint); l != "" {
+		return l
+	}
+	return bot.LangEnglish
+}
+
+// post sends msg where conv says, paced per channel and retried on rate
+// limits. It returns the message's timestamp when Slack gives one.
+func (a *Adapter) post(ctx context.Context, conv conversation, msg Message) (string, error) {
+	if conv.responseURL != "" {
+		wm := &slack.WebhookMessage{Text: msg.Text, Blocks: &slack.Blocks{BlockSet: msg.Blocks}, ReplaceOriginal: conv.replaceTS != ""}
+		if conv.ephemeral {
+			wm.ResponseType = slack.ResponseTypeEphemeral
+		} else {
+			wm.ResponseType = slack.ResponseTypeInChannel
+		}
+		if conv.threadTS != "" && !conv.ephemeral && conv.replaceTS == "" {
+			wm.ThreadTimestamp = conv.threadTS
+		}
+		err := a.retry(ctx, conv.channel, func() error {
+			return slack.PostWebhookCustomHTTPContext(ctx, conv.responseURL, a.opts.HTTPClient, wm)
+		})
+		// After a first post through response_url, later ones replace it.
+		return "response_url", err
+	}
+	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)}
+	if conv.replaceTS != "" {
+		return conv.replaceTS, a.retry(ctx, conv.channel, func() error {
+			_, _, _, err := a.api.UpdateMessageContext(ctx, conv.channel, conv.replaceTS, opts...)
+			return err
+		})
+	}
+	if conv.threadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(conv.threadTS))
+	}
+	var ts string
+	err := a.retry(ctx, conv.channel, func() error {
+		var err error
+		_, ts, err = a.api.PostMessageContext(ctx, conv.channel, opts...)
+		return err
+	})
+	return ts, err
+}
+
+// maxRetries bounds retries on rate limits; maxRetryWait bounds one wait.
+const (
+	maxRetries   = 5
+	maxRetryWait = time.Minute
+)
+
+// retry runs send after the channel's pace allows it, and again after
+// Slack's Retry-After when Slack answers 429, so no reply is lost to a
+// rate limit and no retry storm starts.
+func (a *Adapter) retry(ctx context.Context, channel string, send func() error) error {
+	for attempt := 0; ; attempt++ {
+		if err := a.pacer.wait(ctx, channel); err != nil {
+			return err
+		}
+		err := send()
+		var rl *slack.RateLimitedError
+		if !errors.As(err, &rl) || attempt == maxRetries {
+			return err
+		}
+		wait := min(max(rl.RetryAfter, time.Second), maxRetryWait)
+		a.opts.Logger.Warn("slack: rate limited", "channel", channel, "retry_after", wait.String())
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// locale is the user's Slack locale, cached.
+func (a *Adapter) locale(ctx context.Context, user string) string {
+	if user == "" {
+		return ""
+	}
+	return a.locales.lookup(user, func() (string, error) {
+		u, err := a.api.GetUserInfoContext(ctx, user)
+		if err != nil {
+			a.opts.Logger.Warn("slack: users.info", "err", err)
+			return "", err
+		}
+		return u.Locale, nil
+	})
+}
+
+// stripPublic removes a "public" / "publier" word from a command.
+func stripPublic(text string) (string, bool) {
+	fields := strings.Fields(text)
+	public := false
+	kept := fields[:0]
+	for _, f := range fields {
+		switch strings.ToLower(f) {
+		case "public", "publier", "publique":
+			public = true
+			continue
+		}
+		kept = append(kept, f)
+	}
+	return strings.Join(kept, " "), public
+}
+

@@ -1,0 +1,150 @@
+package slackbot
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/mailhelp/mailhelp/bot"
+)
+
+// Block Kit limits (api.slack.com/reference/block-kit).
+const (
+	maxBlocks      = 50
+	maxSectionText = 3000
+	maxHeaderText  = 150
+	maxFieldText   = 2000
+	maxFields      = 10
+	maxButtonValue = 2000
+)
+
+// Action IDs of the buttons.
+const (
+	actionCheck = "mailhelp_check"
+	actionLang  = "mailhelp_lang"
+)
+
+// noteIcons mark notes by severity.
+var noteIcons = map[bot.Severity]string{
+	bot.SeverityInfo: ":information_source:", bot.SeverityTip: ":bulb:",
+	bot.SeverityWarning: ":warning:", bot.SeverityError: ":x:",
+}
+
+// buttonValue is what a button carries back: the phrase to run, and for
+// the language toggle the question and the language to answer in.
+type buttonValue struct {
+	Phrase string `json:"p,omitempty"`
+	Lang   string `json:"l,omitempty"`
+}
+
+// Message is a rendered answer: the notification text and the blocks.
+type Message struct {
+	Text   string
+	Blocks []slack.Block
+}
+
+// Render turns a reply into a Block Kit message. question is the text the
+// reply answers, for the language toggle; toggle labels the toggle button
+// ("" for none).
+func Render(r *bot.Reply, question, toggle string) Message {
+	var blocks []slack.Block
+	title := clip(EscapeMrkdwn(r.Title), maxHeaderText)
+	blocks = append(blocks, slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, title, true, false)))
+	if r.Intro != "" {
+		blocks = append(blocks, section(EscapeMrkdwn(r.Intro)))
+	}
+	for i, s := range r.Steps {
+		var b strings.Builder
+		b.WriteString("*" + strconv.Itoa(i+1) + ".* " + EscapeMrkdwn(s.Text))
+		for _, f := range s.Fields {
+			b.WriteString("\n• *" + EscapeMrkdwn(f.Label) + "*")
+			if f.Value != "" {
+				b.WriteString(": " + code(f.Value))
+			}
+			if f.Hint != "" {
+				b.WriteString(" — _" + EscapeMrkdwn(f.Hint) + "_")
+			}
+		}
+		blocks = append(blocks, section(b.String()))
+	}
+	for _, g := range r.Settings {
+		blocks = append(blocks, section("*"+EscapeMrkdwn(g.Title)+"*"))
+		var fields []*slack.TextBlockObject
+		for _, f := range g.Fields {
+			text := "*" + EscapeMrkdwn(f.Label) + "*\n"
+			if f.Value != "" {
+				text += code(f.Value)
+			}
+			fields = append(fields, slack.NewTextBlockObject(slack.MarkdownType, clip(text, maxFieldText), false, false))
+			if len(fields) == maxFields {
+				blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
+				fields = nil
+			}
+		}
+		if len(fields) > 0 {
+			blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
+		}
+	}
+	for _, n := range r.Notes {
+		blocks = append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType,
+			clip(noteIcons[n.Severity]+" "+EscapeMrkdwn(n.Text), maxSectionText), false, false)))
+	}
+	if len(r.Links) > 0 {
+		var lines []string
+		for _, l := range r.Links {
+			lines = append(lines, link(l))
+		}
+		blocks = append(blocks, section(strings.Join(lines, "\n")))
+	}
+	var buttons []slack.BlockElement
+	for _, a := range r.Actions {
+		if a.Kind != bot.ActionCheck {
+			continue
+		}
+		buttons = append(buttons, button(actionCheck, a.Label, buttonValue{Phrase: a.Phrase}, true))
+		break
+	}
+	if toggle != "" && question != "" {
+		other := bot.LangFrench
+		if r.Lang == bot.LangFrench {
+			other = bot.LangEnglish
+		}
+		buttons = append(buttons, button(actionLang, toggle, buttonValue{Phrase: question, Lang: other}, false))
+	}
+	if len(buttons) > 0 {
+		blocks = append(blocks, slack.NewActionBlock("mailhelp_actions", buttons...))
+	}
+	if len(blocks) > maxBlocks {
+		blocks = append(blocks[:maxBlocks-1], section("…"))
+	}
+	return Message{Text: clip(EscapeMrkdwn(r.Title), maxSectionText), Blocks: blocks}
+}
+
+func section(mrkdwn string) *slack.SectionBlock {
+	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, clip(mrkdwn, maxSectionText), false, false), nil, nil)
+}
+
+// link writes a configured http(s) link; anything else shows as text.
+func link(l bot.Link) string {
+	label := EscapeMrkdwn(strings.ReplaceAll(l.Label, "|", "/"))
+	u := l.URL
+	if !(strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")) || strings.ContainsAny(u, "<>| \n") {
+		return label + ": " + code(u)
+	}
+	return "<" + u + "|" + label + ">"
+}
+
+func button(actionID, label string, v buttonValue, primary bool) *slack.ButtonBlockElement {
+	if len(v.Phrase) > maxButtonValue-64 {
+		v.Phrase = clip(v.Phrase, maxButtonValue-64)
+	}
+	raw, _ := json.Marshal(v)
+	b := slack.NewButtonBlockElement(actionID, string(raw),
+		slack.NewTextBlockObject(slack.PlainTextType, clip(EscapeMrkdwn(label), 75), false, false))
+	if primary {
+		b.Style = slack.StylePrimary
+	}
+	return b
+}

@@ -1,0 +1,314 @@
+package slackbot
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// fakeSlack is a Slack for tests, on loopback: the Web API methods the
+// adapter calls, apps.connections.open, a Socket Mode websocket that says
+// hello, pings and sends envelopes, and response_url endpoints. It
+// records everything the bot sends.
+type fakeSlack struct {
+	t   testing.TB
+	srv *httptest.Server
+
+	mu        sync.Mutex
+	calls     []apiCall // Web API calls and response_url posts, in order
+	acks      []string  // envelope ids acknowledged
+	opens     int       // apps.connections.open calls
+	conn      *websocket.Conn
+	connected chan struct{}
+	limited   int            // answer this many chat.postMessage calls with 429
+	locales   map[string]int // users.info calls per user
+	nextTS    atomic.Int64
+}
+
+// apiCall is one request the bot made.
+type apiCall struct {
+	Method string         // "chat.postMessage", "response_url"…
+	Form   url.Values     // form-encoded Web API arguments
+	JSON   map[string]any // JSON body (response_url)
+	At     time.Time
+}
+
+func newFakeSlack(t testing.TB) *fakeSlack {
+	f := &fakeSlack{t: t, connected: make(chan struct{}, 16), locales: map[string]int{}}
+	f.nextTS.Store(1700000000)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/api/auth.test", func(w http.ResponseWriter, r *http.Request) {
+		f.json(w, map[string]any{"ok": true, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1"})
+	})
+	mux.HandleFunc("/api/apps.connections.open", func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer xapp-") {
+			f.json(w, map[string]any{"ok": false, "error": "not_allowed_token_type"})
+			return
+		}
+		f.mu.Lock()
+		f.opens++
+		f.mu.Unlock()
+		f.json(w, map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/ws"})
+	})
+	mux.HandleFunc("/ws", f.websocket)
+	for _, m := range []string{"chat.postMessage", "chat.update", "chat.postEphemeral"} {
+		mux.HandleFunc("/api/"+m, func(w http.ResponseWriter, r *http.Request) { f.chat(w, r, m) })
+	}
+	mux.HandleFunc("/api/users.info", func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		user := r.Form.Get("user")
+		f.mu.Lock()
+		f.locales[user]++
+		f.mu.Unlock()
+		locale := "en-US"
+		if strings.HasPrefix(user, "UFR") {
+			locale = "fr-FR"
+		}
+		f.json(w, map[string]any{"ok": true, "user": map[string]any{"id": user, "name": "someone", "locale": locale}})
+	})
+	mux.HandleFunc("/response/", func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		_ = json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&body)
+		f.record(apiCall{Method: "response_url", JSON: body, Form: url.Values{"path": {r.URL.Path}}})
+		w.WriteHeader(200)
+		_, _ = w.Write([]byte("ok"))
+	})
+	f.srv = httptest.NewServer(mux)
+	t.Cleanup(f.close)
+	return f
+}
+
+func (f *fakeSlack) close() {
+	f.mu.Lock()
+	if f.conn != nil {
+		f.conn.Close()
+	}
+	f.mu.Unlock()
+	f.srv.Close()
+}
+
+func (f *fakeSlack) json(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (f *fakeSlack) record(c apiCall) {
+	c.At = time.Now()
+	f.mu.Lock()
+	f.calls = append(f.calls, c)
+	f.mu.Unlock()
+}
+
+// chat records a chat.* call and answers like Slack, or with a 429.
+func (f *fakeSlack) chat(w http.ResponseWriter, r *http.Request, method string) {
+	_ = r.ParseForm()
+	f.mu.Lock()
+	limited := method == "chat.postMessage" && f.limited > 0
+	if limited {
+		f.limited--
+	}
+	f.mu.Unlock()
+	if limited {
+		w.Header().Set("Retry-After", "1")
+		w.WriteHeader(http.StatusTooManyRequests)
+		return
+	}
+	f.record(apiCall{Method: method, Form: r.Form})
+	ts := r.Form.Get("ts")
+	if ts == "" {
+		ts = fmt.Sprintf("%d.000100", f.nextTS.Add(1))
+	}
+	f.json(w, map[string]any{"ok": true, "channel": r.Form.Get("channel"), "ts": ts})
+}
+
+var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+
+// websocket runs one Socket Mode connection: hello, pings, and acks.
+func (f *fakeSlack) websocket(w http.ResponseWriter, r *http.Request) {
+	c, err := upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	f.mu.Lock()
+	f.conn = c
+	f.mu.Unlock()
+	var wmu sync.Mutex
+	write := func(v any) error {
+		wmu.Lock()
+		defer wmu.Unlock()
+		return c.WriteJSON(v)
+	}
+	_ = write(map[string]any{"type": "hello", "num_connections": 1,
+		"connection_info": map[string]any{"app_id": "A1"}, "debug_info": map[string]any{"host": "fake"}})
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				wmu.Lock()
+				err := c.WriteControl(websocket.PingMessage, []byte("ping"), time.Now().Add(time.Second))
+				wmu.Unlock()
+				if err != nil {
+					return
+				}
+			}
+		}
+	}()
+	f.connected <- struct{}{}
+	defer close(done)
+	for {
+		var ack struct {
+			EnvelopeID string `json:"envelope_id"`
+		}
+		if err := c.ReadJSON(&ack); err != nil {
+			return
+		}
+		f.mu.Lock()
+		f.acks = append(f.acks, ack.EnvelopeID)
+		f.mu.Unlock()
+	}
+}
+
+// send writes an envelope on the current connection.
+func (f *fakeSlack) send(envelope map[string]any) {
+	f.t.Helper()
+	f.mu.Lock()
+	c := f.conn
+	f.mu.Unlock()
+	if c == nil {
+		f.t.Fatal("no Socket Mode connection")
+	}
+	if err := c.WriteJSON(envelope); err != nil {
+		f.t.Fatalf("send envelope: %v", err)
+	}
+}
+
+// sendRaw writes a frame as is.
+func (f *fakeSlack) sendRaw(frame string) {
+	f.mu.Lock()
+	c := f.conn
+	f.mu.Unlock()
+	_ = c.WriteMessage(websocket.TextMessage, []byte(frame))
+}
+
+func (f *fakeSlack) waitConnected(n int) {
+	f.t.Helper()
+	for range n {
+		select {
+		case <-f.connected:
+		case <-time.After(10 * time.Second):
+			f.t.Fatal("the bot did not connect")
+		}
+	}
+}
+
+// waitCalls waits until n calls matching method have been made.
+func (f *fakeSlack) waitCalls(method string, n int) []apiCall {
+	f.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got := f.callsOf(method)
+		if len(got) >= n {
+			return got
+		}
+		if time.Now().After(deadline) {
+			f.t.Fatalf("got %d %s calls, want %d; all: %v", len(got), method, n, f.methods())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func (f *fakeSlack) callsOf(method string) []apiCall {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []apiCall
+	for _, c := range f.calls {
+		if c.Method == method {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (f *fakeSlack) methods() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var m []string
+	for _, c := range f.calls {
+		m = append(m, c.Method)
+	}
+	return m
+}
+
+func (f *fakeSlack) acked(id string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, a := range f.acks {
+		if a == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Envelope builders, as Slack sends them.
+
+func mentionEnvelope(envID, eventID, user, channel, ts, text string) map[string]any {
+	return eventsEnvelope(envID, eventID, map[string]any{
+		"type": "app_mention", "user": user, "text": text, "ts": ts, "channel": channel, "event_ts": ts,
+	})
+}
+
+func dmEnvelope(envID, eventID, user, channel, ts, text string) map[string]any {
+	return eventsEnvelope(envID, eventID, map[string]any{
+		"type": "message", "channel_type": "im", "user": user, "text": text, "ts": ts, "channel": channel, "event_ts": ts,
+	})
+}
+
+func eventsEnvelope(envID, eventID string, inner map[string]any) map[string]any {
+	return map[string]any{
+		"envelope_id": envID, "type": "events_api", "accepts_response_payload": false, "retry_attempt": 0,
+		"payload": map[string]any{
+			"token": "x", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
+			"event_id": eventID, "event_time": 1700000000, "event": inner,
+		},
+	}
+}
+
+func commandEnvelope(f *fakeSlack, envID, trigger, user, text string) map[string]any {
+	return map[string]any{
+		"envelope_id": envID, "type": "slash_commands", "accepts_response_payload": true,
+		"payload": map[string]any{
+			"token": "x", "team_id": "T1", "channel_id": "C1", "user_id": user, "command": "/mailhelp",
+			"text": text, "response_url": f.srv.URL + "/response/" + trigger, "trigger_id": trigger,
+		},
+	}
+}
+
+func buttonEnvelope(f *fakeSlack, envID, trigger, user, actionID, value, msgTS string) map[string]any {
+	return map[string]any{
+		"envelope_id": envID, "type": "interactive", "accepts_response_payload": false,
+		"payload": map[string]any{
+			"type": "block_actions", "trigger_id": trigger, "user": map[string]any{"id": user},
+			"channel":      map[string]any{"id": "C1"},
+			"container":    map[string]any{"type": "message", "message_ts": msgTS, "channel_id": "C1", "is_ephemeral": false},
+			"message":      map[string]any{"ts": msgTS, "type": "message"},
+			"response_url": f.srv.URL + "/response/" + trigger,
+			"actions":      []map[string]any{{"action_id": actionID, "block_id": "mailhelp_actions", "value": value, "type": "button"}},
+		},
+	}
+}

@@ -1,0 +1,331 @@
+package slackbot
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/mailhelp/mailhelp/bot"
+	"github.com/mailhelp/mailhelp/config"
+	"github.com/mailhelp/mailhelp/handlers"
+	"github.com/mailhelp/mailhelp/internal/golden"
+	"github.com/mailhelp/mailhelp/locales"
+	"github.com/mailhelp/mailhelp/probe"
+)
+
+const testConfig = `
+default_language: en
+domains:
+  - domain: domaine.com
+    host: bm.domaine.com
+    support: support@domaine.com
+`
+
+// slowProber answers checks after a pause, like a real server would.
+type slowProber struct{ pause time.Duration }
+
+func (p slowProber) Check(ctx context.Context, t probe.Target, c *probe.Credentials) (*probe.Report, error) {
+	select {
+	case <-time.After(p.pause):
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return &probe.Report{Host: t.Host, Verdict: probe.StatusOK, Endpoints: []probe.EndpointReport{
+		{Endpoint: probe.Endpoint{Protocol: probe.IMAP, Port: 993, Security: probe.ImplicitTLS}, Status: probe.StatusOK, Push: true},
+		{Endpoint: probe.Endpoint{Protocol: probe.SMTP, Port: 587, Security: probe.StartTLS, Submission: true}, Status: probe.StatusOK},
+	}, Recommended: probe.Recommendation{
+		Incoming: &probe.Endpoint{Protocol: probe.IMAP, Port: 993, Security: probe.ImplicitTLS},
+		Outgoing: &probe.Endpoint{Protocol: probe.SMTP, Port: 587, Security: probe.StartTLS, Submission: true}, Push: true,
+	}}, nil
+}
+
+func testRouter(t testing.TB, prober handlers.Prober) (*bot.Router, *locales.Catalog) {
+	t.Helper()
+	cfg, err := config.Parse([]byte(testConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	r := bot.NewRouter(bot.RouterOptions{Translator: cat, DefaultLang: "en", Logger: quiet})
+	handlers.Register(r, handlers.Deps{Directory: cfg.Directory, Prober: prober})
+	return r, cat
+}
+
+// startBot connects an adapter to a fake Slack over Socket Mode.
+func startBot(t testing.TB, f *fakeSlack, opts Options) *Adapter {
+	t.Helper()
+	r, cat := testRouter(t, slowProber{pause: 50 * time.Millisecond})
+	opts.Router, opts.Translator = r, cat
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.ChannelBurst == 0 {
+		opts.ChannelBurst = 1000
+	}
+	c := NewClient("xoxb-test", "xapp-test", f.srv.URL+"/api") // no trailing slash on purpose
+	a := New(c, opts)
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := a.Identify(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { _ = a.RunSocketMode(ctx, c); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	f.waitConnected(1)
+	return a
+}
+
+// blocksText is every text of a posted message's blocks.
+func blocksText(t testing.TB, c apiCall) string {
+	t.Helper()
+	raw := c.Form.Get("blocks")
+	if c.JSON != nil {
+		b, _ := json.Marshal(c.JSON["blocks"])
+		raw = string(b)
+	}
+	var blocks slack.Blocks
+	if err := json.Unmarshal([]byte(raw), &blocks); err != nil {
+		t.Fatalf("blocks: %v in %s", err, raw)
+	}
+	b, _ := json.Marshal(blocks)
+	return string(b)
+}
+
+func TestMentionInChannel(t *testing.T) {
+	f := newFakeSlack(t)
+	startBot(t, f, Options{})
+	f.send(mentionEnvelope("env-1", "Ev1", "U1", "C1", "1700000001.000100", "<@UBOT> configure BlackBerry for <mailto:alice@domaine.com|alice@domaine.com>"))
+	post := f.waitCalls("chat.postMessage", 1)[0]
+	if post.Form.Get("channel") != "C1" || post.Form.Get("thread_ts") != "1700000001.000100" {
+		t.Errorf("posted to %q thread %q", post.Form.Get("channel"), post.Form.Get("thread_ts"))
+	}
+	if !f.acked("env-1") {
+		t.Error("envelope not acknowledged")
+	}
+	text := blocksText(t, post)
+	if !strings.Contains(text, "Set up BlackBerry 10 for alice@domaine.com") || !strings.Contains(text, "mailhelp_check") {
+		t.Errorf("blocks: %s", text)
+	}
+	golden.Assert(t, "mention_bb10_en.json", indent(t, post.Form.Get("blocks")))
+}
+
+func TestDirectMessageAndLocale(t *testing.T) {
+	f := newFakeSlack(t)
+	startBot(t, f, Options{})
+	// No language in the text: the user's Slack locale (fr-FR) decides.
+	f.send(dmEnvelope("env-1", "Ev1", "UFR1", "D1", "1700000001.000100", "bb10 alice@domaine.com"))
+	f.send(dmEnvelope("env-2", "Ev2", "UFR1", "D1", "1700000002.000100", "thunderbird alice@domaine.com"))
+	posts := f.waitCalls("chat.postMessage", 2)
+	for _, p := range posts {
+		if p.Form.Get("channel") != "D1" || p.Form.Get("thread_ts") != "" {
+			t.Errorf("DM answer to %q thread %q", p.Form.Get("channel"), p.Form.Get("thread_ts"))
+		}
+	}
+	all := blocksText(t, posts[0]) + blocksText(t, posts[1])
+	if !strings.Contains(all, "Configurer BlackBerry 10") || !strings.Contains(all, "Réglages Thunderbird") {
+		t.Errorf("not in French: %s", all)
+	}
+	f.mu.Lock()
+	n := f.locales["UFR1"]
+	f.mu.Unlock()
+	if n != 1 {
+		t.Errorf("users.info called %d times for one user; want 1 (cached)", n)
+	}
+}
+
+func TestIgnoresBotsAndItself(t *testing.T) {
+	f := newFakeSlack(t)
+	startBot(t, f, Options{})
+	own := eventsEnvelope("env-1", "Ev1", map[string]any{"type": "message", "channel_type": "im", "user": "UBOT", "text": "help", "ts": "1.1", "channel": "D1"})
+	other := eventsEnvelope("env-2", "Ev2", map[string]any{"type": "message", "channel_type": "im", "bot_id": "B9", "user": "U9", "text": "help", "ts": "1.2", "channel": "D1"})
+	edit := eventsEnvelope("env-3", "Ev3", map[string]any{"type": "message", "subtype": "message_changed", "channel_type": "im", "user": "U1", "text": "help", "ts": "1.3", "channel": "D1"})
+	for _, e := range []map[string]any{own, other, edit} {
+		f.send(e)
+	}
+	f.send(dmEnvelope("env-4", "Ev4", "U1", "D1", "1.4", "help"))
+	f.waitCalls("chat.postMessage", 1)
+	time.Sleep(100 * time.Millisecond)
+	if n := len(f.callsOf("chat.postMessage")); n != 1 {
+		t.Errorf("%d posts; only the human's message deserved one", n)
+	}
+	for _, id := range []string{"env-1", "env-2", "env-3", "env-4"} {
+		if !f.acked(id) {
+			t.Errorf("%s not acknowledged", id)
+		}
+	}
+}
+
+func TestSlashCommand(t *testing.T) {
+	f := newFakeSlack(t)
+	startBot(t, f, Options{})
+	f.send(commandEnvelope(f, "env-1", "trig-1", "U1", "configure blackberry alice@domaine.com"))
+	f.send(commandEnvelope(f, "env-2", "trig-2", "U1", "configure blackberry alice@domaine.com public"))
+	posts := f.waitCalls("response_url", 2)
+	types := map[string]string{}
+	for _, p := range posts {
+		types[p.Form.Get("path")] = p.JSON["response_type"].(string)
+	}
+	if types["/response/trig-1"] != "ephemeral" || types["/response/trig-2"] != "in_channel" {
+		t.Errorf("response types %v", types)
+	}
+	if !f.acked("env-1") || !f.acked("env-2") {
+		t.Error("commands not acknowledged")
+	}
+}
+
+func TestCheckButton(t *testing.T) {
+	f := newFakeSlack(t)
+	startBot(t, f, Options{})
+	f.send(buttonEnvelope(f, "env-1", "trig-1", "U1", actionCheck, `{"p":"check alice@domaine.com"}`, "1700000005.000100"))
+	// At once "checking…" in the thread, then that message updated.
+	first := f.waitCalls("response_url", 1)[0]
+	if !strings.Contains(blocksText(t, first), "Checking alice@domaine.com") {
+		t.Errorf("first post: %s", blocksText(t, first))
+	}
+	second := f.waitCalls("response_url", 2)[1]
+	if second.JSON["replace_original"] != true || !strings.Contains(blocksText(t, second), "everything your device needs works") {
+		t.Errorf("update: replace=%v %s", second.JSON["replace_original"], blocksText(t, second))
+	}
+}
+
+func TestCheckMention(t *testing.T) {
+	f := newFakeSlack(t)
+	startBot(t, f, Options{})
+	f.send(mentionEnvelope("env-1", "Ev1", "U1", "C1", "1700000001.000100", "<@UBOT> check alice@domaine.com"))
+	post := f.waitCalls("chat.postMessage", 1)[0]
+	upd := f.waitCalls("chat.update", 1)[0]
+	if !strings.Contains(blocksText(t, post), "Checking alice@domaine.com") || post.Form.Get("thread_ts") != "1700000001.000100" {
+		t.Errorf("ack post: %s", blocksText(t, post))
+	}
+	if upd.Form.Get("ts") == "" || !strings.Contains(blocksText(t, upd), "everything your device needs works") {
+		t.Errorf("update: ts %q %s", upd.Form.Get("ts"), blocksText(t, upd))
+	}
+}
+
+func TestLanguageButton(t *testing.T) {
+	f := newFakeSlack(t)
+	startBot(t, f, Options{})
+	f.send(buttonEnvelope(f, "env-1", "trig-1", "U1", actionLang, `{"p":"configure BlackBerry for alice@domaine.com","l":"fr"}`, "1700000005.000100"))
+	p := f.waitCalls("response_url", 1)[0]
+	if p.JSON["replace_original"] != true || !strings.Contains(blocksText(t, p), "Configurer BlackBerry 10") {
+		t.Errorf("%v %s", p.JSON["replace_original"], blocksText(t, p))
+	}
+}
+
+func TestDuplicateDelivery(t *testing.T) {
+	f := newFakeSlack(t)
+	startBot(t, f, Options{})
+	// Slack retries with the same event id in a new envelope.
+	f.send(mentionEnvelope("env-1", "Ev1", "U1", "C1", "1.1", "<@UBOT> help"))
+	f.send(mentionEnvelope("env-2", "Ev1", "U1", "C1", "1.1", "<@UBOT> help"))
+	f.waitCalls("chat.postMessage", 1)
+	time.Sleep(150 * time.Millisecond)
+	if n := len(f.callsOf("chat.postMessage")); n != 1 {
+		t.Errorf("answered %d times", n)
+	}
+	if !f.acked("env-1") || !f.acked("env-2") {
+		t.Error("both deliveries must be acknowledged")
+	}
+}
+
+func TestReconnect(t *testing.T) {
+	f := newFakeSlack(t)
+	reconnects := make(chan struct{}, 4)
+	startBot(t, f, Options{Reconnected: func() { reconnects <- struct{}{} }})
+	f.send(mentionEnvelope("env-1", "Ev1", "U1", "C1", "1.1", "<@UBOT> help"))
+	f.waitCalls("chat.postMessage", 1)
+	// Slack recycles the socket; an event it had sent before may come
+	// again on the new one, and a new event follows.
+	f.send(map[string]any{"type": "disconnect", "reason": "refresh_requested", "debug_info": map[string]any{"host": "fake"}})
+	f.waitConnected(1)
+	select {
+	case <-reconnects:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no reconnection reported")
+	}
+	f.send(mentionEnvelope("env-1b", "Ev1", "U1", "C1", "1.1", "<@UBOT> help"))
+	f.send(mentionEnvelope("env-2", "Ev2", "U1", "C1", "1.2", "<@UBOT> which clients are supported?"))
+	f.waitCalls("chat.postMessage", 2)
+	time.Sleep(150 * time.Millisecond)
+	if n := len(f.callsOf("chat.postMessage")); n != 2 {
+		t.Errorf("%d answers; want 2 (none lost, none twice)", n)
+	}
+	f.mu.Lock()
+	opens := f.opens
+	f.mu.Unlock()
+	if opens != 2 {
+		t.Errorf("apps.connections.open called %d times", opens)
+	}
+}
+
+func TestUndecodableEnvelopeIsAcked(t *testing.T) {
+	f := newFakeSlack(t)
+	startBot(t, f, Options{})
+	f.sendRaw(`{"envelope_id":"env-bad","type":"slash_commands","payload":{"user_id":42}}`)
+	deadline := time.Now().Add(5 * time.Second)
+	for !f.acked("env-bad") {
+		if time.Now().After(deadline) {
+			t.Fatal("undecodable envelope not acknowledged")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestRateLimited(t *testing.T) {
+	f := newFakeSlack(t)
+	f.limited = 1
+	startBot(t, f, Options{})
+	start := time.Now()
+	f.send(mentionEnvelope("env-1", "Ev1", "U1", "C1", "1.1", "<@UBOT> help"))
+	f.waitCalls("chat.postMessage", 1)
+	if d := time.Since(start); d < 900*time.Millisecond {
+		t.Errorf("retried after %s, before Retry-After", d)
+	}
+}
+
+func TestPacing(t *testing.T) {
+	f := newFakeSlack(t)
+	startBot(t, f, Options{ChannelBurst: 2, ChannelInterval: 300 * time.Millisecond})
+	for i := range 3 {
+		id := string(rune('a' + i))
+		f.send(mentionEnvelope("env-"+id, "Ev"+id, "U1", "C1", "1."+id, "<@UBOT> help"))
+	}
+	posts := f.waitCalls("chat.postMessage", 3)
+	if gap := posts[2].At.Sub(posts[0].At); gap < 250*time.Millisecond {
+		t.Errorf("third post %s after the first; the channel's pace allows 2 at once then one per 300 ms", gap)
+	}
+}
+
+func TestHostileQuestion(t *testing.T) {
+	f := newFakeSlack(t)
+	startBot(t, f, Options{})
+	f.send(mentionEnvelope("env-1", "Ev1", "U1", "C1", "1.1",
+		"<@UBOT> <!channel> <!here> @everyone configure BlackBerry for <mailto:x@domaine.com|x@domaine.com> <https://evil.example|click> <@U999>"))
+	post := f.waitCalls("chat.postMessage", 1)[0]
+	all := post.Form.Get("text") + blocksText(t, post)
+	for _, bad := range []string{"<!channel>", "<!here>", "<@U999>", "<https://evil", "evil.example|"} {
+		if strings.Contains(all, bad) {
+			t.Errorf("the answer holds %q", bad)
+		}
+	}
+}
+
+func indent(t testing.TB, raw string) string {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(raw), &v); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.MarshalIndent(v, "", "  ")
+	return string(b) + "\n"
+}
