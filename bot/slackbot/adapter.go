@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -48,12 +49,13 @@ type Options struct {
 
 // Adapter answers Slack. It is safe for concurrent use.
 type Adapter struct {
-	api     api
-	opts    Options
-	seen    *dedup
-	locales *localeCache
-	pacer   *pacer
-	slots   chan struct{}
+	connected atomic.Bool
+	api       api
+	opts      Options
+	seen      *dedup
+	locales   *localeCache
+	pacer     *pacer
+	slots     chan struct{}
 }
 
 // newAdapter builds an Adapter over an api; New uses slack-go's client.
@@ -81,6 +83,9 @@ func newAdapter(a api, opts Options) *Adapter {
 		slots:   make(chan struct{}, opts.MaxInFlight),
 	}
 }
+
+// Connected reports whether Socket Mode is connected, for readiness.
+func (a *Adapter) Connected() bool { return a.connected.Load() }
 
 // conversation is where an answer goes.
 type conversation struct {
@@ -312,4 +317,3 @@ func stripPublic(text string) (string, bool) {
 	}
 	return strings.Join(kept, " "), public
 }
-

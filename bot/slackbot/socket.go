@@ -105,7 +105,11 @@ func (a *Adapter) RunSocketMode(ctx context.Context, c *Client) error {
 // dispatch acknowledges and handles one Socket Mode event.
 func (a *Adapter) dispatch(ctx context.Context, sc *socketmode.Client, evt socketmode.Event, wg *sync.WaitGroup) {
 	switch evt.Type {
+	case socketmode.EventTypeConnecting, socketmode.EventTypeConnectionError, socketmode.EventTypeDisconnect:
+		a.connected.Store(false)
+		return
 	case socketmode.EventTypeConnected:
+		a.connected.Store(true)
 		if ce, ok := evt.Data.(*socketmode.ConnectedEvent); ok && ce.ConnectionCount > 0 && a.opts.Reconnected != nil {
 			a.opts.Reconnected()
 		}

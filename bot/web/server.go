@@ -51,6 +51,10 @@ type Options struct {
 	// Ready reports whether the process can serve (configuration loaded,
 	// adapters connected); nil means ready.
 	Ready func() error
+	// Mounts are other handlers served on the same listener, by
+	// ServeMux pattern ("POST /slack/events": the Slack adapter's HTTP
+	// mode).
+	Mounts map[string]http.Handler
 }
 
 // Server is the web side. It is an http.Handler, safe for concurrent use.
@@ -94,6 +98,9 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /static/{file}", http.FileServerFS(staticFS))
 	if s.opts.Metrics != nil {
 		s.mux.Handle("GET /metrics", s.opts.Metrics.Handler())
+	}
+	for pattern, h := range s.opts.Mounts {
+		s.mux.Handle(pattern, h)
 	}
 	s.mux.HandleFunc("/", s.notFoundPage)
 }

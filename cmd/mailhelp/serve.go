@@ -53,9 +53,24 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 		log.Error("setup", "err", err)
 		return exitFail
 	}
+	adapters, stopAdapters := context.WithCancel(context.Background())
+	defer stopAdapters()
+	slk, err := m.startSlack(adapters, router, cat, log, metrics)
+	if err != nil {
+		log.Error("setup", "err", err)
+		return exitFail
+	}
+	mounts := map[string]http.Handler{}
+	if slk != nil && slk.mount != nil {
+		for _, path := range []string{"/slack/events", "/slack/commands", "/slack/interactivity"} {
+			mounts["POST "+path] = slk.mount
+		}
+		log.Info("slack: HTTP mode on /slack/events, /slack/commands, /slack/interactivity")
+	}
 	handler, err := web.New(web.Options{
 		Router: router, Translator: cat, DefaultLang: cfg.DefaultLanguage,
 		PublicURL: cfg.Web.PublicURL, Logger: log, Metrics: metrics,
+		Ready: slk.ready, Mounts: mounts,
 	})
 	if err != nil {
 		log.Error("setup", "err", err)
@@ -73,9 +88,18 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	slackDone := make(chan error, 1)
+	if slk != nil && slk.socket {
+		go func() { slackDone <- slk.adapter.RunSocketMode(adapters, slk.client) }()
+		log.Info("slack: Socket Mode")
+	}
 	select {
 	case err := <-errc:
 		log.Error("serve", "err", err)
+		return exitFail
+	case err := <-slackDone:
+		log.Error("slack", "err", err)
+		_ = srv.Close()
 		return exitFail
 	case <-ctx.Done():
 	}
@@ -85,6 +109,16 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 	if err := srv.Shutdown(sctx); err != nil {
 		log.Error("shutdown", "err", err)
 		return exitFail
+	}
+	// Then the adapters: they stop taking events and finish what they
+	// were answering.
+	stopAdapters()
+	if slk != nil && slk.socket {
+		select {
+		case <-slackDone:
+		case <-sctx.Done():
+			log.Warn("slack: did not finish in time")
+		}
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Error("serve", "err", err)

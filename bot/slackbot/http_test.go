@@ -1,0 +1,130 @@
+package slackbot
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+const secret = "8f742231b10e8888abcd99yyyzzz85a5"
+
+func sign(body string, ts time.Time, key string) (string, string) {
+	stamp := strconv.FormatInt(ts.Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(key))
+	mac.Write([]byte("v0:" + stamp + ":" + body))
+	return stamp, "v0=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+func httpBot(t *testing.T, f *fakeSlack) http.Handler {
+	t.Helper()
+	r, cat := testRouter(t, slowProber{})
+	c := NewClient("xoxb-test", "", f.srv.URL+"/api/")
+	a := New(c, Options{Router: r, Translator: cat, BotUserID: "UBOT", ChannelBurst: 1000,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	return a.HTTPHandler(ctx, secret)
+}
+
+func TestHTTPSignatures(t *testing.T) {
+	f := newFakeSlack(t)
+	h := httpBot(t, f)
+	event := `{"token":"x","team_id":"T1","type":"event_callback","event_id":"EvH1","event":{"type":"app_mention","user":"U1","text":"<@UBOT> help","ts":"1.1","channel":"C1"}}`
+	now := time.Now()
+	tests := []struct {
+		name   string
+		body   string
+		signed string // the body that was signed
+		at     time.Time
+		key    string
+		status int
+	}{
+		{"valid", event, event, now, secret, 200},
+		{"wrong secret", event, event, now, "not-the-secret", 401},
+		{"tampered body", strings.Replace(event, "help", "check evil.example", 1), event, now, secret, 401},
+		{"stale timestamp", event, event, now.Add(-6 * time.Minute), secret, 401},
+		{"future timestamp", event, event, now.Add(6 * time.Minute), secret, 401},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			stamp, sig := sign(tc.signed, tc.at, tc.key)
+			req := httptest.NewRequest("POST", "/slack/events", strings.NewReader(tc.body))
+			req.Header.Set("X-Slack-Request-Timestamp", stamp)
+			req.Header.Set("X-Slack-Signature", sig)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != tc.status {
+				t.Errorf("status %d, want %d", rec.Code, tc.status)
+			}
+		})
+	}
+	// Only the valid request had an effect, and only once.
+	f.waitCalls("chat.postMessage", 1)
+	time.Sleep(100 * time.Millisecond)
+	if n := len(f.callsOf("chat.postMessage")); n != 1 {
+		t.Errorf("%d posts", n)
+	}
+
+	req := httptest.NewRequest("POST", "/slack/events", strings.NewReader(event))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != 401 {
+		t.Errorf("unsigned: %d", rec.Code)
+	}
+	big := strings.Repeat("x", maxHTTPBody+1)
+	stamp, sig := sign(big, now, secret)
+	req = httptest.NewRequest("POST", "/slack/events", strings.NewReader(big))
+	req.Header.Set("X-Slack-Request-Timestamp", stamp)
+	req.Header.Set("X-Slack-Signature", sig)
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != 413 {
+		t.Errorf("oversized: %d", rec.Code)
+	}
+}
+
+func TestHTTPChallengeCommandAndButton(t *testing.T) {
+	f := newFakeSlack(t)
+	h := httpBot(t, f)
+	do := func(path, body string) *httptest.ResponseRecorder {
+		stamp, sig := sign(body, time.Now(), secret)
+		req := httptest.NewRequest("POST", path, strings.NewReader(body))
+		req.Header.Set("X-Slack-Request-Timestamp", stamp)
+		req.Header.Set("X-Slack-Signature", sig)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	rec := do("/slack/events", `{"token":"x","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}`)
+	if rec.Code != 200 || rec.Body.String() != "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" {
+		t.Errorf("challenge: %d %q", rec.Code, rec.Body.String())
+	}
+	form := url.Values{"team_id": {"T1"}, "channel_id": {"C1"}, "user_id": {"U1"}, "command": {"/mailhelp"},
+		"text": {"quel port pour le serveur sortant ?"}, "response_url": {f.srv.URL + "/response/h1"}, "trigger_id": {"h1"}}
+	if rec := do("/slack/commands", form.Encode()); rec.Code != 200 {
+		t.Errorf("command: %d", rec.Code)
+	}
+	p := f.waitCalls("response_url", 1)[0]
+	if p.JSON["response_type"] != "ephemeral" || !strings.Contains(blocksText(t, p), "Serveur sortant") {
+		t.Errorf("command answer: %v %s", p.JSON["response_type"], blocksText(t, p))
+	}
+	payload := `{"type":"block_actions","trigger_id":"h2","user":{"id":"U1"},"channel":{"id":"C1"},"container":{"type":"message","message_ts":"1.5","is_ephemeral":true},"message":{"ts":"1.5"},"response_url":"` + f.srv.URL + `/response/h2","actions":[{"action_id":"mailhelp_lang","block_id":"mailhelp_actions","value":"{\"p\":\"help\",\"l\":\"fr\"}","type":"button"}]}`
+	if rec := do("/slack/interactivity", url.Values{"payload": {payload}}.Encode()); rec.Code != 200 {
+		t.Errorf("interactivity: %d", rec.Code)
+	}
+	p = f.waitCalls("response_url", 2)[1]
+	if p.JSON["replace_original"] != true || p.JSON["response_type"] != "ephemeral" || !strings.Contains(blocksText(t, p), "mailhelp configure") {
+		t.Errorf("button answer: %v %v %s", p.JSON["replace_original"], p.JSON["response_type"], blocksText(t, p))
+	}
+}
