@@ -27,10 +27,13 @@ type fakeSlack struct {
 	mu        sync.Mutex
 	calls     []apiCall // Web API calls and response_url posts, in order
 	acks      []string  // envelope ids acknowledged
+	ackAt     map[string]time.Time
+	ackc      chan string // each acknowledged envelope id, when watched
 	opens     int       // apps.connections.open calls
 	conn      *websocket.Conn
 	connected chan struct{}
 	limited   int            // answer this many chat.postMessage calls with 429
+	postc     chan apiCall   // each chat.postMessage, when watched
 	locales   map[string]int // users.info calls per user
 	nextTS    atomic.Int64
 }
@@ -44,7 +47,7 @@ type apiCall struct {
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
-	f := &fakeSlack{t: t, connected: make(chan struct{}, 16), locales: map[string]int{}}
+	f := &fakeSlack{t: t, connected: make(chan struct{}, 16), locales: map[string]int{}, ackAt: map[string]time.Time{}}
 	f.nextTS.Store(1700000000)
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/auth.test", func(w http.ResponseWriter, r *http.Request) {
@@ -106,7 +109,11 @@ func (f *fakeSlack) record(c apiCall) {
 	c.At = time.Now()
 	f.mu.Lock()
 	f.calls = append(f.calls, c)
+	postc := f.postc
 	f.mu.Unlock()
+	if postc != nil && c.Method == "chat.postMessage" {
+		postc <- c
+	}
 }
 
 // chat records a chat.* call and answers like Slack, or with a 429.
@@ -179,7 +186,12 @@ func (f *fakeSlack) websocket(w http.ResponseWriter, r *http.Request) {
 		}
 		f.mu.Lock()
 		f.acks = append(f.acks, ack.EnvelopeID)
+		f.ackAt[ack.EnvelopeID] = time.Now()
+		ackc := f.ackc
 		f.mu.Unlock()
+		if ackc != nil {
+			ackc <- ack.EnvelopeID
+		}
 	}
 }
 

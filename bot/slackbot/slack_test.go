@@ -66,6 +66,12 @@ func startBot(t testing.TB, f *fakeSlack, opts Options) *Adapter {
 	t.Helper()
 	r, cat := testRouter(t, slowProber{pause: 50 * time.Millisecond})
 	opts.Router, opts.Translator = r, cat
+	return startBotWith(t, f, opts)
+}
+
+// startBotWith connects an adapter with the given router.
+func startBotWith(t testing.TB, f *fakeSlack, opts Options) *Adapter {
+	t.Helper()
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
