@@ -29,7 +29,7 @@ type fakeSlack struct {
 	acks      []string  // envelope ids acknowledged
 	ackAt     map[string]time.Time
 	ackc      chan string // each acknowledged envelope id, when watched
-	opens     int       // apps.connections.open calls
+	opens     int         // apps.connections.open calls
 	conn      *websocket.Conn
 	connected chan struct{}
 	limited   int            // answer this many chat.postMessage calls with 429
