@@ -36,6 +36,7 @@ type fakeSlack struct {
 	postc     chan apiCall   // each chat.postMessage, when watched
 	locales   map[string]int // users.info calls per user
 	nextTS    atomic.Int64
+	silent    atomic.Bool // stop pinging: a connection that died quietly
 }
 
 // apiCall is one request the bot made.
@@ -166,6 +167,9 @@ func (f *fakeSlack) websocket(w http.ResponseWriter, r *http.Request) {
 			case <-done:
 				return
 			case <-t.C:
+				if f.silent.Load() {
+					continue
+				}
 				wmu.Lock()
 				err := c.WriteControl(websocket.PingMessage, []byte("ping"), time.Now().Add(time.Second))
 				wmu.Unlock()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
 
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/config"
@@ -78,7 +79,8 @@ func startBotWith(t testing.TB, f *fakeSlack, opts Options) *Adapter {
 	if opts.ChannelBurst == 0 {
 		opts.ChannelBurst = 1000
 	}
-	c := NewClient("xoxb-test", "xapp-test", f.srv.URL+"/api") // no trailing slash on purpose
+	c := NewClient("xoxb-test", "xapp-test", f.srv.URL+"/api", // no trailing slash on purpose
+		socketmode.OptionPingInterval(time.Second))
 	a := New(c, opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := a.Identify(ctx, c); err != nil {
@@ -334,4 +336,32 @@ func indent(t testing.TB, raw string) string {
 	}
 	b, _ := json.MarshalIndent(v, "", "  ")
 	return string(b) + "\n"
+}
+
+// TestWatchdog: a connection on which Slack goes silent (no ping) is
+// dropped and reopened, and events flow again.
+func TestWatchdog(t *testing.T) {
+	f := newFakeSlack(t)
+	startBot(t, f, Options{})
+	f.silent.Store(true)
+	f.waitConnected(1) // reopened after the ping interval
+	f.silent.Store(false)
+	f.send(mentionEnvelope("env-1", "Ev1", "U1", "C1", "1.1", "<@UBOT> help"))
+	f.waitCalls("chat.postMessage", 1)
+}
+
+func TestBlockGoldens(t *testing.T) {
+	f := newFakeSlack(t)
+	startBot(t, f, Options{})
+	f.send(dmEnvelope("env-1", "Ev1", "UFR1", "D1", "1.1", "vérifie alice@domaine.com"))
+	upd := f.waitCalls("chat.update", 1)[0]
+	golden.Assert(t, "check_result_fr.json", indent(t, upd.Form.Get("blocks")))
+	f.send(dmEnvelope("env-2", "Ev2", "U1", "D2", "1.2", "<!channel> configure Outlook for <mailto:x_y*z@domaine.com|x_y*z@domaine.com> <https://evil.example|click>"))
+	var card apiCall
+	for _, p := range f.waitCalls("chat.postMessage", 2) {
+		if p.Form.Get("channel") == "D2" {
+			card = p
+		}
+	}
+	golden.Assert(t, "card_hostile_en.json", indent(t, card.Form.Get("blocks")))
 }

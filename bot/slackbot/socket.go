@@ -22,8 +22,9 @@ type Client struct {
 }
 
 // NewClient builds slack-go clients for the tokens; apiURL ("" for
-// Slack's) may end with a slash or not. It does no I/O.
-func NewClient(botToken, appToken, apiURL string) *Client {
+// Slack's) may end with a slash or not; socketOpts tune Socket Mode (the
+// ping watchdog's interval, for one). It does no I/O.
+func NewClient(botToken, appToken, apiURL string, socketOpts ...socketmode.Option) *Client {
 	opts := []slack.Option{}
 	if appToken != "" {
 		opts = append(opts, slack.OptionAppLevelToken(appToken))
@@ -33,7 +34,7 @@ func NewClient(botToken, appToken, apiURL string) *Client {
 	}
 	c := &Client{API: slack.New(botToken, opts...)}
 	if appToken != "" {
-		c.Socket = socketmode.New(c.API)
+		c.Socket = socketmode.New(c.API, socketOpts...)
 	}
 	return c
 }
