@@ -249,7 +249,8 @@ func TestDuplicateDelivery(t *testing.T) {
 func TestReconnect(t *testing.T) {
 	f := newFakeSlack(t)
 	reconnects := make(chan struct{}, 4)
-	startBot(t, f, Options{Reconnected: func() { reconnects <- struct{}{} }})
+	a := startBot(t, f, Options{Reconnected: func() { reconnects <- struct{}{} }})
+	waitFor(t, "connected", a.Connected)
 	f.send(mentionEnvelope("env-1", "Ev1", "U1", "C1", "1.1", "<@UBOT> help"))
 	f.waitCalls("chat.postMessage", 1)
 	// Slack recycles the socket; an event it had sent before may come
@@ -273,6 +274,20 @@ func TestReconnect(t *testing.T) {
 	f.mu.Unlock()
 	if opens != 2 {
 		t.Errorf("apps.connections.open called %d times", opens)
+	}
+	if !a.Connected() {
+		t.Error("not connected after the reconnect")
+	}
+}
+
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("never %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 
