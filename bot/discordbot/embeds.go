@@ -1,0 +1,127 @@
+package discordbot
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/mailhelp/mailhelp/bot"
+)
+
+// Embed limits (discord.com/developers/docs/resources/message#embed-object-embed-limits).
+const (
+	maxTitle       = 256
+	maxDescription = 4096
+	maxFields      = 25
+	maxFieldName   = 256
+	maxFieldValue  = 1024
+	maxFooter      = 2048
+	maxEmbedsTotal = 6000
+)
+
+// Custom ids of the buttons; the rest of the id says what to do.
+const (
+	idCheck     = "mh:check:" // + target, or + "#" + key for a long one
+	idLang      = "mh:lang:"  // + lang + ":" + key
+	maxCustomID = 100
+)
+
+var noteIcons = map[bot.Severity]string{
+	bot.SeverityInfo: "ℹ️", bot.SeverityTip: "💡", bot.SeverityWarning: "⚠️", bot.SeverityError: "❌",
+}
+
+// colors by verdict-like intent: blue for answers, red for refusals.
+const (
+	colorAnswer = 0x0b5cad
+	colorError  = 0xa3001b
+)
+
+// Render turns a reply into one embed and its buttons. checkID and
+// langID are the buttons' custom ids ("" for none).
+func Render(r *bot.Reply, checkID, langID, langLabel string) ([]*discordgo.MessageEmbed, []discordgo.MessageComponent) {
+	e := &discordgo.MessageEmbed{Title: clip(EscapeMarkdown(r.Title), maxTitle), Color: colorAnswer}
+	if r.Code != "" {
+		e.Color = colorError
+	}
+	var desc strings.Builder
+	if r.Intro != "" {
+		desc.WriteString(EscapeMarkdown(r.Intro) + "\n\n")
+	}
+	for i, s := range r.Steps {
+		desc.WriteString("**" + strconv.Itoa(i+1) + ".** " + EscapeMarkdown(s.Text) + "\n")
+		for _, f := range s.Fields {
+			desc.WriteString("  • **" + EscapeMarkdown(f.Label) + "**")
+			if f.Value != "" {
+				desc.WriteString(": " + code(f.Value))
+			}
+			if f.Hint != "" {
+				desc.WriteString(" — *" + EscapeMarkdown(f.Hint) + "*")
+			}
+			desc.WriteString("\n")
+		}
+	}
+	for _, n := range r.Notes {
+		desc.WriteString("\n" + noteIcons[n.Severity] + " " + EscapeMarkdown(n.Text))
+	}
+	for _, l := range r.Links {
+		desc.WriteString("\n🔗 " + link(l))
+	}
+	e.Description = clip(desc.String(), maxDescription)
+	for _, g := range r.Settings {
+		var val strings.Builder
+		for _, f := range g.Fields {
+			val.WriteString("**" + EscapeMarkdown(f.Label) + "**")
+			if f.Value != "" {
+				val.WriteString(": " + code(f.Value))
+			}
+			val.WriteString("\n")
+		}
+		if len(e.Fields) < maxFields {
+			e.Fields = append(e.Fields, &discordgo.MessageEmbedField{
+				Name: clip(EscapeMarkdown(g.Title), maxFieldName), Value: clip(val.String(), maxFieldValue),
+			})
+		}
+	}
+	embeds := []*discordgo.MessageEmbed{e}
+	fitTotal(e)
+	var buttons []discordgo.MessageComponent
+	if checkID != "" {
+		label := "Check connection"
+		for _, a := range r.Actions {
+			if a.Kind == bot.ActionCheck {
+				label = a.Label
+				break
+			}
+		}
+		buttons = append(buttons, discordgo.Button{Label: clip(label, 80), Style: discordgo.PrimaryButton, CustomID: checkID})
+	}
+	if langID != "" {
+		buttons = append(buttons, discordgo.Button{Label: clip(langLabel, 80), Style: discordgo.SecondaryButton, CustomID: langID})
+	}
+	if len(buttons) == 0 {
+		return embeds, []discordgo.MessageComponent{}
+	}
+	return embeds, []discordgo.MessageComponent{discordgo.ActionsRow{Components: buttons}}
+}
+
+// fitTotal keeps an embed under Discord's 6000-character total.
+func fitTotal(e *discordgo.MessageEmbed) {
+	total := len([]rune(e.Title))
+	for _, f := range e.Fields {
+		total += len([]rune(f.Name)) + len([]rune(f.Value))
+	}
+	if room := maxEmbedsTotal - total; len([]rune(e.Description)) > room {
+		e.Description = string([]rune(e.Description)[:max(room-1, 0)]) + "…"
+	}
+}
+
+// link writes a configured http(s) link as a masked link; anything else
+// as text.
+func link(l bot.Link) string {
+	u := l.URL
+	if !(strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")) || strings.ContainsAny(u, "()<> \n") {
+		return EscapeMarkdown(l.Label) + ": " + code(u)
+	}
+	return "[" + EscapeMarkdown(l.Label) + "](" + u + ")"
+}
