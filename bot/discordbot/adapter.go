@@ -31,7 +31,8 @@ type Options struct {
 	Translator bot.Translator
 	// Logger gets ids, timings and error kinds, never text or tokens.
 	Logger *slog.Logger
-	// MaxInFlight bounds the requests handled at once; default 64.
+	// MaxInFlight bounds the live checks run at once; default 64.
+	// Other answers take microseconds and are not bounded here.
 	MaxInFlight int
 }
 
@@ -87,10 +88,6 @@ func (a *Adapter) HandleMessage(ctx context.Context, m *discordgo.Message) {
 	if m.GuildID != "" && !mentioned {
 		return
 	}
-	if !a.acquire(ctx) {
-		return
-	}
-	defer a.release()
 	text := strings.NewReplacer("<@"+botID+">", " ", "<@!"+botID+">", " ").Replace(m.Content)
 	hint := a.guildLocale(m.GuildID)
 	ref := m.Reference()
@@ -128,16 +125,8 @@ func (a *Adapter) HandleInteraction(ctx context.Context, i *discordgo.Interactio
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		a.autocomplete(ctx, i)
 	case discordgo.InteractionApplicationCommand:
-		if !a.acquire(ctx) {
-			return
-		}
-		defer a.release()
 		a.command(ctx, i)
 	case discordgo.InteractionMessageComponent:
-		if !a.acquire(ctx) {
-			return
-		}
-		defer a.release()
 		a.component(ctx, i)
 	}
 }
@@ -241,6 +230,15 @@ func (a *Adapter) expired(ctx context.Context, i *discordgo.Interaction, hint st
 // the question for the language toggle.
 func (a *Adapter) answer(ctx context.Context, text, force, hint, key string) ([]*discordgo.MessageEmbed, []discordgo.MessageComponent) {
 	plain := bot.PlainWords(text)
+	// Only live checks are slow: they alone take a slot, and always after
+	// the user has been answered "checking…", so a full house never
+	// delays a deferral past Discord's three seconds.
+	if bot.Parse(text).Intent == bot.IntentCheck {
+		if !a.acquire(ctx) {
+			return Render(&bot.Reply{Title: "…", Lang: langOf(text, force, hint)}, "", "", "")
+		}
+		defer a.release()
+	}
 	reply := a.opts.Router.Serve(ctx, &bot.Request{Text: text, Platform: "discord", ForceLang: force, LocaleHint: hint})
 	a.questions.put(key, plain)
 	var checkID string

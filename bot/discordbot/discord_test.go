@@ -209,7 +209,8 @@ func TestLanguageButton(t *testing.T) {
 
 func TestReconnectAndResume(t *testing.T) {
 	f := newFakeDiscord(t)
-	startBot(t, f, testOptions(t, 0))
+	b := startBot(t, f, testOptions(t, 0))
+	_ = b
 	f.dispatch("MESSAGE_CREATE", messageCreate("M1", "D1", "", "U1", "help", false))
 	f.waitCalls("POST", "/messages", 1)
 	// Discord asks for a reconnect; an event is dispatched while the bot

@@ -35,7 +35,8 @@ type fakeDiscord struct {
 	ready      chan string // "READY" or "RESUMED" when sent
 	limited    int         // answer this many message posts with 429
 	nextID     atomic.Int64
-	closeCode  int // if set, close new connections with this code
+	closeCode  int           // if set, close new connections with this code
+	callc      chan restCall // each REST call, when watched
 }
 
 type dispatchEvent struct {
@@ -100,9 +101,14 @@ func (f *fakeDiscord) rest(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	call := restCall{Method: r.Method, Path: path, Body: body, At: time.Now()}
 	f.mu.Lock()
-	f.calls = append(f.calls, restCall{Method: r.Method, Path: path, Body: body, At: time.Now()})
+	f.calls = append(f.calls, call)
+	callc := f.callc
 	f.mu.Unlock()
+	if callc != nil {
+		callc <- call
+	}
 	switch {
 	case strings.HasSuffix(path, "/callback"):
 		w.WriteHeader(204)

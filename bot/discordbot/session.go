@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -30,8 +31,10 @@ type Config struct {
 type Bot struct {
 	Adapter *Adapter
 	Session *discordgo.Session
-	cfg     Config
-	fatal   chan error
+	// Reconnected is called on every connection after the first (metrics).
+	Reconnected func()
+	cfg         Config
+	fatal       chan error
 }
 
 // New builds the session and the adapter. It does no I/O.
@@ -96,9 +99,15 @@ func (b *Bot) Run(ctx context.Context) error {
 	current.Store(b)
 	loggerOnce.Do(func() { discordgo.Logger = logHook })
 	s := b.Session
+	var connects atomic.Int32
 	s.AddHandler(func(s *discordgo.Session, r *discordgo.Ready) {
 		b.Adapter.botID.Store(r.User.ID)
 		b.Adapter.opts.Logger.Info("discord: ready", "shard", s.ShardID)
+	})
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Connect) {
+		if connects.Add(1) > 1 && b.Reconnected != nil {
+			b.Reconnected()
+		}
 	})
 	s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) {
 		go b.Adapter.HandleMessage(ctx, m.Message)

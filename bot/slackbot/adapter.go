@@ -43,7 +43,8 @@ type Options struct {
 	// then one post per interval (Slack allows about one a second).
 	ChannelBurst    int
 	ChannelInterval time.Duration
-	// MaxInFlight bounds the requests handled at once; default 64.
+	// MaxInFlight bounds the live checks run at once; default 64.
+	// Other answers take microseconds and are not bounded here.
 	MaxInFlight int
 }
 
@@ -170,12 +171,6 @@ func (a *Adapter) HandleInteraction(ctx context.Context, cb slack.InteractionCal
 // answer routes text and posts the reply. A live check is acknowledged
 // at once ("checking…"), then that message is updated with the result.
 func (a *Adapter) answer(ctx context.Context, text, force string, conv conversation) {
-	select {
-	case a.slots <- struct{}{}:
-		defer func() { <-a.slots }()
-	case <-ctx.Done():
-		return
-	}
 	req := &bot.Request{Text: text, Platform: "slack", UserID: conv.user, ForceLang: force}
 	if force == "" {
 		req.LocaleHint = a.locale(ctx, conv.user)
@@ -196,6 +191,14 @@ func (a *Adapter) answer(ctx context.Context, text, force string, conv conversat
 		}
 		if ts != "" {
 			conv.replaceTS = ts
+		}
+		// Only live checks are slow: they alone take a slot, after the
+		// user has been told "checking…".
+		select {
+		case a.slots <- struct{}{}:
+			defer func() { <-a.slots }()
+		case <-ctx.Done():
+			return
 		}
 	}
 	reply := a.opts.Router.Serve(ctx, req)

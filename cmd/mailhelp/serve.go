@@ -60,6 +60,11 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 		log.Error("setup", "err", err)
 		return exitFail
 	}
+	dsc, err := m.newDiscord(router, cat, log, metrics)
+	if err != nil {
+		log.Error("setup", "err", err)
+		return exitFail
+	}
 	mounts := map[string]http.Handler{}
 	if slk != nil && slk.mount != nil {
 		for _, path := range []string{"/slack/events", "/slack/commands", "/slack/interactivity"} {
@@ -70,7 +75,16 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 	handler, err := web.New(web.Options{
 		Router: router, Translator: cat, DefaultLang: cfg.DefaultLanguage,
 		PublicURL: cfg.Web.PublicURL, Logger: log, Metrics: metrics,
-		Ready: slk.ready, Mounts: mounts,
+		Ready: func() error {
+			if err := slk.ready(); err != nil {
+				return err
+			}
+			if dsc != nil && !dsc.Connected() {
+				return errors.New("discord: gateway not connected")
+			}
+			return nil
+		},
+		Mounts: mounts,
 	})
 	if err != nil {
 		log.Error("setup", "err", err)
@@ -93,12 +107,21 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 		go func() { slackDone <- slk.adapter.RunSocketMode(adapters, slk.client) }()
 		log.Info("slack: Socket Mode")
 	}
+	discordDone := make(chan error, 1)
+	if dsc != nil {
+		go func() { discordDone <- dsc.Run(adapters) }()
+		log.Info("discord: connecting")
+	}
 	select {
 	case err := <-errc:
 		log.Error("serve", "err", err)
 		return exitFail
 	case err := <-slackDone:
 		log.Error("slack", "err", err)
+		_ = srv.Close()
+		return exitFail
+	case err := <-discordDone:
+		log.Error("discord", "err", err)
 		_ = srv.Close()
 		return exitFail
 	case <-ctx.Done():
@@ -118,6 +141,13 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 		case <-slackDone:
 		case <-sctx.Done():
 			log.Warn("slack: did not finish in time")
+		}
+	}
+	if dsc != nil {
+		select {
+		case <-discordDone:
+		case <-sctx.Done():
+			log.Warn("discord: did not finish in time")
 		}
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {

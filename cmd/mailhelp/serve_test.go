@@ -139,3 +139,13 @@ func TestServeSlackNeedsAMode(t *testing.T) {
 		t.Errorf("exit %d, stderr %s", code, errOut.String())
 	}
 }
+
+func TestServeDiscordNeedsAppID(t *testing.T) {
+	env := map[string]string{"MAILHELP_CONFIG": offlineConfig, "DISCORD_BOT_TOKEN": "token"}
+	var out, errOut strings.Builder
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return env[k] }}
+	if code := m.Run(context.Background(), []string{"serve", "--listen", "127.0.0.1:0"}); code != exitFail ||
+		!strings.Contains(errOut.String(), "DISCORD_APP_ID") || strings.Contains(errOut.String(), `"token"`) {
+		t.Errorf("exit %d, stderr %s", code, errOut.String())
+	}
+}
