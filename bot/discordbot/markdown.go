@@ -15,7 +15,7 @@ import (
 var markdownEscaper = strings.NewReplacer(
 	`\`, `\\`, "*", `\*`, "_", `\_`, "~", `\~`, "`", "\\`", "|", `\|`, ">", `\>`,
 	"#", `\#`, "-", `\-`, "[", `\[`, "]", `\]`, "(", `\(`, ")", `\)`,
-	"@everyone", "@\u200deveryone", "@here", "@\u200dhere", "<@", "<\u200d@", "<#", "<\u200d#",
+	"@everyone", "@\u200deveryone", "@here", "@\u200dhere", "<@", "<\u200d@", "<#", "<\u200d\\#",
 )
 
 // EscapeMarkdown makes untrusted text safe in a Discord message or embed.
