@@ -289,3 +289,40 @@ func TestHostileQuestion(t *testing.T) {
 		t.Errorf("mentions not disabled: %.300s", b)
 	}
 }
+
+// TestAutomaticSharding: with no shard settings, the bot runs every shard
+// /gateway/bot recommends.
+func TestAutomaticSharding(t *testing.T) {
+	f := newFakeDiscord(t)
+	f.shards = 2
+	b, err := New(Config{Token: "test-token", AppID: "APP", APIURL: f.srv.URL + "/api"}, testOptions(t, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	f.waitReady("READY")
+	f.waitReady("READY")
+	f.mu.Lock()
+	got := strings.Join(f.shardIDs, " ")
+	f.mu.Unlock()
+	if !strings.Contains(got, "[0 2]") || !strings.Contains(got, "[1 2]") {
+		t.Errorf("identified shards %q", got)
+	}
+	f.dispatch("MESSAGE_CREATE", messageCreate("M1", "D1", "", "U1", "help", false))
+	f.waitCalls("POST", "/messages", 1)
+	waitFor(t, "all shards connected", b.Connected)
+}
+
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("never %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -36,6 +36,8 @@ type fakeDiscord struct {
 	limited    int         // answer this many message posts with 429
 	nextID     atomic.Int64
 	closeCode  int           // if set, close new connections with this code
+	shards     int           // shards recommended by /gateway/bot
+	shardIDs   []string      // the "shard" of each identify
 	callc      chan restCall // each REST call, when watched
 }
 
@@ -58,6 +60,13 @@ func newFakeDiscord(t testing.TB) *fakeDiscord {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v9/gateway", func(w http.ResponseWriter, r *http.Request) {
 		f.json(w, 200, map[string]any{"url": "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/gateway"})
+	})
+	mux.HandleFunc("GET /api/v9/gateway/bot", func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		n := max(f.shards, 1)
+		f.mu.Unlock()
+		f.json(w, 200, map[string]any{"url": "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/gateway", "shards": n,
+			"session_start_limit": map[string]any{"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}})
 	})
 	mux.HandleFunc("/gateway/", f.gateway) // discordgo adds a slash before the query
 	mux.HandleFunc("/api/v9/", f.rest)
@@ -167,7 +176,12 @@ func (f *fakeDiscord) gateway(w http.ResponseWriter, r *http.Request) {
 		case 1:
 			_ = send(map[string]any{"op": 11})
 		case 2:
+			var id struct {
+				Shard []int `json:"shard"`
+			}
+			_ = json.Unmarshal(p.D, &id)
 			f.mu.Lock()
+			f.shardIDs = append(f.shardIDs, fmt.Sprint(id.Shard))
 			f.identifies++
 			f.seq++
 			seq := f.seq

@@ -22,23 +22,39 @@ type Config struct {
 	// APIURL replaces https://discord.com/api for every REST call (the
 	// gateway URL then comes from it too); empty for Discord's.
 	APIURL string
-	// ShardID and ShardCount split a large bot over processes; a zero
-	// count means one shard.
+	// ShardID and ShardCount split a large bot over processes. A zero
+	// count means automatic: this process runs every shard Discord
+	// recommends (GET /gateway/bot).
 	ShardID, ShardCount int
 }
 
 // Bot is a running Discord connection.
 type Bot struct {
 	Adapter *Adapter
+	// Session is the first shard's session; it also makes the REST calls.
 	Session *discordgo.Session
+	// sessions are all the shards this process runs (Run fills it).
+	sessions []*discordgo.Session
 	// Reconnected is called on every connection after the first (metrics).
 	Reconnected func()
 	cfg         Config
 	fatal       chan error
+	mu          sync.Mutex // guards sessions
 }
 
-// New builds the session and the adapter. It does no I/O.
+// New builds the first session and the adapter. It does no I/O.
 func New(cfg Config, opts Options) (*Bot, error) {
+	s, err := newSession(cfg, cfg.ShardID, cfg.ShardCount)
+	if err != nil {
+		return nil, err
+	}
+	b := &Bot{Adapter: newAdapter(s, opts), Session: s, cfg: cfg, fatal: make(chan error, 1)}
+	b.Adapter.guildLocale = b.guildLocale
+	return b, nil
+}
+
+// newSession makes one shard's session.
+func newSession(cfg Config, shard, count int) (*discordgo.Session, error) {
 	s, err := discordgo.New("Bot " + cfg.Token)
 	if err != nil {
 		return nil, fmt.Errorf("discord: %w", err)
@@ -46,24 +62,75 @@ func New(cfg Config, opts Options) (*Bot, error) {
 	// Mentions and DMs need no privileged intent: Discord delivers their
 	// content without MESSAGE_CONTENT.
 	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
-	if cfg.ShardCount > 0 {
-		s.ShardID, s.ShardCount = cfg.ShardID, cfg.ShardCount
+	if count > 0 {
+		s.ShardID, s.ShardCount = shard, count
 	}
 	if cfg.APIURL != "" {
 		s.Client = &http.Client{Transport: redirect{base: strings.TrimSuffix(cfg.APIURL, "/"), next: http.DefaultTransport}}
 	}
 	s.LogLevel = discordgo.LogWarning
-	b := &Bot{Adapter: newAdapter(s, opts), Session: s, cfg: cfg, fatal: make(chan error, 1)}
-	b.Adapter.guildLocale = func(guildID string) string {
-		if guildID == "" || s.State == nil {
-			return ""
+	return s, nil
+}
+
+// guildLocale is a guild's preferred locale, from whichever shard has it.
+func (b *Bot) guildLocale(guildID string) string {
+	if guildID == "" {
+		return ""
+	}
+	for _, s := range b.shards() {
+		if s.State == nil {
+			continue
 		}
 		if g, err := s.State.Guild(guildID); err == nil {
 			return string(g.PreferredLocale)
 		}
-		return ""
 	}
-	return b, nil
+	return ""
+}
+
+func (b *Bot) shards() []*discordgo.Session {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.sessions) == 0 {
+		return []*discordgo.Session{b.Session}
+	}
+	return append([]*discordgo.Session(nil), b.sessions...)
+}
+
+// plan decides the shards this process runs: the configured one, or
+// every shard Discord recommends.
+func (b *Bot) plan(ctx context.Context) error {
+	if b.cfg.ShardCount > 0 {
+		b.mu.Lock()
+		b.sessions = []*discordgo.Session{b.Session}
+		b.mu.Unlock()
+		return nil
+	}
+	gb, err := b.Session.GatewayBot(discordgo.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("discord: gateway/bot: %w", err)
+	}
+	n := max(gb.Shards, 1)
+	if n == 1 {
+		b.mu.Lock()
+		b.sessions = []*discordgo.Session{b.Session}
+		b.mu.Unlock()
+		return nil
+	}
+	b.Session.ShardID, b.Session.ShardCount = 0, n
+	sessions := []*discordgo.Session{b.Session}
+	for i := 1; i < n; i++ {
+		s, err := newSession(b.cfg, i, n)
+		if err != nil {
+			return err
+		}
+		sessions = append(sessions, s)
+	}
+	b.mu.Lock()
+	b.sessions = sessions
+	b.mu.Unlock()
+	b.Adapter.opts.Logger.Info("discord: running every recommended shard", "shards", n)
+	return nil
 }
 
 // redirect sends what discordgo addresses to discord.com/api to base.
@@ -98,28 +165,32 @@ var loggerOnce sync.Once
 func (b *Bot) Run(ctx context.Context) error {
 	current.Store(b)
 	loggerOnce.Do(func() { discordgo.Logger = logHook })
-	s := b.Session
-	var connects atomic.Int32
-	s.AddHandler(func(s *discordgo.Session, r *discordgo.Ready) {
-		b.Adapter.botID.Store(r.User.ID)
-		b.Adapter.opts.Logger.Info("discord: ready", "shard", s.ShardID)
-	})
-	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Connect) {
-		if connects.Add(1) > 1 && b.Reconnected != nil {
-			b.Reconnected()
-		}
-	})
-	s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) {
-		go b.Adapter.HandleMessage(ctx, m.Message)
-	})
-	s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) {
-		go b.Adapter.HandleInteraction(ctx, i.Interaction)
-	})
-	if err := s.Open(); err != nil {
-		return fmt.Errorf("discord: open: %w", err)
+	if err := b.plan(ctx); err != nil {
+		return err
 	}
-	defer s.Close()
-	if _, err := s.ApplicationCommandBulkOverwrite(b.cfg.AppID, b.cfg.GuildID, Commands(), discordgo.WithContext(ctx)); err != nil {
+	var connects atomic.Int32
+	for _, s := range b.shards() {
+		s.AddHandler(func(s *discordgo.Session, r *discordgo.Ready) {
+			b.Adapter.botID.Store(r.User.ID)
+			b.Adapter.opts.Logger.Info("discord: ready", "shard", s.ShardID)
+		})
+		s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Connect) {
+			if connects.Add(1) > int32(len(b.shards())) && b.Reconnected != nil {
+				b.Reconnected()
+			}
+		})
+		s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) {
+			go b.Adapter.HandleMessage(ctx, m.Message)
+		})
+		s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) {
+			go b.Adapter.HandleInteraction(ctx, i.Interaction)
+		})
+		if err := s.Open(); err != nil {
+			return fmt.Errorf("discord: open shard %d: %w", s.ShardID, err)
+		}
+		defer s.Close()
+	}
+	if _, err := b.Session.ApplicationCommandBulkOverwrite(b.cfg.AppID, b.cfg.GuildID, Commands(), discordgo.WithContext(ctx)); err != nil {
 		return fmt.Errorf("discord: register commands: %w", err)
 	}
 	select {
@@ -130,11 +201,18 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 }
 
-// Connected reports whether the gateway connection is up, for readiness.
+// Connected reports whether every shard's gateway connection is up, for
+// readiness.
 func (b *Bot) Connected() bool {
-	b.Session.RLock()
-	defer b.Session.RUnlock()
-	return b.Session.DataReady
+	for _, s := range b.shards() {
+		s.RLock()
+		ready := s.DataReady
+		s.RUnlock()
+		if !ready {
+			return false
+		}
+	}
+	return true
 }
 
 // current is the running bot that discordgo's package-wide logger
