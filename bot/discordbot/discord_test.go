@@ -180,6 +180,8 @@ func TestCheckButtonDeferred(t *testing.T) {
 	if !strings.Contains(body(t, edit), "tout ce dont votre appareil a besoin fonctionne") {
 		t.Errorf("edited result: %.300s", body(t, edit))
 	}
+	raw, _ := json.MarshalIndent(edit.Body, "", "  ")
+	golden.Assert(t, "check_result_fr.json", string(raw)+"\n")
 }
 
 func TestLanguageButton(t *testing.T) {
