@@ -90,3 +90,19 @@ func detectLang(ws []string, raw string) string {
 		return ""
 	}
 }
+
+// GuessLang is the language an answer to text will have, for the words an
+// adapter posts before routing ("checking…"): forced, else the text's own,
+// else the platform locale, else English.
+func GuessLang(text, force, hint string) string {
+	if l := NormalizeLang(force); l != "" {
+		return l
+	}
+	if l := Parse(text).Lang; l != "" {
+		return l
+	}
+	if l := NormalizeLang(hint); l != "" {
+		return l
+	}
+	return LangEnglish
+}

@@ -112,6 +112,15 @@ func words(folded string) []string {
 	})
 }
 
+// Clip cuts s to at most n bytes on a rune boundary, ending with "…"
+// when it cut, for platforms' length limits.
+func Clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return truncateUTF8(s, max(n-len("…"), 0)) + "…"
+}
+
 // truncateUTF8 cuts s to at most n bytes without splitting a rune.
 func truncateUTF8(s string, n int) string {
 	if len(s) <= n {

@@ -41,7 +41,7 @@ type Adapter struct {
 	rest      rest
 	opts      Options
 	botID     atomic.Value // string: the bot's user id, from READY
-	seen      *dedup
+	seen      *bot.Dedup
 	questions *store
 	slots     chan struct{}
 	// guildLocale gives a guild's preferred locale, when known.
@@ -55,7 +55,7 @@ func newAdapter(r rest, opts Options) *Adapter {
 	if opts.MaxInFlight <= 0 {
 		opts.MaxInFlight = 64
 	}
-	return &Adapter{rest: r, opts: opts, seen: newDedup(10*time.Minute, 20000),
+	return &Adapter{rest: r, opts: opts, seen: bot.NewDedup(10*time.Minute, 20000),
 		questions: newStore(24*time.Hour, 20000), slots: make(chan struct{}, opts.MaxInFlight),
 		guildLocale: func(string) string { return "" }}
 }
@@ -76,7 +76,7 @@ func (a *Adapter) release() { <-a.slots }
 // ignoring bots, itself and messages already handled.
 func (a *Adapter) HandleMessage(ctx context.Context, m *discordgo.Message) {
 	botID, _ := a.botID.Load().(string)
-	if m.Author == nil || m.Author.Bot || m.Author.ID == botID || !a.seen.first("msg:"+m.ID) {
+	if m.Author == nil || m.Author.Bot || m.Author.ID == botID || !a.seen.First("msg:"+m.ID) {
 		return
 	}
 	mentioned := false
@@ -93,7 +93,7 @@ func (a *Adapter) HandleMessage(ctx context.Context, m *discordgo.Message) {
 	ref := m.Reference()
 	opts := discordgo.WithContext(ctx)
 	if bot.Parse(text).Intent == bot.IntentCheck {
-		lang := langOf(text, "", hint)
+		lang := bot.GuessLang(text, "", hint)
 		wait := a.checking(lang, text)
 		sent, err := a.rest.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{
 			Content: wait, Reference: ref, AllowedMentions: noMentions}, opts)
@@ -118,7 +118,7 @@ func (a *Adapter) HandleMessage(ctx context.Context, m *discordgo.Message) {
 
 // HandleInteraction answers /mailhelp, its autocomplete, and the buttons.
 func (a *Adapter) HandleInteraction(ctx context.Context, i *discordgo.Interaction) {
-	if !a.seen.first("int:" + i.ID) {
+	if !a.seen.First("int:" + i.ID) {
 		return
 	}
 	switch i.Type {
@@ -162,7 +162,7 @@ func (a *Adapter) command(ctx context.Context, i *discordgo.Interaction) {
 	case "help":
 		text = ""
 	}
-	text = clip(text, bot.MaxTextBytes)
+	text = bot.Clip(text, bot.MaxTextBytes)
 	a.respond(ctx, i, text, "", interactionLocale(i), true)
 }
 
@@ -220,7 +220,7 @@ func (a *Adapter) send(ctx context.Context, i *discordgo.Interaction, r *discord
 
 // expired answers a button whose question is no longer remembered.
 func (a *Adapter) expired(ctx context.Context, i *discordgo.Interaction, hint string) {
-	lang := langOf("", "", hint)
+	lang := bot.GuessLang("", "", hint)
 	a.send(ctx, i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Content: a.opts.Translator.For(lang).Text("discord.expired", nil),
 			Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions}})
@@ -235,7 +235,7 @@ func (a *Adapter) answer(ctx context.Context, text, force, hint, key string) ([]
 	// delays a deferral past Discord's three seconds.
 	if bot.Parse(text).Intent == bot.IntentCheck {
 		if !a.acquire(ctx) {
-			return Render(&bot.Reply{Title: "…", Lang: langOf(text, force, hint)}, "", "", "")
+			return Render(&bot.Reply{Title: "…", Lang: bot.GuessLang(text, force, hint)}, "", "", "")
 		}
 		defer a.release()
 	}
@@ -303,48 +303,6 @@ func interactionLocale(i *discordgo.Interaction) string {
 		return bot.NormalizeLang(string(*i.GuildLocale))
 	}
 	return ""
-}
-
-// langOf guesses the answer's language before routing.
-func langOf(text, force, hint string) string {
-	if bot.Supported(force) {
-		return force
-	}
-	if l := bot.Parse(text).Lang; l != "" {
-		return l
-	}
-	if l := bot.NormalizeLang(hint); l != "" {
-		return l
-	}
-	return bot.LangEnglish
-}
-
-// dedup remembers handled ids, bounded.
-type dedup struct {
-	mu    sync.Mutex
-	ttl   time.Duration
-	max   int
-	seen  map[string]time.Time
-	order []string
-}
-
-func newDedup(ttl time.Duration, max int) *dedup {
-	return &dedup{ttl: ttl, max: max, seen: map[string]time.Time{}}
-}
-
-func (d *dedup) first(id string) bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if t, ok := d.seen[id]; ok && time.Since(t) < d.ttl {
-		return false
-	}
-	d.seen[id] = time.Now()
-	d.order = append(d.order, id)
-	for len(d.order) > d.max {
-		delete(d.seen, d.order[0])
-		d.order = d.order[1:]
-	}
-	return true
 }
 
 // store keeps questions for the buttons, bounded and expiring.

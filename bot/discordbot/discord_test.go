@@ -3,57 +3,18 @@ package discordbot
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/mailhelp/mailhelp/bot"
-	"github.com/mailhelp/mailhelp/config"
-	"github.com/mailhelp/mailhelp/handlers"
 	"github.com/mailhelp/mailhelp/internal/golden"
-	"github.com/mailhelp/mailhelp/locales"
-	"github.com/mailhelp/mailhelp/probe"
+	"github.com/mailhelp/mailhelp/internal/testbot"
 )
-
-const testConfig = `
-default_language: en
-domains:
-  - domain: domaine.com
-    host: bm.domaine.com
-    support: support@domaine.com
-`
-
-type slowProber struct{ pause time.Duration }
-
-func (p slowProber) Check(ctx context.Context, t probe.Target, c *probe.Credentials) (*probe.Report, error) {
-	select {
-	case <-time.After(p.pause):
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	ok := &probe.Endpoint{Protocol: probe.IMAP, Port: 993, Security: probe.ImplicitTLS}
-	out := &probe.Endpoint{Protocol: probe.SMTP, Port: 587, Security: probe.StartTLS, Submission: true}
-	return &probe.Report{Host: t.Host, Verdict: probe.StatusOK, Endpoints: []probe.EndpointReport{
-		{Endpoint: *ok, Status: probe.StatusOK}, {Endpoint: *out, Status: probe.StatusOK}},
-		Recommended: probe.Recommendation{Incoming: ok, Outgoing: out}}, nil
-}
 
 func testOptions(t testing.TB, pause time.Duration) Options {
 	t.Helper()
-	cfg, err := config.Parse([]byte(testConfig))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := locales.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	r := bot.NewRouter(bot.RouterOptions{Translator: cat, DefaultLang: "en", Logger: quiet})
-	handlers.Register(r, handlers.Deps{Directory: cfg.Directory, Prober: slowProber{pause: pause}})
-	return Options{Router: r, Translator: cat, Logger: quiet, MaxInFlight: 256}
+	r, cat := testbot.Router(t, testbot.SlowProber{Pause: pause})
+	return Options{Router: r, Translator: cat, Logger: testbot.Quiet(), MaxInFlight: 256}
 }
 
 // startBot runs the real discordgo client against the fake.

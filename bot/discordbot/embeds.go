@@ -40,7 +40,7 @@ const (
 // Render turns a reply into one embed and its buttons. checkID and
 // langID are the buttons' custom ids ("" for none).
 func Render(r *bot.Reply, checkID, langID, langLabel string) ([]*discordgo.MessageEmbed, []discordgo.MessageComponent) {
-	e := &discordgo.MessageEmbed{Title: clip(EscapeMarkdown(r.Title), maxTitle), Color: colorAnswer}
+	e := &discordgo.MessageEmbed{Title: bot.Clip(EscapeMarkdown(r.Title), maxTitle), Color: colorAnswer}
 	if r.Code != "" {
 		e.Color = colorError
 	}
@@ -67,7 +67,7 @@ func Render(r *bot.Reply, checkID, langID, langLabel string) ([]*discordgo.Messa
 	for _, l := range r.Links {
 		desc.WriteString("\n🔗 " + link(l))
 	}
-	e.Description = clip(desc.String(), maxDescription)
+	e.Description = bot.Clip(desc.String(), maxDescription)
 	for _, g := range r.Settings {
 		var val strings.Builder
 		for _, f := range g.Fields {
@@ -79,7 +79,7 @@ func Render(r *bot.Reply, checkID, langID, langLabel string) ([]*discordgo.Messa
 		}
 		if len(e.Fields) < maxFields {
 			e.Fields = append(e.Fields, &discordgo.MessageEmbedField{
-				Name: clip(EscapeMarkdown(g.Title), maxFieldName), Value: clip(val.String(), maxFieldValue),
+				Name: bot.Clip(EscapeMarkdown(g.Title), maxFieldName), Value: bot.Clip(val.String(), maxFieldValue),
 			})
 		}
 	}
@@ -94,10 +94,10 @@ func Render(r *bot.Reply, checkID, langID, langLabel string) ([]*discordgo.Messa
 				break
 			}
 		}
-		buttons = append(buttons, discordgo.Button{Label: clip(label, 80), Style: discordgo.PrimaryButton, CustomID: checkID})
+		buttons = append(buttons, discordgo.Button{Label: bot.Clip(label, 80), Style: discordgo.PrimaryButton, CustomID: checkID})
 	}
 	if langID != "" {
-		buttons = append(buttons, discordgo.Button{Label: clip(langLabel, 80), Style: discordgo.SecondaryButton, CustomID: langID})
+		buttons = append(buttons, discordgo.Button{Label: bot.Clip(langLabel, 80), Style: discordgo.SecondaryButton, CustomID: langID})
 	}
 	if len(buttons) == 0 {
 		return embeds, []discordgo.MessageComponent{}

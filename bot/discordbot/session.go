@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/mailhelp/mailhelp/bot"
 )
 
 // Config is what a Discord connection needs.
@@ -253,7 +255,7 @@ func logHook(level, _ int, format string, a ...any) {
 		return
 	}
 	if level <= discordgo.LogWarning {
-		b.Adapter.opts.Logger.Warn("discord: " + clip(firstLine(msg), 200))
+		b.Adapter.opts.Logger.Warn("discord: " + bot.Clip(firstLine(msg), 200))
 	}
 }
 

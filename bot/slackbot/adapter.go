@@ -53,7 +53,7 @@ type Adapter struct {
 	connected atomic.Bool
 	api       api
 	opts      Options
-	seen      *dedup
+	seen      *bot.Dedup
 	locales   *localeCache
 	pacer     *pacer
 	slots     chan struct{}
@@ -78,7 +78,7 @@ func newAdapter(a api, opts Options) *Adapter {
 	}
 	return &Adapter{
 		api: a, opts: opts,
-		seen:    newDedup(10*time.Minute, 20000),
+		seen:    bot.NewDedup(10*time.Minute, 20000),
 		locales: newLocaleCache(time.Hour, 10000),
 		pacer:   newPacer(opts.ChannelBurst, opts.ChannelInterval),
 		slots:   make(chan struct{}, opts.MaxInFlight),
@@ -105,7 +105,7 @@ type conversation struct {
 // and deliveries it has already handled. It returns when the answer is
 // posted; callers acknowledge Slack before calling it.
 func (a *Adapter) HandleEvent(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string) {
-	if eventID != "" && !a.seen.first("event:"+eventID) {
+	if eventID != "" && !a.seen.First("event:"+eventID) {
 		return
 	}
 	switch e := ev.InnerEvent.Data.(type) {
@@ -129,7 +129,7 @@ func (a *Adapter) HandleEvent(ctx context.Context, ev slackevents.EventsAPIEvent
 // HandleCommand answers /mailhelp: ephemeral to the caller unless the
 // text holds "public" or "publier".
 func (a *Adapter) HandleCommand(ctx context.Context, cmd slack.SlashCommand) {
-	if !a.seen.first("command:" + cmd.TriggerID) {
+	if !a.seen.First("command:" + cmd.TriggerID) {
 		return
 	}
 	text, public := stripPublic(cmd.Text)
@@ -144,7 +144,7 @@ func (a *Adapter) HandleInteraction(ctx context.Context, cb slack.InteractionCal
 		return
 	}
 	act := cb.ActionCallback.BlockActions[0]
-	if !a.seen.first("action:" + cb.TriggerID + ":" + act.ActionID) {
+	if !a.seen.First("action:" + cb.TriggerID + ":" + act.ActionID) {
 		return
 	}
 	var v buttonValue
@@ -176,7 +176,7 @@ func (a *Adapter) answer(ctx context.Context, text, force string, conv conversat
 		req.LocaleHint = a.locale(ctx, conv.user)
 	}
 	if bot.Parse(text).Intent == bot.IntentCheck {
-		lang := a.langOf(text, force, req.LocaleHint)
+		lang := bot.GuessLang(text, force, req.LocaleHint)
 		target := bot.Parse(text)
 		name := target.Host
 		if !target.Address.IsZero() {
@@ -206,21 +206,6 @@ func (a *Adapter) answer(ctx context.Context, text, force string, conv conversat
 	if _, err := a.post(ctx, conv, Render(reply, bot.PlainWords(text), toggle)); err != nil {
 		a.opts.Logger.Error("slack: post", "channel", conv.channel, "intent", string(reply.Intent), "err", err)
 	}
-}
-
-// langOf guesses the answer language before routing, for the words the
-// adapter itself posts.
-func (a *Adapter) langOf(text, force, hint string) string {
-	if bot.Supported(force) {
-		return force
-	}
-	if l := bot.Parse(text).Lang; l != "" {
-		return l
-	}
-	if l := bot.NormalizeLang(hint); l != "" {
-		return l
-	}
-	return bot.LangEnglish
 }
 
 // post sends msg where conv says, paced per channel and retried on rate

@@ -16,7 +16,7 @@ import (
 func BenchmarkAckLatency(b *testing.B) {
 	f := newFakeSlack(b)
 	f.ackc = make(chan string, 1024)
-	r, cat := testRouter(b, slowProber{pause: 3 * time.Second})
+	r, cat := testRouter(b, slowProber{Pause: 3 * time.Second})
 	a := startBotWith(b, f, Options{Router: r, Translator: cat, MaxInFlight: 256})
 	_ = a
 	for i := range 50 {

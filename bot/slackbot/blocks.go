@@ -50,7 +50,7 @@ type Message struct {
 // ("" for none).
 func Render(r *bot.Reply, question, toggle string) Message {
 	var blocks []slack.Block
-	title := clip(EscapeMrkdwn(r.Title), maxHeaderText)
+	title := bot.Clip(EscapeMrkdwn(r.Title), maxHeaderText)
 	blocks = append(blocks, slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, title, true, false)))
 	if r.Intro != "" {
 		blocks = append(blocks, section(EscapeMrkdwn(r.Intro)))
@@ -77,7 +77,7 @@ func Render(r *bot.Reply, question, toggle string) Message {
 			if f.Value != "" {
 				text += code(f.Value)
 			}
-			fields = append(fields, slack.NewTextBlockObject(slack.MarkdownType, clip(text, maxFieldText), false, false))
+			fields = append(fields, slack.NewTextBlockObject(slack.MarkdownType, bot.Clip(text, maxFieldText), false, false))
 			if len(fields) == maxFields {
 				blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
 				fields = nil
@@ -89,7 +89,7 @@ func Render(r *bot.Reply, question, toggle string) Message {
 	}
 	for _, n := range r.Notes {
 		blocks = append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType,
-			clip(noteIcons[n.Severity]+" "+EscapeMrkdwn(n.Text), maxSectionText), false, false)))
+			bot.Clip(noteIcons[n.Severity]+" "+EscapeMrkdwn(n.Text), maxSectionText), false, false)))
 	}
 	if len(r.Links) > 0 {
 		var lines []string
@@ -119,11 +119,11 @@ func Render(r *bot.Reply, question, toggle string) Message {
 	if len(blocks) > maxBlocks {
 		blocks = append(blocks[:maxBlocks-1], section("…"))
 	}
-	return Message{Text: clip(EscapeMrkdwn(r.Title), maxSectionText), Blocks: blocks}
+	return Message{Text: bot.Clip(EscapeMrkdwn(r.Title), maxSectionText), Blocks: blocks}
 }
 
 func section(mrkdwn string) *slack.SectionBlock {
-	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, clip(mrkdwn, maxSectionText), false, false), nil, nil)
+	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, bot.Clip(mrkdwn, maxSectionText), false, false), nil, nil)
 }
 
 // link writes a configured http(s) link; anything else shows as text.
@@ -138,11 +138,11 @@ func link(l bot.Link) string {
 
 func button(actionID, label string, v buttonValue, primary bool) *slack.ButtonBlockElement {
 	if len(v.Phrase) > maxButtonValue-64 {
-		v.Phrase = clip(v.Phrase, maxButtonValue-64)
+		v.Phrase = bot.Clip(v.Phrase, maxButtonValue-64)
 	}
 	raw, _ := json.Marshal(v)
 	b := slack.NewButtonBlockElement(actionID, string(raw),
-		slack.NewTextBlockObject(slack.PlainTextType, clip(EscapeMrkdwn(label), 75), false, false))
+		slack.NewTextBlockObject(slack.PlainTextType, bot.Clip(EscapeMrkdwn(label), 75), false, false))
 	if primary {
 		b.Style = slack.StylePrimary
 	}

@@ -5,8 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mailhelp/mailhelp/internal/testbot"
 )
 
 const secret = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -30,7 +30,7 @@ func httpBot(t *testing.T, f *fakeSlack) http.Handler {
 	r, cat := testRouter(t, slowProber{})
 	c := NewClient("xoxb-test", "", f.srv.URL+"/api/")
 	a := New(c, Options{Router: r, Translator: cat, BotUserID: "UBOT", ChannelBurst: 1000,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Logger: testbot.Quiet()})
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	return a.HTTPHandler(ctx, secret)

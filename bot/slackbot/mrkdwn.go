@@ -23,15 +23,3 @@ func EscapeMrkdwn(s string) string {
 func code(s string) string {
 	return "`" + strings.ReplaceAll(EscapeMrkdwn(s), "`", "ˋ") + "`"
 }
-
-// clip cuts s to at most n bytes on a rune boundary, marking the cut.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	n -= len("…")
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n] + "…"
-}

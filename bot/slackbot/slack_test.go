@@ -3,8 +3,6 @@ package slackbot
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -13,59 +11,22 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/mailhelp/mailhelp/bot"
-	"github.com/mailhelp/mailhelp/config"
 	"github.com/mailhelp/mailhelp/handlers"
 	"github.com/mailhelp/mailhelp/internal/golden"
+	"github.com/mailhelp/mailhelp/internal/testbot"
 	"github.com/mailhelp/mailhelp/locales"
-	"github.com/mailhelp/mailhelp/probe"
 )
 
-const testConfig = `
-default_language: en
-domains:
-  - domain: domaine.com
-    host: bm.domaine.com
-    support: support@domaine.com
-`
-
-// slowProber answers checks after a pause, like a real server would.
-type slowProber struct{ pause time.Duration }
-
-func (p slowProber) Check(ctx context.Context, t probe.Target, c *probe.Credentials) (*probe.Report, error) {
-	select {
-	case <-time.After(p.pause):
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	return &probe.Report{Host: t.Host, Verdict: probe.StatusOK, Endpoints: []probe.EndpointReport{
-		{Endpoint: probe.Endpoint{Protocol: probe.IMAP, Port: 993, Security: probe.ImplicitTLS}, Status: probe.StatusOK, Push: true},
-		{Endpoint: probe.Endpoint{Protocol: probe.SMTP, Port: 587, Security: probe.StartTLS, Submission: true}, Status: probe.StatusOK},
-	}, Recommended: probe.Recommendation{
-		Incoming: &probe.Endpoint{Protocol: probe.IMAP, Port: 993, Security: probe.ImplicitTLS},
-		Outgoing: &probe.Endpoint{Protocol: probe.SMTP, Port: 587, Security: probe.StartTLS, Submission: true}, Push: true,
-	}}, nil
-}
+type slowProber = testbot.SlowProber
 
 func testRouter(t testing.TB, prober handlers.Prober) (*bot.Router, *locales.Catalog) {
-	t.Helper()
-	cfg, err := config.Parse([]byte(testConfig))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := locales.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	r := bot.NewRouter(bot.RouterOptions{Translator: cat, DefaultLang: "en", Logger: quiet})
-	handlers.Register(r, handlers.Deps{Directory: cfg.Directory, Prober: prober})
-	return r, cat
+	return testbot.Router(t, prober)
 }
 
 // startBot connects an adapter to a fake Slack over Socket Mode.
 func startBot(t testing.TB, f *fakeSlack, opts Options) *Adapter {
 	t.Helper()
-	r, cat := testRouter(t, slowProber{pause: 50 * time.Millisecond})
+	r, cat := testRouter(t, slowProber{Pause: 50 * time.Millisecond})
 	opts.Router, opts.Translator = r, cat
 	return startBotWith(t, f, opts)
 }
@@ -74,7 +35,7 @@ func startBot(t testing.TB, f *fakeSlack, opts Options) *Adapter {
 func startBotWith(t testing.TB, f *fakeSlack, opts Options) *Adapter {
 	t.Helper()
 	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		opts.Logger = testbot.Quiet()
 	}
 	if opts.ChannelBurst == 0 {
 		opts.ChannelBurst = 1000

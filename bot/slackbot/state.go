@@ -6,37 +6,6 @@ import (
 	"time"
 )
 
-// dedup remembers recent delivery ids, so a retried delivery is handled
-// once. It is bounded: beyond max entries, the oldest are forgotten.
-type dedup struct {
-	mu    sync.Mutex
-	ttl   time.Duration
-	max   int
-	seen  map[string]time.Time
-	order []string
-}
-
-func newDedup(ttl time.Duration, max int) *dedup {
-	return &dedup{ttl: ttl, max: max, seen: make(map[string]time.Time)}
-}
-
-// first reports whether id is seen for the first time (and records it).
-func (d *dedup) first(id string) bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	now := time.Now()
-	if t, ok := d.seen[id]; ok && now.Sub(t) < d.ttl {
-		return false
-	}
-	d.seen[id] = now
-	d.order = append(d.order, id)
-	for len(d.order) > d.max {
-		delete(d.seen, d.order[0])
-		d.order = d.order[1:]
-	}
-	return true
-}
-
 // localeCache keeps users' locales for a while, bounded; concurrent
 // lookups of one user share a single users.info call.
 type localeCache struct {
