@@ -1,0 +1,26 @@
+# mailhelp: a static binary on a distroless base (CA certificates and time
+# zone data included), running as a non-root user.
+#
+#   docker build -t mailhelp .
+#   docker run --rm -p 8080:8080 --env-file mailhelp.env mailhelp
+#
+# The build step is scripts/build.sh, the same script the test suite runs.
+
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN ./scripts/build.sh /out/mailhelp
+
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/mailhelp /mailhelp
+USER nonroot:nonroot
+EXPOSE 8080
+# Configuration: mount a file and point MAILHELP_CONFIG at it, e.g.
+#   -v ./mailhelp.yaml:/etc/mailhelp/config.yaml:ro -e MAILHELP_CONFIG=/etc/mailhelp/config.yaml
+# Secrets (SLACK_*, DISCORD_*) come from the environment only.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=5s --retries=3 \
+  CMD ["/mailhelp", "healthcheck", "--url", "http://127.0.0.1:8080/healthz"]
+ENTRYPOINT ["/mailhelp"]
+CMD ["serve", "--listen", "0.0.0.0:8080"]
