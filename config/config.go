@@ -36,6 +36,17 @@ type Config struct {
 	Check Check
 	// Web configures the web side of mailhelp serve.
 	Web Web
+	// Audit configures the audit trail.
+	Audit Audit
+}
+
+// Audit configures the audit trail of admin actions and live checks.
+type Audit struct {
+	// File is the JSON-lines trail; "off" turns it off.
+	File string
+	// MaxBytes rotates the file past this size; Keep old files are kept.
+	MaxBytes int64
+	Keep     int
 }
 
 // Web configures the HTTP listener and the links to answers.
@@ -75,6 +86,13 @@ type file struct {
 	Domains         []domainFile `yaml:"domains"`
 	Check           checkFile    `yaml:"check"`
 	Web             webFile      `yaml:"web"`
+	Audit           auditFile    `yaml:"audit"`
+}
+
+type auditFile struct {
+	File  string `yaml:"file"`
+	MaxMB int    `yaml:"max_mb"`
+	Keep  int    `yaml:"keep"`
 }
 
 type webFile struct {
@@ -182,7 +200,20 @@ func (f file) build() (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	return &Config{DefaultLanguage: lang, Directory: dir, Check: check, Web: web}, nil
+	au := Audit{File: f.Audit.File, MaxBytes: 10 << 20, Keep: 5}
+	if au.File == "" {
+		au.File = "mailhelp-audit.jsonl"
+	}
+	if f.Audit.MaxMB < 0 || f.Audit.MaxMB > 10000 || f.Audit.Keep < 0 || f.Audit.Keep > 100 {
+		return nil, errors.New("config: audit: max_mb must be 1..10000 and keep 1..100")
+	}
+	if f.Audit.MaxMB > 0 {
+		au.MaxBytes = int64(f.Audit.MaxMB) << 20
+	}
+	if f.Audit.Keep > 0 {
+		au.Keep = f.Audit.Keep
+	}
+	return &Config{DefaultLanguage: lang, Directory: dir, Check: check, Web: web, Audit: au}, nil
 }
 
 // build validates the web section and fills its defaults.

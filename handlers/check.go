@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/mailhelp/mailhelp/audit"
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/knowledge"
 	"github.com/mailhelp/mailhelp/probe"
@@ -29,10 +30,20 @@ func Check(d Deps) bot.Handler {
 		if err != nil {
 			return nil, err
 		}
+		record := func(result string) {
+			if d.Audit == nil {
+				return
+			}
+			// A failing trail must not hold back the answer; the file was
+			// opened (and so is writable) when the process started.
+			_ = d.Audit.Record(audit.Entry{Platform: req.Platform, User: cmpOr(req.UserID, req.Platform),
+				Action: "check", Target: target.Host, Result: result})
+		}
 		if d.Limiter != nil {
 			release, err := d.Limiter.Acquire(req.Platform+":"+req.UserID, target.Host)
 			var le *probe.LimitError
 			if errors.As(err, &le) {
+				record("refused:rate_limited")
 				n := le.RetrySeconds()
 				return nil, &bot.Error{Kind: bot.KindUnavailable, Code: "rate_limited", MsgID: "check.error.rate_limited", Count: &n}
 			}
@@ -45,6 +56,7 @@ func Check(d Deps) bot.Handler {
 		var pe *probe.PolicyError
 		switch {
 		case errors.As(err, &pe):
+			record("refused:" + pe.Code)
 			id := "check.error.not_allowed"
 			if pe.Code == "blocked_address" {
 				id = "check.error.blocked"
@@ -52,8 +64,10 @@ func Check(d Deps) bot.Handler {
 			return nil, &bot.Error{Kind: bot.KindUnauthorized, Code: pe.Code, MsgID: id,
 				Data: map[string]any{"Host": knowledge.DisplayDomain(target.Host)}}
 		case err != nil:
+			record("error")
 			return nil, &bot.Error{Kind: bot.KindUnavailable, Code: "check_failed", MsgID: "check.error.failed", Err: err}
 		}
+		record(string(rep.Verdict))
 		r := CheckReply(loc, rep)
 		r.Detail = rep
 		acct := accountFor(d.Directory, p)

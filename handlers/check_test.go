@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mailhelp/mailhelp/audit"
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/bot/render"
 	"github.com/mailhelp/mailhelp/config"
@@ -172,5 +173,37 @@ func TestDomainTarget(t *testing.T) {
 		if !contains(pol.Allowed, h) {
 			t.Errorf("%s not allowed: %v", h, pol.Allowed)
 		}
+	}
+}
+
+// memTrail records audit entries in memory.
+type memTrail struct{ entries []audit.Entry }
+
+func (m *memTrail) Record(e audit.Entry) error { m.entries = append(m.entries, e); return nil }
+
+func TestCheckIsAudited(t *testing.T) {
+	cfg, err := config.Parse([]byte(testConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	trail := &memTrail{}
+	r := bot.NewRouter(bot.RouterOptions{Translator: cat})
+	Register(r, Deps{Directory: cfg.Directory, Prober: &fakeProber{rep: goodReport},
+		Limiter: probe.NewLimiter(probe.Limits{PerUser: 1}, nil), Audit: trail})
+	for range 2 {
+		r.Serve(context.Background(), &bot.Request{Text: "check alice@domaine.com", Platform: "slack", UserID: "U1"})
+	}
+	if len(trail.entries) != 2 {
+		t.Fatalf("entries %+v", trail.entries)
+	}
+	if e := trail.entries[0]; e.Platform != "slack" || e.User != "U1" || e.Action != "check" || e.Target != "bm.domaine.com" || e.Result != "ok" {
+		t.Errorf("first %+v", e)
+	}
+	if e := trail.entries[1]; e.Result != "refused:rate_limited" {
+		t.Errorf("second %+v", e)
 	}
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 
+	"github.com/mailhelp/mailhelp/audit"
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/knowledge"
 	"github.com/mailhelp/mailhelp/probe"
@@ -34,6 +35,13 @@ type Deps struct {
 	Prober Prober
 	// Limiter bounds live checks per user and target; nil for none.
 	Limiter Limiter
+	// Audit records every live check, refusals included; nil for none.
+	Audit Recorder
+}
+
+// Recorder keeps the audit trail; *audit.Log implements it.
+type Recorder interface {
+	Record(audit.Entry) error
 }
 
 // Register installs a handler for every intent on r.

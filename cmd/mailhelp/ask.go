@@ -40,11 +40,12 @@ func (m *Main) ask(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stderr, "mailhelp ask: %v\n", err)
 		return exitFail
 	}
-	router, err := m.newRouter(cfg, m.logger())
+	router, closeRouter, err := m.newRouter(cfg, m.logger())
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "mailhelp ask: %v\n", err)
 		return exitFail
 	}
+	defer closeRouter()
 	out := bufio.NewWriter(m.Stdout)
 	defer out.Flush()
 	answer := func(n int, text string, size int) error {

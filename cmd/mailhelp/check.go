@@ -10,6 +10,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/mailhelp/mailhelp/audit"
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/bot/render"
 	"github.com/mailhelp/mailhelp/handlers"
@@ -85,7 +86,24 @@ func (m *Main) check(ctx context.Context, args []string) int {
 	if err != nil {
 		return m.refuse(loc, err)
 	}
+	trail, err := openAudit(cfg)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "mailhelp check: %v\n", err)
+		return exitFail
+	}
 	rep, err := checker.Check(ctx, target, creds)
+	if trail != nil {
+		result := "error"
+		var pe *probe.PolicyError
+		switch {
+		case errors.As(err, &pe):
+			result = "refused:" + pe.Code
+		case err == nil:
+			result = string(rep.Verdict)
+		}
+		_ = trail.Record(audit.Entry{Platform: "cli", User: "cli", Action: "check", Target: target.Host, Result: result})
+		_ = trail.Close()
+	}
 	if err != nil {
 		return m.refuse(loc, err)
 	}

@@ -27,6 +27,7 @@ func realConfig(t *testing.T, srv *mailservers.Servers) string {
 	}
 	fmt.Fprintf(&b, "check:\n  ca_file: %s\n  hosts:\n    %s: %s\n    %s: %s\n", ca,
 		mailservers.GoodHost, mailservers.Addr, mailservers.ExpiredHost, mailservers.Addr)
+	fmt.Fprintf(&b, "audit:\n  file: %s\n", filepath.Join(filepath.Dir(ca), "audit.jsonl"))
 	path := filepath.Join(t.TempDir(), "mailhelp.yaml")
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
@@ -90,6 +91,26 @@ func TestCheckRealServers(t *testing.T) {
 		_, out, _ = run(t, nil, env, "ask", "vérifie expired.test")
 		if !strings.Contains(out, "des problèmes ont été trouvés") || !strings.Contains(out, "a expiré le") {
 			t.Errorf("french:\n%s", out)
+		}
+	})
+
+	t.Run("audit trail", func(t *testing.T) {
+		code, out, errOut := run(t, nil, env, "audit", "--action", "check")
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		for _, want := range []string{"cli      cli            check     good.test                    ok",
+			"expired.test                 fail"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("trail lacks %q:\n%s", want, out)
+			}
+		}
+		if strings.Contains(out, "alice") || strings.Contains(out, mailservers.Password) {
+			t.Errorf("the trail holds an address or a password:\n%s", out)
+		}
+		_, js, _ := run(t, nil, env, "audit", "--json", "--platform", "cli")
+		if n := strings.Count(js, "\n"); n < 4 {
+			t.Errorf("%d cli entries:\n%s", n, js)
 		}
 	})
 

@@ -43,11 +43,12 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 		addr = *listen
 	}
 	metrics := web.NewMetrics()
-	router, err := m.newRouterObserved(cfg, log, metrics)
+	router, closeRouter, err := m.newRouterObserved(cfg, log, metrics)
 	if err != nil {
 		log.Error("setup", "err", err)
 		return exitFail
 	}
+	defer closeRouter()
 	cat, err := locales.Load()
 	if err != nil {
 		log.Error("setup", "err", err)

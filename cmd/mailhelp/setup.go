@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/mailhelp/mailhelp/audit"
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/config"
 	"github.com/mailhelp/mailhelp/handlers"
@@ -43,18 +44,19 @@ func (m *Main) loadConfig(flagPath string) (*config.Config, error) {
 
 // newRouter wires the parser, the handlers, the messages and, when
 // enabled, the live checker.
-func (m *Main) newRouter(cfg *config.Config, log *slog.Logger) (*bot.Router, error) {
+func (m *Main) newRouter(cfg *config.Config, log *slog.Logger) (*bot.Router, func(), error) {
 	return m.newRouterObserved(cfg, log, nil)
 }
 
-// newRouterObserved is newRouter with an observer of every answer.
-func (m *Main) newRouterObserved(cfg *config.Config, log *slog.Logger, obs bot.Observer) (*bot.Router, error) {
+// newRouterObserved is newRouter with an observer of every answer. The
+// returned func closes what it opened (the audit trail).
+func (m *Main) newRouterObserved(cfg *config.Config, log *slog.Logger, obs bot.Observer) (*bot.Router, func(), error) {
 	if cfg == nil {
-		return nil, errors.New("no configuration")
+		return nil, nil, errors.New("no configuration")
 	}
 	cat, err := locales.Load()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	r := bot.NewRouter(bot.RouterOptions{
 		Translator:  cat,
@@ -65,10 +67,19 @@ func (m *Main) newRouterObserved(cfg *config.Config, log *slog.Logger, obs bot.O
 		PublicURL:   cfg.Web.PublicURL,
 	})
 	deps := handlers.Deps{Directory: cfg.Directory}
+	closer := func() {}
 	if cfg.Check.Enabled {
 		checker, err := m.newChecker(cfg)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
+		}
+		trail, err := openAudit(cfg)
+		if err != nil {
+			return nil, nil, err
+		}
+		if trail != nil {
+			deps.Audit = trail
+			closer = func() { _ = trail.Close() }
 		}
 		deps.Prober = checker
 		deps.Limiter = probe.NewLimiter(probe.Limits{
@@ -77,7 +88,15 @@ func (m *Main) newRouterObserved(cfg *config.Config, log *slog.Logger, obs bot.O
 		}, nil)
 	}
 	handlers.Register(r, deps)
-	return r, nil
+	return r, closer, nil
+}
+
+// openAudit opens the configured audit trail, or nil when it is "off".
+func openAudit(cfg *config.Config) (*audit.Log, error) {
+	if cfg.Audit.File == "off" {
+		return nil, nil
+	}
+	return audit.Open(cfg.Audit.File, cfg.Audit.MaxBytes, cfg.Audit.Keep)
 }
 
 // newChecker builds the live checker of a configuration: its dial policy,
