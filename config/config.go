@@ -152,18 +152,30 @@ func Parse(data []byte) (*Config, error) {
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, errors.New("config: the document is empty")
+			return nil, &Error{Problems: []Problem{{Msg: "the document is empty"}}}
 		}
-		return nil, fmt.Errorf("config: %w", err)
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			var errs []error
+			for _, e := range te.Errors {
+				errs = append(errs, errors.New(e))
+			}
+			return nil, problemsOf(data, errs)
+		}
+		return nil, problemsOf(data, []error{err})
 	}
 	var extra any
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		return nil, errors.New("config: only one YAML document is allowed")
+		return nil, &Error{Problems: []Problem{{Msg: "only one YAML document is allowed"}}}
 	}
-	return f.build()
+	c, errs := f.build()
+	if len(errs) > 0 {
+		return nil, problemsOf(data, errs)
+	}
+	return c, nil
 }
 
-func (f file) build() (*Config, error) {
+func (f file) build() (*Config, []error) {
 	var errs []error
 	lang := f.DefaultLanguage
 	switch lang {
@@ -189,29 +201,35 @@ func (f file) build() (*Config, error) {
 			SMTP:     d.SMTP.endpoint(),
 		}
 	}
+	for i, d := range domains {
+		for _, p := range d.Problems() {
+			errs = append(errs, fmt.Errorf("domains[%d].%w", i, p))
+		}
+	}
 	check, cerrs := f.Check.build()
 	errs = append(errs, cerrs...)
 	web, werrs := f.Web.build()
 	errs = append(errs, werrs...)
-	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("config: %w", err)
-	}
-	dir, err := knowledge.NewDirectory(domains)
-	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
-	}
 	au := Audit{File: f.Audit.File, MaxBytes: 10 << 20, Keep: 5}
 	if au.File == "" {
 		au.File = "mailhelp-audit.jsonl"
 	}
-	if f.Audit.MaxMB < 0 || f.Audit.MaxMB > 10000 || f.Audit.Keep < 0 || f.Audit.Keep > 100 {
-		return nil, errors.New("config: audit: max_mb must be 1..10000 and keep 1..100")
-	}
-	if f.Audit.MaxMB > 0 {
+	if f.Audit.MaxMB < 0 || f.Audit.MaxMB > 10000 {
+		errs = append(errs, fmt.Errorf("audit.max_mb: %d is not between 1 and 10000", f.Audit.MaxMB))
+	} else if f.Audit.MaxMB > 0 {
 		au.MaxBytes = int64(f.Audit.MaxMB) << 20
 	}
-	if f.Audit.Keep > 0 {
+	if f.Audit.Keep < 0 || f.Audit.Keep > 100 {
+		errs = append(errs, fmt.Errorf("audit.keep: %d is not between 1 and 100", f.Audit.Keep))
+	} else if f.Audit.Keep > 0 {
 		au.Keep = f.Audit.Keep
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	dir, err := knowledge.NewDirectory(domains)
+	if err != nil {
+		return nil, asProblems(err) // duplicates: "domains[1]: … is already configured"
 	}
 	return &Config{DefaultLanguage: lang, Directory: dir, Check: check, Web: web, Audit: au}, nil
 }

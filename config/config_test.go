@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -94,4 +95,50 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("accepted %q with no domains", s)
 		}
 	})
+}
+
+func TestProblemsAreLocated(t *testing.T) {
+	doc := `default_language: en
+domains:
+  - domain: a.com
+    host: m.a.com
+    imap:
+      port: 70000
+  - domain: b.com
+    host: "not a host"
+    smtp: {security: tls}
+check:
+  budget: forever
+web:
+  listen: nowhere
+`
+	_, err := Parse([]byte(doc))
+	var ce *Error
+	if !errors.As(err, &ce) {
+		t.Fatalf("err = %v", err)
+	}
+	want := map[string]int{
+		"domains[0].imap.port":     6,
+		"domains[1].host":          8,
+		"domains[1].smtp.security": 9,
+		"check.budget":             11,
+		"web.listen":               13,
+	}
+	got := map[string]int{}
+	for _, p := range ce.Problems {
+		got[p.Field] = p.Line
+	}
+	for field, line := range want {
+		if got[field] != line {
+			t.Errorf("%s: line %d, want %d (all: %+v)", field, got[field], line, ce.Problems)
+		}
+	}
+	_, err = Parse([]byte("domains:\n  - domain: a.com\n    hots: x\n"))
+	if !errors.As(err, &ce) || ce.Problems[0].Line != 3 || !strings.Contains(ce.Problems[0].Msg, "hots") {
+		t.Errorf("unknown field: %v", err)
+	}
+	_, err = Parse([]byte("domains:\n  - {domain: a.com, host: m.a.com}\n  - {domain: A.com, host: n.a.com}\n"))
+	if !errors.As(err, &ce) || ce.Problems[0].Line != 3 {
+		t.Errorf("duplicate: %v", err)
+	}
 }

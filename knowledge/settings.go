@@ -69,7 +69,11 @@ func (d Domain) WebmailURL() string {
 }
 
 // Validate reports what is wrong with a domain's settings, if anything.
-func (d Domain) Validate() error {
+func (d Domain) Validate() error { return errors.Join(d.Problems()...) }
+
+// Problems lists what is wrong with a domain's settings, one error per
+// problem, each starting with the field it is about ("imap.port: …").
+func (d Domain) Problems() []error {
 	var errs []error
 	if _, err := CanonicalDomain(d.Name); err != nil {
 		errs = append(errs, fmt.Errorf("domain: %w", err))
@@ -90,7 +94,7 @@ func (d Domain) Validate() error {
 	}
 	errs = append(errs, validateEndpoint("imap", IMAP, d.IMAP)...)
 	errs = append(errs, validateEndpoint("smtp", SMTP, d.SMTP)...)
-	return errors.Join(errs...)
+	return errs
 }
 
 func validateEndpoint(field string, p Protocol, e Endpoint) []error {

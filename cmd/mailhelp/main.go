@@ -7,6 +7,7 @@
 //	mailhelp check [--format text|markdown|json] [--lang en|fr] [--config FILE] [--user USER] ADDRESS | --host HOST
 //	mailhelp serve [--config FILE] [--listen ADDR]
 //	mailhelp audit [--file F] [--action A] [--user U] [--platform P] [--since D] [--json]
+//	mailhelp config check FILE
 //	mailhelp healthcheck [--url URL]
 //	mailhelp version
 //
@@ -60,6 +61,7 @@ var commands = []command{
 	{"check", "check a mail server live: TLS, certificate, capabilities, login", (*Main).check},
 	{"serve", "serve the web chat, answer pages, JSON API, health and metrics", (*Main).serve},
 	{"audit", "print the audit trail of live checks and admin actions", (*Main).auditCmd},
+	{"config", "config check FILE: validate a configuration, with the line of each problem", (*Main).configCmd},
 	{"healthcheck", "exit 0 when a running serve answers /healthz (for containers)", (*Main).healthcheck},
 	{"version", "print the version", (*Main).version},
 }

@@ -265,6 +265,24 @@ func TestAskPermalink(t *testing.T) {
 	}
 }
 
+func TestConfigCheck(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.yaml")
+	bad := filepath.Join(dir, "bad.yaml")
+	_ = os.WriteFile(good, []byte("domains:\n  - domain: a.com\n    host: m.a.com\n"), 0o644)
+	_ = os.WriteFile(bad, []byte("domains:\n  - domain: a.com\n    host: m.a.com\n    imap:\n      port: 2525\n"), 0o644)
+	if code, out, _ := run(t, nil, nil, "config", "check", good); code != exitOK || out != good+": ok\n" {
+		t.Errorf("good: %d %q", code, out)
+	}
+	code, out, _ := run(t, nil, nil, "config", "check", bad)
+	if want := bad + ":4: domains[0].imap.security: port 2525 is not a standard imap port, so its security must be given\n"; code != exitFail || out != want {
+		t.Errorf("bad: %d %q\nwant %q", code, out, want)
+	}
+	if code, _, _ := run(t, nil, nil, "config", "lint", good); code != exitUsage {
+		t.Errorf("unknown subcommand: %d", code)
+	}
+}
+
 func TestVersion(t *testing.T) {
 	code, out, _ := run(t, nil, nil, "version")
 	if code != exitOK || !strings.HasPrefix(out, "mailhelp ") {
