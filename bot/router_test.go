@@ -179,3 +179,16 @@ func TestRouterPermalink(t *testing.T) {
 		t.Errorf("help links = %+v", reply.Links)
 	}
 }
+
+func TestSwitch(t *testing.T) {
+	a, _ := newTestRouter(t, RouterOptions{DefaultLang: "en"})
+	b, _ := newTestRouter(t, RouterOptions{DefaultLang: "fr"})
+	s := NewSwitch(a)
+	if got := s.Serve(context.Background(), &Request{Text: "bb10"}).Lang; got != "en" {
+		t.Errorf("before: %s", got)
+	}
+	s.Replace(b)
+	if got := s.Serve(context.Background(), &Request{Text: "bb10"}).Lang; got != "fr" {
+		t.Errorf("after: %s", got)
+	}
+}

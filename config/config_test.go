@@ -142,3 +142,30 @@ web:
 		t.Errorf("duplicate: %v", err)
 	}
 }
+
+func TestDiff(t *testing.T) {
+	old, err := Parse([]byte("domains:\n  - {domain: a.com, host: m.a.com}\n  - {domain: b.com, host: m.b.com}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	new, err := Parse([]byte("domains:\n  - {domain: a.com, host: m.a.com, smtp: {port: 465}, support: ext. 42}\n  - {domain: c.com, host: m.c.com}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range Diff(old, new) {
+		got = append(got, c.String())
+	}
+	want := []string{
+		`a.com outgoing: "m.a.com:587 starttls" → "m.a.com:465 ssl/tls"`,
+		`a.com support: "" → "ext. 42"`,
+		`b.com domain: "configured" → "removed"`,
+		`c.com domain: "" → "configured"`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(Diff(old, old)) != 0 {
+		t.Error("a configuration differs from itself")
+	}
+}

@@ -26,7 +26,7 @@ type rest interface {
 // means its default.
 type Options struct {
 	// Router answers requests. Required.
-	Router *bot.Router
+	Router bot.Answerer
 	// Translator gives the adapter's own words. Required.
 	Translator bot.Translator
 	// Logger gets ids, timings and error kinds, never text or tokens.

@@ -27,7 +27,7 @@ type api interface {
 // means its default.
 type Options struct {
 	// Router answers requests. Required.
-	Router *bot.Router
+	Router bot.Answerer
 	// Translator gives the adapter's own words ("checking…"). Required.
 	Translator bot.Translator
 	// BotUserID is the bot's own user, whose messages are ignored; set by

@@ -35,7 +35,7 @@ const maxBody = 16 << 10
 // means its default.
 type Options struct {
 	// Router answers requests. Required.
-	Router *bot.Router
+	Router bot.Answerer
 	// Translator gives the pages' own words. Required.
 	Translator bot.Translator
 	// DefaultLang is the pages' language when the browser says nothing.

@@ -13,7 +13,7 @@ import (
 
 // newDiscord builds the Discord bot from the environment, or returns nil
 // when DISCORD_BOT_TOKEN is not set. Secrets come only from there.
-func (m *Main) newDiscord(router *bot.Router, tr bot.Translator, log *slog.Logger, metrics *web.Metrics) (*discordbot.Bot, error) {
+func (m *Main) newDiscord(router bot.Answerer, tr bot.Translator, log *slog.Logger, metrics *web.Metrics) (*discordbot.Bot, error) {
 	token := m.Getenv("DISCORD_BOT_TOKEN")
 	if token == "" {
 		return nil, nil

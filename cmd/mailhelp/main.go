@@ -47,6 +47,33 @@ type Main struct {
 	// Getenv reads the environment; the only place secrets and paths come
 	// from besides flags.
 	Getenv func(string) string
+	// HUP, when set, replaces SIGHUP as the reload signal (tests).
+	HUP <-chan struct{}
+}
+
+// hangups delivers SIGHUP (or m.HUP) until ctx is done.
+func (m *Main) hangups(ctx context.Context) <-chan struct{} {
+	if m.HUP != nil {
+		return m.HUP
+	}
+	out := make(chan struct{}, 1)
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGHUP)
+	go func() {
+		defer signal.Stop(sig)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-sig:
+				select {
+				case out <- struct{}{}:
+				default:
+				}
+			}
+		}
+	}()
+	return out
 }
 
 // command is one subcommand.

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/bot/web"
 	"github.com/mailhelp/mailhelp/locales"
 )
@@ -43,12 +44,14 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 		addr = *listen
 	}
 	metrics := web.NewMetrics()
-	router, closeRouter, err := m.newRouterObserved(cfg, log, metrics)
+	first, closeFirst, err := m.newRouterObserved(cfg, log, metrics)
 	if err != nil {
 		log.Error("setup", "err", err)
 		return exitFail
 	}
-	defer closeRouter()
+	router := bot.NewSwitch(first)
+	rl := &reloader{m: m, cfgPath: *cfgPath, log: log, metrics: metrics, sw: router, current: cfg, closers: []func(){closeFirst}}
+	defer rl.close()
 	cat, err := locales.Load()
 	if err != nil {
 		log.Error("setup", "err", err)
@@ -67,6 +70,9 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 		return exitFail
 	}
 	mounts := map[string]http.Handler{}
+	if token := m.Getenv("MAILHELP_ADMIN_TOKEN"); token != "" {
+		mounts["POST /admin/reload"] = rl.adminHandler(token)
+	}
 	if slk != nil && slk.mount != nil {
 		for _, path := range []string{"/slack/events", "/slack/commands", "/slack/interactivity"} {
 			mounts["POST "+path] = slk.mount
@@ -103,6 +109,7 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go rl.watchHUP(adapters, m.hangups(adapters))
 	slackDone := make(chan error, 1)
 	if slk != nil && slk.socket {
 		go func() { slackDone <- slk.adapter.RunSocketMode(adapters, slk.client) }()

@@ -22,7 +22,7 @@ type slackSetup struct {
 
 // startSlack builds the Slack adapter from the environment, or returns
 // nil when SLACK_BOT_TOKEN is not set. Secrets come only from there.
-func (m *Main) startSlack(ctx context.Context, router *bot.Router, tr bot.Translator, log *slog.Logger, metrics *web.Metrics) (*slackSetup, error) {
+func (m *Main) startSlack(ctx context.Context, router bot.Answerer, tr bot.Translator, log *slog.Logger, metrics *web.Metrics) (*slackSetup, error) {
 	botToken := m.Getenv("SLACK_BOT_TOKEN")
 	if botToken == "" {
 		return nil, nil
