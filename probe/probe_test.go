@@ -245,6 +245,7 @@ func TestSMTP(t *testing.T) {
 		{"plaintext injected after STARTTLS", smtpServer{inject: "250-AUTH PLAIN\r\n"}, StartTLS, true, nil, StatusFail, []string{CodeSTARTTLSInjection}},
 		{"rejecting banner", smtpServer{banner: "554 go away"}, StartTLS, true, nil, StatusFail, []string{CodeGreetingRejected}},
 		{"garbage banner", smtpServer{banner: "HTTP/1.1 400 Bad Request"}, StartTLS, true, nil, StatusFail, []string{CodeProtocol}},
+		{"endless multi-line banner", smtpServer{banner: strings.Repeat("220-still greeting\r\n", 5000) + "220 done"}, StartTLS, true, nil, StatusFail, []string{CodeProtocol}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -259,6 +260,19 @@ func TestSMTP(t *testing.T) {
 				t.Errorf("size = %d, auth = %v", r.SizeLimit, r.AuthMechanisms)
 			}
 		})
+	}
+}
+
+func TestSMTPTarpit(t *testing.T) {
+	port := script(t, func(c net.Conn) {
+		c.Write([]byte("220-hello\r\n"))
+		time.Sleep(3 * time.Second) // never finishes its greeting
+	})
+	start := time.Now()
+	r := checkOne(t, Endpoint{Protocol: SMTP, Port: port, Security: StartTLS, Submission: true}, nil)
+	wantResult(t, r, StatusFail, CodeTimeout)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("took %s; the step timeout is 700 ms", d)
 	}
 }
 

@@ -62,6 +62,18 @@ func TestBrowser(t *testing.T) {
 	}
 	shot(t, ctx, "chat_en.png")
 
+	// Run the live check from the answer's button: its result joins the
+	// conversation.
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#conversation .answer button[data-kind="check"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#conversation .answer[data-intent="check"]`)),
+	); err != nil {
+		t.Fatalf("live check from the chat: %v", err)
+	}
+	if res := must(t, ctx, chromedp.Text(chromedp.CSS(`#conversation .answer[data-intent="check"] h2.title`))); !strings.Contains(res, "everything your device needs works") {
+		t.Errorf("check result = %q", res)
+	}
+
 	// Switch to French: the page itself changes language.
 	if err := chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS("#lang-switch")),
