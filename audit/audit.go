@@ -42,24 +42,25 @@ type Log struct {
 	keep     int
 	f        *os.File
 	size     int64
+	closed   bool
 	now      func() time.Time
 }
 
-// Open opens (creating it if needed) the trail at path. When a write
-// would take the file past maxBytes it is rotated: path becomes path.1,
-// path.1 becomes path.2, … up to keep old files.
+// Open prepares the trail at path; the file is created with the first
+// entry, so a process that records nothing leaves nothing behind. When a
+// write would take the file past maxBytes it is rotated: path becomes
+// path.1, path.1 becomes path.2, … up to keep old files.
 func Open(path string, maxBytes int64, keep int) (*Log, error) {
+	if path == "" {
+		return nil, errors.New("audit: no file")
+	}
 	if maxBytes <= 0 {
 		maxBytes = 10 << 20
 	}
 	if keep < 1 {
 		keep = 5
 	}
-	l := &Log{path: path, maxBytes: maxBytes, keep: keep, now: time.Now}
-	if err := l.open(); err != nil {
-		return nil, err
-	}
-	return l, nil
+	return &Log{path: path, maxBytes: maxBytes, keep: keep, now: time.Now}, nil
 }
 
 func (l *Log) open() error {
@@ -89,8 +90,13 @@ func (l *Log) Record(e Entry) error {
 	line = append(line, '\n')
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.f == nil {
+	if l.closed {
 		return errors.New("audit: log closed")
+	}
+	if l.f == nil {
+		if err := l.open(); err != nil {
+			return err
+		}
 	}
 	if l.size > 0 && l.size+int64(len(line)) > l.maxBytes {
 		if err := l.rotate(); err != nil {
@@ -127,6 +133,7 @@ func (l *Log) rotate() error {
 func (l *Log) Close() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.closed = true
 	if l.f == nil {
 		return nil
 	}

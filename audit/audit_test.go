@@ -58,6 +58,18 @@ func TestRecordAndRead(t *testing.T) {
 	}
 }
 
+func TestNothingRecordedNothingWritten(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.jsonl")
+	l, err := Open(path, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("file created with nothing recorded: %v", err)
+	}
+}
+
 func TestRotation(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "audit.jsonl")
 	l, err := Open(path, 400, 2)

@@ -21,6 +21,8 @@ const (
 	IntentClients Intent = "clients"
 	// IntentHelp: what the bot can do.
 	IntentHelp Intent = "help"
+	// IntentAnnounce: an admin posts a domain's settings in a channel.
+	IntentAnnounce Intent = "announce"
 	// IntentUnknown: nothing recognized; answered with examples.
 	IntentUnknown Intent = "unknown"
 )
@@ -54,6 +56,9 @@ type Parsed struct {
 	Direction Direction `json:"direction,omitempty"`
 	// Ports are the mail port numbers the text mentions.
 	Ports []int `json:"ports,omitempty"`
+	// Channel is the first channel the text links to (Slack's <#C123|x>,
+	// Discord's <#123>), by id.
+	Channel string `json:"channel,omitempty"`
 }
 
 // Keyword sets, on folded words (lowercase, no accents).
@@ -73,21 +78,24 @@ var (
 		regler reglages settings setting reglage`)
 	clientsWords = wordSet(`supported supportes supporte compatible compatibles clients appareils devices
 		logiciels applications apps telephones phones`)
-	helpWords = wordSet(`help aide aidez usage commands commandes commande bonjour hello hi salut hey menu`)
+	helpWords     = wordSet(`help aide aidez usage commands commandes commande bonjour hello hi salut hey menu`)
+	announceWords = wordSet(`announce announcement annonce annoncer annoncez`)
 )
 
 // Parse reads a request text and says what it asks. It never fails: text
 // it cannot understand gives IntentUnknown. Text longer than MaxTextBytes
 // is cut there; callers should refuse it before (see Router).
 func Parse(text string) Parsed {
-	plain := unwrapMarkup(Clean(truncateUTF8(text, MaxTextBytes)))
+	cleaned := Clean(truncateUTF8(text, MaxTextBytes))
+	channel := firstChannel(cleaned)
+	plain := unwrapMarkup(cleaned)
 	addrs, addrSpans := findAddresses(plain)
 	rest := blank(plain, addrSpans)
 	hosts, hostSpans := findHosts(rest)
 	rest = blank(rest, hostSpans)
 	ws := words(fold(rest))
 
-	p := Parsed{Addresses: len(addrs), Client: findClient(ws)}
+	p := Parsed{Addresses: len(addrs), Client: findClient(ws), Channel: channel}
 	if len(addrs) > 0 {
 		p.Address = addrs[0]
 	}
@@ -100,8 +108,9 @@ func Parse(text string) Parsed {
 		p.Lang = detectLang(ws, plain)
 	}
 
-	var check, problem, ports, outgoing, incoming, configure, clientsQ, help bool
+	var check, problem, ports, outgoing, incoming, configure, clientsQ, help, announce bool
 	for i, w := range ws {
+		announce = announce || announceWords[w]
 		check = check || checkWords[w]
 		problem = problem || problemWords[w]
 		outgoing = outgoing || outgoingWords[w]
@@ -127,7 +136,8 @@ func Parse(text string) Parsed {
 	}
 	hasTarget := len(addrs) > 0 || p.Host != ""
 	p.Intent = decide(intentSignals{
-		check: check, problem: problem, ports: ports, configure: configure,
+		announce: announce,
+		check:    check, problem: problem, ports: ports, configure: configure,
 		clients: clientsQ, help: help, client: p.Client != "",
 		address: len(addrs) > 0, target: hasTarget, empty: len(ws) == 0 && !hasTarget,
 	})
@@ -135,6 +145,7 @@ func Parse(text string) Parsed {
 }
 
 type intentSignals struct {
+	announce                                        bool
 	check, problem, ports, configure, clients, help bool
 	client, address, target, empty                  bool
 }
@@ -144,6 +155,8 @@ func decide(s intentSignals) Intent {
 	switch {
 	case s.empty:
 		return IntentHelp
+	case s.announce:
+		return IntentAnnounce
 	case s.check && !(s.configure && s.client):
 		// "check alice@domaine.com", "vérifie bm.domaine.com"; but "check
 		// the settings of my BlackBerry" is a configure question.
@@ -162,6 +175,24 @@ func decide(s intentSignals) Intent {
 	default:
 		return IntentUnknown
 	}
+}
+
+// firstChannel finds the first channel link: <#C0123|name> (Slack) or
+// <#123456> (Discord); its id is letters and digits only.
+func firstChannel(s string) string {
+	for i := 0; i+2 < len(s); i++ {
+		if s[i] != '<' || s[i+1] != '#' {
+			continue
+		}
+		end := i + 2
+		for end < len(s) && end-i < 40 && (s[end] >= 'A' && s[end] <= 'Z' || s[end] >= '0' && s[end] <= '9') {
+			end++
+		}
+		if end > i+2 && end < len(s) && (s[end] == '>' || s[end] == '|') {
+			return s[i+2 : end]
+		}
+	}
+	return ""
 }
 
 // blank replaces the spans of s with spaces, keeping the other offsets.
@@ -193,7 +224,7 @@ func (i Intent) String() string { return string(i) }
 // Valid reports whether i is one of the defined intents.
 func (i Intent) Valid() bool {
 	switch i {
-	case IntentConfigure, IntentCheck, IntentPorts, IntentClients, IntentHelp, IntentUnknown:
+	case IntentConfigure, IntentCheck, IntentPorts, IntentClients, IntentHelp, IntentAnnounce, IntentUnknown:
 		return true
 	}
 	return false

@@ -120,6 +120,10 @@ var phrasings = []struct {
 	{"<@U024BE7LH>", IntentHelp, "", "", "", ""},
 	{"?", IntentHelp, "", "", "", ""},
 
+	// announce
+	{"<@U024BE7LH> announce domaine.com in <#C0123ABC|it-news>", IntentAnnounce, "", "", "domaine.com", "en"},
+	{"annonce domaine.com dans <#C0123ABC|it-news>", IntentAnnounce, "", "", "domaine.com", "fr"},
+
 	// unknown
 	{"what's the weather like?", IntentUnknown, "", "", "", "en"},
 	{"quelle heure est-il ?", IntentUnknown, "", "", "", "fr"},
@@ -213,6 +217,16 @@ func TestParseDetails(t *testing.T) {
 		{"an address without a dot in its domain is refused", "configure BlackBerry for alice@localhost", func(t *testing.T, p Parsed) {
 			if !p.Address.IsZero() {
 				t.Errorf("address = %q, want none", p.Address)
+			}
+		}},
+		{"channel links are kept by id", "announce domaine.com in <#C0123ABC|it-news> and <#C999>", func(t *testing.T, p Parsed) {
+			if p.Channel != "C0123ABC" {
+				t.Errorf("channel = %q", p.Channel)
+			}
+		}},
+		{"Discord channel links", "announce domaine.com <#123456789012345678>", func(t *testing.T, p Parsed) {
+			if p.Channel != "123456789012345678" {
+				t.Errorf("channel = %q", p.Channel)
 			}
 		}},
 		{"version numbers are not hosts", "configure BlackBerry 10.3.2 please", func(t *testing.T, p Parsed) {

@@ -20,6 +20,10 @@ type Request struct {
 	// LocaleHint is the sender's platform locale ("fr-FR"), used when the
 	// text's own language is unclear.
 	LocaleHint string
+	// Roles are the sender's platform roles or groups, by id (Slack user
+	// groups, Discord roles, "manage_server" when Discord grants Manage
+	// Server), for authorization.
+	Roles []string
 
 	// Parsed is what the parser understood of Text. Set by the Router.
 	Parsed Parsed

@@ -38,6 +38,26 @@ type Config struct {
 	Web Web
 	// Audit configures the audit trail.
 	Audit Audit
+	// Admins may run admin actions (announcements), per platform.
+	Admins map[string]AdminSet
+	// Announce configures announcements.
+	Announce Announce
+}
+
+// AdminSet is one platform's admins: user ids, and role or group ids
+// (Slack user groups; Discord roles). ManageServer makes anyone with
+// Discord's Manage Server permission an admin.
+type AdminSet struct {
+	Users, Roles []string
+	ManageServer bool
+}
+
+// Announce configures admins' settings announcements.
+type Announce struct {
+	// Expiry is how long a preview may be confirmed.
+	Expiry time.Duration
+	// ChannelLang gives channels (by id) their language.
+	ChannelLang map[string]string
 }
 
 // Audit configures the audit trail of admin actions and live checks.
@@ -87,6 +107,21 @@ type file struct {
 	Check           checkFile    `yaml:"check"`
 	Web             webFile      `yaml:"web"`
 	Audit           auditFile    `yaml:"audit"`
+	Admins          struct {
+		Slack struct {
+			Users  []string `yaml:"users"`
+			Groups []string `yaml:"groups"`
+		} `yaml:"slack"`
+		Discord struct {
+			Users        []string `yaml:"users"`
+			Roles        []string `yaml:"roles"`
+			ManageServer bool     `yaml:"manage_server"`
+		} `yaml:"discord"`
+	} `yaml:"admins"`
+	Announce struct {
+		Expiry   string            `yaml:"expiry"`
+		Channels map[string]string `yaml:"channels"`
+	} `yaml:"announce"`
 }
 
 type auditFile struct {
@@ -224,6 +259,25 @@ func (f file) build() (*Config, []error) {
 	} else if f.Audit.Keep > 0 {
 		au.Keep = f.Audit.Keep
 	}
+	admins := map[string]AdminSet{
+		"slack":   {Users: f.Admins.Slack.Users, Roles: f.Admins.Slack.Groups},
+		"discord": {Users: f.Admins.Discord.Users, Roles: f.Admins.Discord.Roles, ManageServer: f.Admins.Discord.ManageServer},
+	}
+	ann := Announce{Expiry: 10 * time.Minute, ChannelLang: map[string]string{}}
+	if f.Announce.Expiry != "" {
+		d, err := time.ParseDuration(f.Announce.Expiry)
+		if err != nil || d < time.Minute || d > 24*time.Hour {
+			errs = append(errs, fmt.Errorf("announce.expiry: %q is not a duration between 1m and 24h", f.Announce.Expiry))
+		} else {
+			ann.Expiry = d
+		}
+	}
+	for ch, l := range f.Announce.Channels {
+		if l != "en" && l != "fr" {
+			errs = append(errs, fmt.Errorf("announce.channels.%s: %q is not one of en, fr", ch, l))
+		}
+		ann.ChannelLang[ch] = l
+	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
@@ -231,7 +285,7 @@ func (f file) build() (*Config, []error) {
 	if err != nil {
 		return nil, asProblems(err) // duplicates: "domains[1]: … is already configured"
 	}
-	return &Config{DefaultLanguage: lang, Directory: dir, Check: check, Web: web, Audit: au}, nil
+	return &Config{DefaultLanguage: lang, Directory: dir, Check: check, Web: web, Audit: au, Admins: admins, Announce: ann}, nil
 }
 
 // build validates the web section and fills its defaults.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mailhelp/mailhelp/knowledge"
 )
@@ -167,5 +168,32 @@ func TestDiff(t *testing.T) {
 	}
 	if len(Diff(old, old)) != 0 {
 		t.Error("a configuration differs from itself")
+	}
+}
+
+func TestAdminsAndAnnounce(t *testing.T) {
+	c, err := Parse([]byte(`domains: [{domain: a.com, host: m.a.com}]
+admins:
+  slack: {users: [UADMIN], groups: [S1]}
+  discord: {users: ["111"], roles: ["222"], manage_server: true}
+announce:
+  expiry: 5m
+  channels: {CNEWS: fr}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := c.Admins["slack"]; len(s.Users) != 1 || s.Roles[0] != "S1" {
+		t.Errorf("slack admins %+v", s)
+	}
+	if d := c.Admins["discord"]; !d.ManageServer || d.Roles[0] != "222" {
+		t.Errorf("discord admins %+v", d)
+	}
+	if c.Announce.Expiry != 5*time.Minute || c.Announce.ChannelLang["CNEWS"] != "fr" {
+		t.Errorf("announce %+v", c.Announce)
+	}
+	_, err = Parse([]byte("domains: [{domain: a.com, host: m.a.com}]\nannounce: {expiry: 2s, channels: {C1: de}}\n"))
+	if err == nil || !strings.Contains(err.Error(), "announce.expiry") || !strings.Contains(err.Error(), "announce.channels.C1") {
+		t.Errorf("err = %v", err)
 	}
 }

@@ -34,8 +34,7 @@ func Check(d Deps) bot.Handler {
 			if d.Audit == nil {
 				return
 			}
-			// A failing trail must not hold back the answer; the file was
-			// opened (and so is writable) when the process started.
+			// A failing trail must not hold back the answer.
 			_ = d.Audit.Record(audit.Entry{Platform: req.Platform, User: cmpOr(req.UserID, req.Platform),
 				Action: "check", Target: target.Host, Result: result})
 		}

@@ -37,6 +37,8 @@ type Deps struct {
 	Limiter Limiter
 	// Audit records every live check, refusals included; nil for none.
 	Audit Recorder
+	// Announcer handles admins' announcements; nil turns them off.
+	Announcer *Announcer
 }
 
 // Recorder keeps the audit trail; *audit.Log implements it.
@@ -51,6 +53,7 @@ func Register(r *bot.Router, d Deps) {
 	r.Handle(bot.IntentPorts, Ports(d))
 	r.Handle(bot.IntentClients, Clients(d))
 	r.Handle(bot.IntentHelp, Help(d))
+	r.Handle(bot.IntentAnnounce, Announce(d))
 	r.Handle(bot.IntentUnknown, Unknown(d))
 }
 

@@ -21,6 +21,8 @@ type api interface {
 	PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error)
 	UpdateMessageContext(ctx context.Context, channelID, timestamp string, options ...slack.MsgOption) (string, string, string, error)
 	GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error)
+	PostEphemeralContext(ctx context.Context, channelID, userID string, options ...slack.MsgOption) (string, error)
+	GetUserGroupMembersContext(ctx context.Context, userGroup string, options ...slack.GetUserGroupMembersOption) ([]string, error)
 }
 
 // Options configures an Adapter. The zero value of an optional field
@@ -46,6 +48,12 @@ type Options struct {
 	// MaxInFlight bounds the live checks run at once; default 64.
 	// Other answers take microseconds and are not bounded here.
 	MaxInFlight int
+	// Announcements confirms admins' announcements; nil turns the Post
+	// button off.
+	Announcements bot.Announcements
+	// AdminGroups are the user groups whose members are admins; the
+	// adapter looks up membership (usergroups:read) for announce requests.
+	AdminGroups []string
 }
 
 // Adapter answers Slack. It is safe for concurrent use.
@@ -147,6 +155,10 @@ func (a *Adapter) HandleInteraction(ctx context.Context, cb slack.InteractionCal
 	if !a.seen.First("action:" + cb.TriggerID + ":" + act.ActionID) {
 		return
 	}
+	if act.ActionID == actionAnnouncePost || act.ActionID == actionAnnounceCancel {
+		a.announceAction(ctx, cb, act.ActionID, act.Value)
+		return
+	}
 	var v buttonValue
 	if err := json.Unmarshal([]byte(act.Value), &v); err != nil || v.Phrase == "" {
 		a.opts.Logger.Warn("slack: unreadable button value", "action", act.ActionID)
@@ -174,6 +186,11 @@ func (a *Adapter) answer(ctx context.Context, text, force string, conv conversat
 	req := &bot.Request{Text: text, Platform: "slack", UserID: conv.user, ForceLang: force}
 	if force == "" {
 		req.LocaleHint = a.locale(ctx, conv.user)
+	}
+	if bot.Parse(text).Intent == bot.IntentAnnounce {
+		req.Roles = a.groupsOf(ctx, conv.user)
+		a.announce(ctx, req, text, conv)
+		return
 	}
 	if bot.Parse(text).Intent == bot.IntentCheck {
 		lang := bot.GuessLang(text, force, req.LocaleHint)
@@ -288,6 +305,25 @@ func (a *Adapter) locale(ctx context.Context, user string) string {
 		}
 		return u.Locale, nil
 	})
+}
+
+// groupsOf lists the admin groups user belongs to.
+func (a *Adapter) groupsOf(ctx context.Context, user string) []string {
+	var roles []string
+	for _, g := range a.opts.AdminGroups {
+		members, err := a.api.GetUserGroupMembersContext(ctx, g)
+		if err != nil {
+			a.opts.Logger.Warn("slack: usergroups.users.list", "group", g, "err", err)
+			continue
+		}
+		for _, m := range members {
+			if m == user {
+				roles = append(roles, g)
+				break
+			}
+		}
+	}
+	return roles
 }
 
 // stripPublic removes a "public" / "publier" word from a command.

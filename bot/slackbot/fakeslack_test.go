@@ -80,6 +80,14 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 		}
 		f.json(w, map[string]any{"ok": true, "user": map[string]any{"id": user, "name": "someone", "locale": locale}})
 	})
+	mux.HandleFunc("/api/usergroups.users.list", func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		users := []string{}
+		if r.Form.Get("usergroup") == "S1" {
+			users = []string{"UGROUP"}
+		}
+		f.json(w, map[string]any{"ok": true, "users": users})
+	})
 	mux.HandleFunc("/response/", func(w http.ResponseWriter, r *http.Request) {
 		var body map[string]any
 		_ = json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&body)
@@ -129,6 +137,10 @@ func (f *fakeSlack) chat(w http.ResponseWriter, r *http.Request, method string) 
 	if limited {
 		w.Header().Set("Retry-After", "1")
 		w.WriteHeader(http.StatusTooManyRequests)
+		return
+	}
+	if r.Form.Get("channel") == "CFAIL" {
+		f.json(w, map[string]any{"ok": false, "error": "not_in_channel"})
 		return
 	}
 	f.record(apiCall{Method: method, Form: r.Form})

@@ -18,11 +18,14 @@ package main
 
 import (
 	"context"
+
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/mailhelp/mailhelp/handlers"
 )
 
 // Exit codes.
@@ -49,6 +52,10 @@ type Main struct {
 	Getenv func(string) string
 	// HUP, when set, replaces SIGHUP as the reload signal (tests).
 	HUP <-chan struct{}
+
+	// announcer is shared by every configuration a serve loads, so that
+	// previews survive a reload.
+	announcer *handlers.Announcer
 }
 
 // hangups delivers SIGHUP (or m.HUP) until ctx is done.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/bot/web"
+	"github.com/mailhelp/mailhelp/handlers"
 	"github.com/mailhelp/mailhelp/locales"
 )
 
@@ -44,6 +45,7 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 		addr = *listen
 	}
 	metrics := web.NewMetrics()
+	m.announcer = &handlers.Announcer{}
 	first, closeFirst, err := m.newRouterObserved(cfg, log, metrics)
 	if err != nil {
 		log.Error("setup", "err", err)

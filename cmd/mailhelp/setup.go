@@ -68,18 +68,29 @@ func (m *Main) newRouterObserved(cfg *config.Config, log *slog.Logger, obs bot.O
 	})
 	deps := handlers.Deps{Directory: cfg.Directory}
 	closer := func() {}
+	policy := newAnnouncer(cfg, cat)
+	deps.Announcer = m.announcer
+	if deps.Announcer == nil {
+		deps.Announcer = &handlers.Announcer{}
+	}
+	var trail *audit.Log
+	if cfg.Check.Enabled || adminsConfigured(cfg) {
+		if trail, err = openAudit(cfg); err != nil {
+			return nil, nil, err
+		}
+	}
+	if trail != nil {
+		policy.Audit = trail
+		closer = func() { _ = trail.Close() }
+	}
+	deps.Announcer.SetPolicy(policy)
 	if cfg.Check.Enabled {
 		checker, err := m.newChecker(cfg)
 		if err != nil {
 			return nil, nil, err
 		}
-		trail, err := openAudit(cfg)
-		if err != nil {
-			return nil, nil, err
-		}
 		if trail != nil {
 			deps.Audit = trail
-			closer = func() { _ = trail.Close() }
 		}
 		deps.Prober = checker
 		deps.Limiter = probe.NewLimiter(probe.Limits{
@@ -89,6 +100,30 @@ func (m *Main) newRouterObserved(cfg *config.Config, log *slog.Logger, obs bot.O
 	}
 	handlers.Register(r, deps)
 	return r, closer, nil
+}
+
+// newAnnouncer builds the announcements' policy from the configuration.
+func newAnnouncer(cfg *config.Config, tr bot.Translator) *handlers.Announcer {
+	admins := handlers.Admins{}
+	for platform, set := range cfg.Admins {
+		roles := append([]string(nil), set.Roles...)
+		if set.ManageServer {
+			roles = append(roles, "manage_server")
+		}
+		admins[platform] = handlers.AdminSet{Users: set.Users, Roles: roles}
+	}
+	return &handlers.Announcer{Admins: admins, Expiry: cfg.Announce.Expiry, ChannelLang: cfg.Announce.ChannelLang,
+		PublicURL: cfg.Web.PublicURL, Translator: tr}
+}
+
+// adminsConfigured reports whether anyone may run admin actions.
+func adminsConfigured(cfg *config.Config) bool {
+	for _, set := range cfg.Admins {
+		if len(set.Users) > 0 || len(set.Roles) > 0 || set.ManageServer {
+			return true
+		}
+	}
+	return false
 }
 
 // openAudit opens the configured audit trail, or nil when it is "off".

@@ -10,6 +10,7 @@ import (
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/bot/slackbot"
 	"github.com/mailhelp/mailhelp/bot/web"
+	"github.com/mailhelp/mailhelp/handlers"
 )
 
 // slackSetup is the Slack side of serve, when its tokens are present.
@@ -32,9 +33,14 @@ func (m *Main) startSlack(ctx context.Context, router bot.Answerer, tr bot.Trans
 		return nil, errors.New("slack: SLACK_BOT_TOKEN needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)")
 	}
 	client := slackbot.NewClient(botToken, appToken, m.Getenv("SLACK_API_URL"))
+	var groups []string
+	if set, ok := m.adminsOf("slack"); ok {
+		groups = set.Roles
+	}
 	a := slackbot.New(client, slackbot.Options{
 		Router: router, Translator: tr, Logger: log,
-		Reconnected: func() { metrics.Reconnected("slack") },
+		Reconnected:   func() { metrics.Reconnected("slack") },
+		Announcements: m.announcer, AdminGroups: groups,
 	})
 	if err := a.Identify(ctx, client); err != nil {
 		return nil, fmt.Errorf("slack: %w", err)
@@ -52,4 +58,13 @@ func (s *slackSetup) ready() error {
 		return errors.New("slack: Socket Mode not connected")
 	}
 	return nil
+}
+
+// adminsOf is a platform's admins in the running configuration.
+func (m *Main) adminsOf(platform string) (handlers.AdminSet, bool) {
+	if m.announcer == nil {
+		return handlers.AdminSet{}, false
+	}
+	set, ok := m.announcer.AdminsOf(platform)
+	return set, ok
 }

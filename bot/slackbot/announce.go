@@ -1,0 +1,115 @@
+package slackbot
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/mailhelp/mailhelp/bot"
+)
+
+// Action ids of an announcement preview's buttons; the value is its id.
+const (
+	actionAnnouncePost   = "mailhelp_announce_post"
+	actionAnnounceCancel = "mailhelp_announce_cancel"
+)
+
+// announce answers an announce request privately: the preview with Post
+// and Cancel for an admin, the refusal for anyone else. Nothing reaches
+// the channel before the admin confirms.
+func (a *Adapter) announce(ctx context.Context, req *bot.Request, text string, conv conversation) {
+	reply := a.opts.Router.Serve(ctx, req)
+	msg := Render(reply, "", "")
+	if ann, ok := reply.Detail.(*bot.Announcement); ok && a.opts.Announcements != nil {
+		loc := a.opts.Translator.For(reply.Lang)
+		post := slack.NewButtonBlockElement(actionAnnouncePost, ann.ID,
+			slack.NewTextBlockObject(slack.PlainTextType, loc.Text("announce.button.post", nil), false, false))
+		post.Style = slack.StylePrimary
+		cancel := slack.NewButtonBlockElement(actionAnnounceCancel, ann.ID,
+			slack.NewTextBlockObject(slack.PlainTextType, loc.Text("announce.button.cancel", nil), false, false))
+		msg.Blocks = append(msg.Blocks, slack.NewActionBlock("mailhelp_announce", post, cancel))
+	}
+	if err := a.private(ctx, conv, msg); err != nil {
+		a.opts.Logger.Error("slack: announce preview", "channel", conv.channel, "err", err)
+	}
+}
+
+// private shows msg to conv's user only: through response_url, in the DM,
+// or as an ephemeral message in the channel.
+func (a *Adapter) private(ctx context.Context, conv conversation, msg Message) error {
+	if conv.responseURL != "" {
+		conv.ephemeral = true
+		_, err := a.post(ctx, conv, msg)
+		return err
+	}
+	if strings.HasPrefix(conv.channel, "D") {
+		_, err := a.post(ctx, conv, msg)
+		return err
+	}
+	return a.retry(ctx, conv.channel, func() error {
+		_, err := a.api.PostEphemeralContext(ctx, conv.channel, conv.user,
+			slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...))
+		return err
+	})
+}
+
+// announceAction posts or cancels an announcement, then replaces the
+// preview with what happened; a failed post is reported to the admin.
+func (a *Adapter) announceAction(ctx context.Context, cb slack.InteractionCallback, actionID, id string) {
+	lang := bot.GuessLang("", "", a.locale(ctx, cb.User.ID))
+	loc := a.opts.Translator.For(lang)
+	// Answers replace the preview through its response_url (a set
+	// replaceTS asks post for replace_original).
+	conv := conversation{channel: cb.Channel.ID, user: cb.User.ID, responseURL: cb.ResponseURL,
+		ephemeral: true, replaceTS: "preview"}
+	say := func(id string, data map[string]any) {
+		text := EscapeMrkdwn(loc.Text(id, data))
+		if _, err := a.post(ctx, conv, Message{Text: text, Blocks: []slack.Block{section(text)}}); err != nil {
+			a.opts.Logger.Error("slack: announce answer", "err", err)
+		}
+	}
+	an := a.opts.Announcements
+	if an == nil {
+		return
+	}
+	if actionID == actionAnnounceCancel {
+		if err := an.Cancel(ctx, id, "slack", cb.User.ID); err != nil {
+			say(announceErrID(err), nil)
+			return
+		}
+		say("announce.cancelled", nil)
+		return
+	}
+	ann, err := an.Confirm(ctx, id, "slack", cb.User.ID)
+	if err != nil {
+		say(announceErrID(err), nil)
+		return
+	}
+	_, perr := a.post(ctx, conversation{channel: ann.Channel}, Render(ann.Card, "", ""))
+	an.Posted(ctx, ann, perr)
+	if perr != nil {
+		a.opts.Logger.Error("slack: announce post", "channel", ann.Channel, "err", perr)
+		say("announce.failed", map[string]any{"Reason": slackReason(perr)})
+		return
+	}
+	say("announce.posted", nil)
+}
+
+func announceErrID(err error) string {
+	if errors.Is(err, bot.ErrAnnouncementNotYours) {
+		return "announce.not_yours"
+	}
+	return "announce.expired"
+}
+
+// slackReason is Slack's error code ("channel_not_found",
+// "not_in_channel"), which tells the admin what to fix.
+func slackReason(err error) string {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		return se.Err
+	}
+	return err.Error()
+}

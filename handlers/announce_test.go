@@ -1,0 +1,137 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mailhelp/mailhelp/bot"
+	"github.com/mailhelp/mailhelp/config"
+	"github.com/mailhelp/mailhelp/locales"
+)
+
+func announceRouter(t *testing.T, an *Announcer) *bot.Router {
+	t.Helper()
+	cfg, err := config.Parse([]byte(testConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	an.Translator = cat
+	r := bot.NewRouter(bot.RouterOptions{Translator: cat})
+	Register(r, Deps{Directory: cfg.Directory, Announcer: an})
+	return r
+}
+
+func TestAnnounceAuthorization(t *testing.T) {
+	an := &Announcer{Admins: Admins{
+		"slack":   {Users: []string{"UADMIN"}, Roles: []string{"SADMINS"}},
+		"discord": {Users: []string{"111"}, Roles: []string{"manage_server", "222"}},
+	}}
+	r := announceRouter(t, an)
+	tests := []struct {
+		platform, user string
+		roles          []string
+		allowed        bool
+	}{
+		{"slack", "UADMIN", nil, true},
+		{"slack", "UOTHER", []string{"SADMINS"}, true},
+		{"slack", "UOTHER", []string{"SOTHER"}, false},
+		{"slack", "", nil, false},
+		{"discord", "111", nil, true},
+		{"discord", "999", []string{"manage_server"}, true},
+		{"discord", "999", []string{"222"}, true},
+		{"discord", "999", []string{"333"}, false},
+		{"discord", "UADMIN", nil, false}, // a Slack admin is not a Discord one
+		{"web", "203.0.113.9", nil, false},
+		{"cli", "cli", nil, false},
+	}
+	for _, tc := range tests {
+		reply := r.Serve(context.Background(), &bot.Request{Text: "announce domaine.com in <#C1|it>", Platform: tc.platform, UserID: tc.user, Roles: tc.roles})
+		_, preview := reply.Detail.(*bot.Announcement)
+		if preview != tc.allowed || (!tc.allowed && reply.Code != "not_admin") {
+			t.Errorf("%s %s %v: preview %v code %q", tc.platform, tc.user, tc.roles, preview, reply.Code)
+		}
+	}
+	fr := r.Serve(context.Background(), &bot.Request{Text: "annonce domaine.com dans <#C1|it>", Platform: "slack", UserID: "UNOBODY"})
+	if !strings.Contains(fr.Title, "seuls les administrateurs") {
+		t.Errorf("refusal in French: %q", fr.Title)
+	}
+}
+
+func TestAnnounceFlow(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	trail := &memTrail{}
+	an := &Announcer{Admins: Admins{"slack": {Users: []string{"UADMIN"}}}, Audit: trail, Expiry: 5 * time.Minute,
+		ChannelLang: map[string]string{"CFR": "fr"}, PublicURL: "https://help.domaine.com", Now: func() time.Time { return now }}
+	r := announceRouter(t, an)
+	ask := func(text string) *bot.Reply {
+		return r.Serve(context.Background(), &bot.Request{Text: text, Platform: "slack", UserID: "UADMIN"})
+	}
+	for _, tc := range []struct{ text, code string }{
+		{"announce in <#C1|it>", "no_domain"},
+		{"announce domaine.com", "no_channel"},
+		{"announce nowhere.example in <#C1|it>", "unknown_domain"},
+	} {
+		if got := ask(tc.text).Code; got != tc.code {
+			t.Errorf("%q: code %q, want %q", tc.text, got, tc.code)
+		}
+	}
+
+	// Preview -> confirm: the card is in the channel's language.
+	prev := ask("announce domaine.com in <#CFR|annonces>")
+	ann, ok := prev.Detail.(*bot.Announcement)
+	if !ok || !strings.Contains(prev.Intro, "5 minutes") {
+		t.Fatalf("preview %+v", prev)
+	}
+	if ann.Card.Lang != "fr" || ann.Card.Title != "Réglages de messagerie pour domaine.com" || ann.Channel != "CFR" {
+		t.Errorf("card %q in %q for %q", ann.Card.Title, ann.Card.Lang, ann.Channel)
+	}
+	var guide bool
+	for _, l := range ann.Card.Links {
+		guide = guide || l.URL == "https://help.domaine.com/fr/blackberry10?domain=domaine.com"
+	}
+	if !guide {
+		t.Errorf("no guide link: %+v", ann.Card.Links)
+	}
+	if _, err := an.Confirm(context.Background(), ann.ID, "slack", "USOMEONE"); !errors.Is(err, bot.ErrAnnouncementNotYours) {
+		t.Errorf("someone else confirmed: %v", err)
+	}
+	got, err := an.Confirm(context.Background(), ann.ID, "slack", "UADMIN")
+	if err != nil || got != ann {
+		t.Fatalf("confirm: %v", err)
+	}
+	an.Posted(context.Background(), got, nil)
+	if _, err := an.Confirm(context.Background(), ann.ID, "slack", "UADMIN"); !errors.Is(err, bot.ErrAnnouncementUnknown) {
+		t.Errorf("confirmed twice: %v", err)
+	}
+
+	// Cancel.
+	c := ask("announce domaine.com in <#C1|it>").Detail.(*bot.Announcement)
+	if err := an.Cancel(context.Background(), c.ID, "slack", "UADMIN"); err != nil {
+		t.Errorf("cancel: %v", err)
+	}
+	if _, err := an.Confirm(context.Background(), c.ID, "slack", "UADMIN"); !errors.Is(err, bot.ErrAnnouncementUnknown) {
+		t.Errorf("confirmed after cancel: %v", err)
+	}
+
+	// Expiry.
+	e := ask("announce domaine.com in <#C1|it>").Detail.(*bot.Announcement)
+	now = now.Add(6 * time.Minute)
+	if _, err := an.Confirm(context.Background(), e.ID, "slack", "UADMIN"); !errors.Is(err, bot.ErrAnnouncementUnknown) {
+		t.Errorf("confirmed after expiry: %v", err)
+	}
+
+	var results []string
+	for _, en := range trail.entries {
+		results = append(results, en.Action+":"+en.Result)
+	}
+	if want := "announce:refused:not_yours announce:posted announce:refused:expired announce:cancelled announce:refused:expired announce:refused:expired"; strings.Join(results, " ") != want {
+		t.Errorf("audit:\n%s\nwant\n%s", strings.Join(results, " "), want)
+	}
+}
