@@ -2,6 +2,7 @@ package discordbot
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -34,6 +35,8 @@ type Options struct {
 	// MaxInFlight bounds the live checks run at once; default 64.
 	// Other answers take microseconds and are not bounded here.
 	MaxInFlight int
+	// Announcements confirms admins' announcements; nil turns them off.
+	Announcements bot.Announcements
 }
 
 // Adapter answers Discord. It is safe for concurrent use.
@@ -86,6 +89,10 @@ func (a *Adapter) HandleMessage(ctx context.Context, m *discordgo.Message) {
 		}
 	}
 	if m.GuildID != "" && !mentioned {
+		return
+	}
+	if bot.Parse(m.Content).Intent == bot.IntentAnnounce {
+		a.announceHint(ctx, m)
 		return
 	}
 	text := strings.NewReplacer("<@"+botID+">", " ", "<@!"+botID+">", " ").Replace(m.Content)
@@ -161,6 +168,15 @@ func (a *Adapter) command(ctx context.Context, i *discordgo.Interaction) {
 		text = "ports " + opt("address")
 	case "help":
 		text = ""
+	case "announce":
+		ch := ""
+		for _, o := range sub.Options {
+			if o.Name == "channel" {
+				ch = fmt.Sprint(o.Value)
+			}
+		}
+		a.announce(ctx, i, "announce "+opt("domain")+" <#"+ch+">")
+		return
 	}
 	text = bot.Clip(text, bot.MaxTextBytes)
 	a.respond(ctx, i, text, "", interactionLocale(i), true)
@@ -171,6 +187,8 @@ func (a *Adapter) component(ctx context.Context, i *discordgo.Interaction) {
 	id := i.MessageComponentData().CustomID
 	hint := interactionLocale(i)
 	switch {
+	case strings.HasPrefix(id, idAnnounce):
+		a.announceAction(ctx, i, strings.TrimPrefix(id, idAnnounce))
 	case strings.HasPrefix(id, idCheck):
 		target := strings.TrimPrefix(id, idCheck)
 		if key, ok := strings.CutPrefix(target, "#"); ok {

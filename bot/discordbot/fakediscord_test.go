@@ -97,6 +97,10 @@ func (f *fakeDiscord) rest(w http.ResponseWriter, r *http.Request) {
 	raw, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	_ = json.Unmarshal(raw, &body)
 	path := strings.TrimPrefix(r.URL.Path, "/api/v9")
+	if r.Method == "POST" && path == "/channels/FAIL/messages" {
+		f.json(w, 403, map[string]any{"message": "Missing Access", "code": 50001})
+		return
+	}
 	if r.Method == "POST" && strings.HasSuffix(path, "/messages") {
 		f.mu.Lock()
 		limited := f.limited > 0

@@ -31,7 +31,8 @@ func (m *Main) newDiscord(router bot.Answerer, tr bot.Translator, log *slog.Logg
 			return nil, fmt.Errorf("discord: DISCORD_SHARD_ID %q and DISCORD_SHARD_COUNT %q must be 0 <= id < count", id, count)
 		}
 	}
-	b, err := discordbot.New(cfg, discordbot.Options{Router: router, Translator: tr, Logger: log})
+	b, err := discordbot.New(cfg, discordbot.Options{Router: router, Translator: tr, Logger: log,
+		Announcements: m.announcer})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,121 @@
+package discordbot
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/mailhelp/mailhelp/bot"
+)
+
+// idAnnounce prefixes the preview's buttons: "post:" or "cancel:" + id.
+const idAnnounce = "mh:ann:"
+
+// manageGuild is Discord's Manage Server permission bit.
+const manageGuild = discordgo.PermissionManageGuild
+
+// interactionUser is who pressed or typed, in a guild or a DM.
+func interactionUser(i *discordgo.Interaction) (id string, roles []string) {
+	if i.Member != nil && i.Member.User != nil {
+		roles = append(roles, i.Member.Roles...)
+		if i.Member.Permissions&manageGuild != 0 {
+			roles = append(roles, "manage_server")
+		}
+		return i.Member.User.ID, roles
+	}
+	if i.User != nil {
+		return i.User.ID, nil
+	}
+	return "", nil
+}
+
+// announce answers /mailhelp announce privately (ephemeral): the preview
+// with Post and Cancel for an admin, the refusal for anyone else.
+func (a *Adapter) announce(ctx context.Context, i *discordgo.Interaction, text string) {
+	user, roles := interactionUser(i)
+	reply := a.opts.Router.Serve(ctx, &bot.Request{Text: text, Platform: "discord", UserID: user, Roles: roles,
+		LocaleHint: interactionLocale(i)})
+	embeds, _ := Render(reply, "", "", "")
+	comps := []discordgo.MessageComponent{}
+	if ann, ok := reply.Detail.(*bot.Announcement); ok && a.opts.Announcements != nil {
+		loc := a.opts.Translator.For(reply.Lang)
+		comps = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.Button{Label: loc.Text("announce.button.post", nil), Style: discordgo.PrimaryButton, CustomID: idAnnounce + "post:" + ann.ID},
+			discordgo.Button{Label: loc.Text("announce.button.cancel", nil), Style: discordgo.SecondaryButton, CustomID: idAnnounce + "cancel:" + ann.ID},
+		}}}
+	}
+	a.send(ctx, i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Embeds: embeds, Components: comps,
+			Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions}})
+}
+
+// announceAction posts or cancels, then replaces the preview with what
+// happened; a failed post is reported to the admin.
+func (a *Adapter) announceAction(ctx context.Context, i *discordgo.Interaction, rest string) {
+	user, _ := interactionUser(i)
+	loc := a.opts.Translator.For(bot.GuessLang("", "", interactionLocale(i)))
+	say := func(id string, data map[string]any) {
+		a.send(ctx, i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
+			Data: &discordgo.InteractionResponseData{Content: EscapeMarkdown(loc.Text(id, data)),
+				Embeds: []*discordgo.MessageEmbed{}, Components: []discordgo.MessageComponent{}, AllowedMentions: noMentions}})
+	}
+	an := a.opts.Announcements
+	if an == nil {
+		return
+	}
+	verb, id, _ := strings.Cut(rest, ":")
+	if verb == "cancel" {
+		if err := an.Cancel(ctx, id, "discord", user); err != nil {
+			say(announceErrID(err), nil)
+			return
+		}
+		say("announce.cancelled", nil)
+		return
+	}
+	ann, err := an.Confirm(ctx, id, "discord", user)
+	if err != nil {
+		say(announceErrID(err), nil)
+		return
+	}
+	embeds, _ := Render(ann.Card, "", "", "")
+	_, perr := a.rest.ChannelMessageSendComplex(ann.Channel, &discordgo.MessageSend{Embeds: embeds,
+		AllowedMentions: noMentions}, discordgo.WithContext(ctx))
+	an.Posted(ctx, ann, perr)
+	if perr != nil {
+		a.opts.Logger.Error("discord: announce post", "channel", ann.Channel, "err", perr)
+		say("announce.failed", map[string]any{"Reason": discordReason(perr)})
+		return
+	}
+	say("announce.posted", nil)
+}
+
+// announceHint answers an announce request made in a message: Discord
+// has no private reply to a message, so the admin is pointed to the
+// command, whose preview only they see.
+func (a *Adapter) announceHint(ctx context.Context, m *discordgo.Message) {
+	lang := bot.GuessLang(m.Content, "", a.guildLocale(m.GuildID))
+	text := a.opts.Translator.For(lang).Text("discord.announce_hint", nil)
+	if _, err := a.rest.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{
+		Content: EscapeMarkdown(text), Reference: m.Reference(), AllowedMentions: noMentions}, discordgo.WithContext(ctx)); err != nil {
+		a.opts.Logger.Error("discord: send", "channel", m.ChannelID, "err", err)
+	}
+}
+
+func announceErrID(err error) string {
+	if errors.Is(err, bot.ErrAnnouncementNotYours) {
+		return "announce.not_yours"
+	}
+	return "announce.expired"
+}
+
+// discordReason is Discord's message for a failed call ("Missing
+// Access"), which tells the admin what to fix.
+func discordReason(err error) string {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Message != nil && re.Message.Message != "" {
+		return re.Message.Message
+	}
+	return err.Error()
+}
