@@ -64,6 +64,12 @@ func Announce(d Deps) bot.Handler {
 	})
 }
 
+// AnnouncementCard is the settings card of a domain, as announcements
+// post it, in loc's language (lang).
+func AnnouncementCard(loc bot.Localizer, lang string, d knowledge.Domain, publicURL string) *bot.Reply {
+	return announceCard(loc, lang, d, publicURL)
+}
+
 // announceCard is what is posted: the domain's settings for any device,
 // and links to each client's guide when the web side is public.
 func announceCard(loc bot.Localizer, lang string, d knowledge.Domain, publicURL string) *bot.Reply {

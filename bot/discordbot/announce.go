@@ -119,3 +119,12 @@ func discordReason(err error) string {
 	}
 	return err.Error()
 }
+
+// PostReply posts a reply as an embed in channel, with no mention parsed
+// (the CLI's announcements use it).
+func (a *Adapter) PostReply(ctx context.Context, channel string, r *bot.Reply) error {
+	embeds, _ := Render(r, "", "", "")
+	_, err := a.rest.ChannelMessageSendComplex(channel, &discordgo.MessageSend{Embeds: embeds, AllowedMentions: noMentions},
+		discordgo.WithContext(ctx))
+	return err
+}

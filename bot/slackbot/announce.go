@@ -113,3 +113,10 @@ func slackReason(err error) string {
 	}
 	return err.Error()
 }
+
+// PostReply posts a reply as a Block Kit message in channel, paced and
+// retried like every post (the CLI's announcements use it).
+func (a *Adapter) PostReply(ctx context.Context, channel string, r *bot.Reply) error {
+	_, err := a.post(ctx, conversation{channel: channel}, Render(r, "", ""))
+	return err
+}

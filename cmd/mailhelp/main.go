@@ -6,6 +6,7 @@
 //	mailhelp ask [--format text|markdown|json] [--lang en|fr] [--config FILE] [QUESTION...]
 //	mailhelp check [--format text|markdown|json] [--lang en|fr] [--config FILE] [--user USER] ADDRESS | --host HOST
 //	mailhelp serve [--config FILE] [--listen ADDR]
+//	mailhelp announce --domain D [--slack-channel C] [--discord-channel C] [--lang L] [--yes]
 //	mailhelp audit [--file F] [--action A] [--user U] [--platform P] [--since D] [--json]
 //	mailhelp config check FILE
 //	mailhelp healthcheck [--url URL]
@@ -94,6 +95,7 @@ var commands = []command{
 	{"ask", "answer questions from the arguments or from standard input", (*Main).ask},
 	{"check", "check a mail server live: TLS, certificate, capabilities, login", (*Main).check},
 	{"serve", "serve the web chat, answer pages, JSON API, health and metrics", (*Main).serve},
+	{"announce", "post a domain's settings card to Slack and/or Discord channels", (*Main).announce},
 	{"audit", "print the audit trail of live checks and admin actions", (*Main).auditCmd},
 	{"config", "config check FILE: validate a configuration, with the line of each problem", (*Main).configCmd},
 	{"healthcheck", "exit 0 when a running serve answers /healthz (for containers)", (*Main).healthcheck},
