@@ -58,6 +58,10 @@ type Announce struct {
 	Expiry time.Duration
 	// ChannelLang gives channels (by id) their language.
 	ChannelLang map[string]string
+	// Changes names, per platform, the channel where a reload's change
+	// announcements go once an admin confirms them; none means they are
+	// only logged.
+	Changes map[string]string
 }
 
 // Audit configures the audit trail of admin actions and live checks.
@@ -121,6 +125,10 @@ type file struct {
 	Announce struct {
 		Expiry   string            `yaml:"expiry"`
 		Channels map[string]string `yaml:"channels"`
+		Changes  struct {
+			Slack   string `yaml:"slack"`
+			Discord string `yaml:"discord"`
+		} `yaml:"changes"`
 	} `yaml:"announce"`
 }
 
@@ -263,7 +271,13 @@ func (f file) build() (*Config, []error) {
 		"slack":   {Users: f.Admins.Slack.Users, Roles: f.Admins.Slack.Groups},
 		"discord": {Users: f.Admins.Discord.Users, Roles: f.Admins.Discord.Roles, ManageServer: f.Admins.Discord.ManageServer},
 	}
-	ann := Announce{Expiry: 10 * time.Minute, ChannelLang: map[string]string{}}
+	ann := Announce{Expiry: 10 * time.Minute, ChannelLang: map[string]string{}, Changes: map[string]string{}}
+	if ch := f.Announce.Changes.Slack; ch != "" {
+		ann.Changes["slack"] = ch
+	}
+	if ch := f.Announce.Changes.Discord; ch != "" {
+		ann.Changes["discord"] = ch
+	}
 	if f.Announce.Expiry != "" {
 		d, err := time.ParseDuration(f.Announce.Expiry)
 		if err != nil || d < time.Minute || d > 24*time.Hour {

@@ -134,7 +134,9 @@ func (a *Announcer) take(id, platform, user string) (*bot.Announcement, error) {
 		delete(a.pending, id)
 		return nil, bot.ErrAnnouncementUnknown
 	}
-	if p.Platform != platform || p.User != user {
+	// A change announcement (no User) may be confirmed by any of the
+	// platform's admin users; any other, only by the admin who asked.
+	if p.Platform != platform || (p.User != user && (p.User != "" || !slices.Contains(a.Admins[platform].Users, user))) {
 		return nil, bot.ErrAnnouncementNotYours
 	}
 	delete(a.pending, id)

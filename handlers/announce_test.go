@@ -135,3 +135,28 @@ func TestAnnounceFlow(t *testing.T) {
 		t.Errorf("audit:\n%s\nwant\n%s", strings.Join(results, " "), want)
 	}
 }
+
+func TestChangeAnnouncement(t *testing.T) {
+	an := &Announcer{Admins: Admins{"slack": {Users: []string{"UA", "UB"}}}}
+	r := announceRouter(t, an)
+	_ = r
+	cfg, err := config.Parse([]byte(testConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := cfg.Directory.Lookup("domaine.com")
+	ann, preview := an.PrepareChange("slack", "CNEWS", d, []ChangeLine{{Field: "host", Old: "bm.domaine.com", New: "mail.domaine.com"}}, "fr")
+	if preview.Detail != ann || ann.Card.Settings[0].Fields[0].Value != "bm.domaine.com → mail.domaine.com" ||
+		!strings.Contains(ann.Card.Title, "changent pour domaine.com") {
+		t.Fatalf("card %+v", ann.Card)
+	}
+	if _, err := an.Confirm(context.Background(), ann.ID, "slack", "UNOBODY"); !errors.Is(err, bot.ErrAnnouncementNotYours) {
+		t.Errorf("a non-admin confirmed: %v", err)
+	}
+	if got, err := an.Confirm(context.Background(), ann.ID, "slack", "UB"); err != nil || got != ann {
+		t.Errorf("an admin could not confirm: %v", err)
+	}
+	if got := an.AdminUsers("slack"); len(got) != 2 {
+		t.Errorf("admins %v", got)
+	}
+}

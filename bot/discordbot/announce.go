@@ -3,6 +3,7 @@ package discordbot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -40,15 +41,39 @@ func (a *Adapter) announce(ctx context.Context, i *discordgo.Interaction, text s
 	embeds, _ := Render(reply, "", "", "")
 	comps := []discordgo.MessageComponent{}
 	if ann, ok := reply.Detail.(*bot.Announcement); ok && a.opts.Announcements != nil {
-		loc := a.opts.Translator.For(reply.Lang)
-		comps = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			discordgo.Button{Label: loc.Text("announce.button.post", nil), Style: discordgo.PrimaryButton, CustomID: idAnnounce + "post:" + ann.ID},
-			discordgo.Button{Label: loc.Text("announce.button.cancel", nil), Style: discordgo.SecondaryButton, CustomID: idAnnounce + "cancel:" + ann.ID},
-		}}}
+		comps = a.previewButtons(reply.Lang, ann)
 	}
 	a.send(ctx, i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Embeds: embeds, Components: comps,
 			Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions}})
+}
+
+// previewButtons are an announcement preview's Post and Cancel.
+func (a *Adapter) previewButtons(lang string, ann *bot.Announcement) []discordgo.MessageComponent {
+	loc := a.opts.Translator.For(lang)
+	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		discordgo.Button{Label: loc.Text("announce.button.post", nil), Style: discordgo.PrimaryButton, CustomID: idAnnounce + "post:" + ann.ID},
+		discordgo.Button{Label: loc.Text("announce.button.cancel", nil), Style: discordgo.SecondaryButton, CustomID: idAnnounce + "cancel:" + ann.ID},
+	}}}
+}
+
+// NotifyAdmins sends each user, in a direct message, the preview of an
+// announcement they may post (a change announcement after a reload).
+func (a *Adapter) NotifyAdmins(ctx context.Context, users []string, preview *bot.Reply, ann *bot.Announcement) error {
+	embeds, _ := Render(preview, "", "", "")
+	comps := a.previewButtons(preview.Lang, ann)
+	var errs []error
+	for _, u := range users {
+		ch, err := a.rest.UserChannelCreate(u, discordgo.WithContext(ctx))
+		if err == nil {
+			_, err = a.rest.ChannelMessageSendComplex(ch.ID, &discordgo.MessageSend{Embeds: embeds, Components: comps,
+				AllowedMentions: noMentions}, discordgo.WithContext(ctx))
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("discord: notify %s: %w", u, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // announceAction posts or cancels, then replaces the preview with what

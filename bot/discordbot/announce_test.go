@@ -1,6 +1,7 @@
 package discordbot
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -106,5 +107,31 @@ func TestAnnounceInDiscord(t *testing.T) {
 	f.dispatch("MESSAGE_CREATE", messageCreate("M1", "C1", "G1", "111", "<@BOT> announce domaine.com in <#CH1>", true))
 	if m := f.waitCalls("POST", "/channels/C1/messages", 1)[0]; !strings.Contains(body(t, m), "/mailhelp announce") {
 		t.Errorf("hint: %s", body(t, m))
+	}
+}
+
+func TestNotifyAdminsInDiscord(t *testing.T) {
+	f := newFakeDiscord(t)
+	opts := announceOptions(t)
+	b := startBot(t, f, opts)
+	an := opts.Announcements.(*handlers.Announcer)
+	cfg, _ := config.Parse([]byte(testbot.Config))
+	d, _ := cfg.Directory.Lookup("domaine.com")
+	ann, preview := an.PrepareChange("discord", "CHNEWS", d, []handlers.ChangeLine{{Field: "host", Old: "bm.domaine.com", New: "mail.domaine.com"}}, "en")
+	if err := b.Adapter.NotifyAdmins(context.Background(), an.AdminUsers("discord"), preview, ann); err != nil {
+		t.Fatal(err)
+	}
+	dm := f.waitCalls("POST", "/channels/DM-111/messages", 1)[0]
+	if !strings.Contains(body(t, dm), "bm.domaine.com → mail.domaine.com") || !strings.Contains(body(t, dm), idAnnounce+"post:"+ann.ID) {
+		t.Fatalf("DM: %s", body(t, dm))
+	}
+	press := buttonInteraction("I1", "en-US", idAnnounce+"post:"+ann.ID)
+	delete(press, "member")
+	delete(press, "guild_id")
+	press["user"] = map[string]any{"id": "111", "username": "admin"}
+	f.dispatch("INTERACTION_CREATE", press)
+	card := f.waitCalls("POST", "/channels/CHNEWS/messages", 1)[0]
+	if !strings.Contains(body(t, card), "Mail settings changed for domaine.com") {
+		t.Errorf("card: %s", body(t, card))
 	}
 }

@@ -123,6 +123,8 @@ func (f *fakeDiscord) rest(w http.ResponseWriter, r *http.Request) {
 		callc <- call
 	}
 	switch {
+	case r.Method == "POST" && path == "/users/@me/channels":
+		f.json(w, 200, map[string]any{"id": fmt.Sprint("DM-", body["recipient_id"]), "type": 1})
 	case strings.HasSuffix(path, "/callback"):
 		w.WriteHeader(204)
 	case strings.Contains(path, "/commands"):

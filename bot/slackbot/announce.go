@@ -3,6 +3,7 @@ package slackbot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -23,17 +24,37 @@ func (a *Adapter) announce(ctx context.Context, req *bot.Request, text string, c
 	reply := a.opts.Router.Serve(ctx, req)
 	msg := Render(reply, "", "")
 	if ann, ok := reply.Detail.(*bot.Announcement); ok && a.opts.Announcements != nil {
-		loc := a.opts.Translator.For(reply.Lang)
-		post := slack.NewButtonBlockElement(actionAnnouncePost, ann.ID,
-			slack.NewTextBlockObject(slack.PlainTextType, loc.Text("announce.button.post", nil), false, false))
-		post.Style = slack.StylePrimary
-		cancel := slack.NewButtonBlockElement(actionAnnounceCancel, ann.ID,
-			slack.NewTextBlockObject(slack.PlainTextType, loc.Text("announce.button.cancel", nil), false, false))
-		msg.Blocks = append(msg.Blocks, slack.NewActionBlock("mailhelp_announce", post, cancel))
+		msg = a.previewMessage(reply, ann)
 	}
 	if err := a.private(ctx, conv, msg); err != nil {
 		a.opts.Logger.Error("slack: announce preview", "channel", conv.channel, "err", err)
 	}
+}
+
+// previewMessage is an announcement's preview with Post and Cancel.
+func (a *Adapter) previewMessage(reply *bot.Reply, ann *bot.Announcement) Message {
+	msg := Render(reply, "", "")
+	loc := a.opts.Translator.For(reply.Lang)
+	post := slack.NewButtonBlockElement(actionAnnouncePost, ann.ID,
+		slack.NewTextBlockObject(slack.PlainTextType, loc.Text("announce.button.post", nil), false, false))
+	post.Style = slack.StylePrimary
+	cancel := slack.NewButtonBlockElement(actionAnnounceCancel, ann.ID,
+		slack.NewTextBlockObject(slack.PlainTextType, loc.Text("announce.button.cancel", nil), false, false))
+	msg.Blocks = append(msg.Blocks, slack.NewActionBlock("mailhelp_announce", post, cancel))
+	return msg
+}
+
+// NotifyAdmins sends each user, in a direct message, the preview of an
+// announcement they may post (a change announcement after a reload).
+func (a *Adapter) NotifyAdmins(ctx context.Context, users []string, preview *bot.Reply, ann *bot.Announcement) error {
+	msg := a.previewMessage(preview, ann)
+	var errs []error
+	for _, u := range users {
+		if _, err := a.post(ctx, conversation{channel: u}, msg); err != nil {
+			errs = append(errs, fmt.Errorf("slack: notify %s: %w", u, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // private shows msg to conv's user only: through response_url, in the DM,

@@ -1,15 +1,20 @@
 package main
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // chatAPIs answers Slack's chat.postMessage and Discord's message posts,
@@ -25,6 +30,14 @@ func newChatAPIs(t *testing.T) *chatAPIs {
 	c.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		switch {
+		case r.URL.Path == "/slack/api/auth.test":
+			_, _ = w.Write([]byte(`{"ok":true,"user_id":"UBOT","bot_id":"BBOT"}`))
+		case r.URL.Path == "/slack/api/users.info":
+			_, _ = w.Write([]byte(`{"ok":true,"user":{"id":"UADMIN","locale":"en-US"}}`))
+		case strings.HasPrefix(r.URL.Path, "/response/"):
+			b, _ := io.ReadAll(r.Body)
+			c.add("response " + string(b))
+			_, _ = w.Write([]byte(`{"ok":true}`))
 		case r.URL.Path == "/slack/api/chat.postMessage":
 			_ = r.ParseForm()
 			if r.Form.Get("channel") == "CFAIL" {
@@ -97,5 +110,71 @@ func TestAnnounceCLI(t *testing.T) {
 	}
 	if code, _, _ := run(t, nil, map[string]string{"MAILHELP_CONFIG": cfg}, args...); code != exitUsage {
 		t.Errorf("without tokens: exit %d", code)
+	}
+}
+
+// TestChangeAnnouncementAfterReload: a reload that changes a domain's
+// server sends its admin a private preview of the change; Post publishes
+// it in the configured channel.
+func TestChangeAnnouncementAfterReload(t *testing.T) {
+	apis := newChatAPIs(t)
+	path := filepath.Join(t.TempDir(), "mailhelp.yaml")
+	base := "check:\n  enabled: false\naudit:\n  file: off\nadmins:\n  slack: {users: [UADMIN]}\nannounce:\n  changes: {slack: CNEWS}\n"
+	_ = os.WriteFile(path, []byte("domains:\n  - {domain: domaine.com, host: bm.domaine.com}\n"+base), 0o644)
+	const secret = "signing"
+	env := map[string]string{"MAILHELP_CONFIG": path, "SLACK_BOT_TOKEN": "xoxb-t", "SLACK_SIGNING_SECRET": secret,
+		"SLACK_API_URL": apis.srv.URL + "/slack/api"}
+	hup := make(chan struct{}, 1)
+	url, _, stop := startServe(t, env, hup)
+	defer stop()
+
+	_ = os.WriteFile(path, []byte("domains:\n  - {domain: domaine.com, host: mail.domaine.com}\n"+base), 0o644)
+	hup <- struct{}{}
+	var preview string
+	deadline := time.Now().Add(5 * time.Second)
+	for preview == "" && time.Now().Before(deadline) {
+		for _, p := range apis.all() {
+			if strings.HasPrefix(p, "slack UADMIN ") {
+				preview = p
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !strings.Contains(preview, "bm.domaine.com → mail.domaine.com") || !strings.Contains(preview, "mailhelp_announce_post") {
+		t.Fatalf("no preview to the admin: %v", apis.all())
+	}
+	i := strings.Index(preview, `"action_id":"mailhelp_announce_post"`)
+	j := strings.Index(preview[i:], `"value":"`) + i + len(`"value":"`)
+	id := preview[j : j+strings.Index(preview[j:], `"`)]
+
+	payload := `{"type":"block_actions","trigger_id":"t1","user":{"id":"UADMIN"},"channel":{"id":"DADMIN"},"container":{"type":"message","message_ts":"1.1"},"message":{"ts":"1.1"},"response_url":"` +
+		apis.srv.URL + `/response/1","actions":[{"action_id":"mailhelp_announce_post","block_id":"mailhelp_announce","value":"` + id + `","type":"button"}]}`
+	body := "payload=" + strings.NewReplacer("%", "%25", "&", "%26", "+", "%2B", "=", "%3D").Replace(payload)
+	stamp := strconv.FormatInt(time.Now().Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte("v0:" + stamp + ":" + body))
+	req, _ := http.NewRequest("POST", url+"slack/interactivity", strings.NewReader(body))
+	req.Header.Set("X-Slack-Request-Timestamp", stamp)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("interactivity: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	deadline = time.Now().Add(5 * time.Second)
+	for {
+		var card string
+		for _, p := range apis.all() {
+			if strings.HasPrefix(p, "slack CNEWS ") {
+				card = p
+			}
+		}
+		if strings.Contains(card, "Mail settings changed for domaine.com") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the change card was not posted: %v", apis.all())
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/bot/web"
 	"github.com/mailhelp/mailhelp/config"
+	"github.com/mailhelp/mailhelp/handlers"
 )
 
 // reloader swaps in a new configuration without dropping anything: a
@@ -27,6 +28,14 @@ type reloader struct {
 	mu      sync.Mutex
 	current *config.Config
 	closers []func()
+	// notifiers send change announcements to admins, per platform.
+	notifiers map[string]notifier
+}
+
+// notifier sends admins the preview of an announcement to confirm; the
+// Slack and Discord adapters implement it.
+type notifier interface {
+	NotifyAdmins(ctx context.Context, users []string, preview *bot.Reply, ann *bot.Announcement) error
 }
 
 // reload reads the configuration again and, when it is valid, serves
@@ -52,7 +61,44 @@ func (r *reloader) reload(source string) ([]config.Change, error) {
 	for _, c := range changes {
 		r.log.Info("configuration change", "domain", c.Domain, "field", c.Field, "old", c.Old, "new", c.New)
 	}
+	go r.announceChanges(cfg, changes) // network calls: not on the reload path
 	return changes, nil
+}
+
+// announceChanges prepares, for each domain whose settings changed, an
+// announcement of what changed, and sends it to the admins of each
+// platform that has a channel for it; nothing is posted unless one of
+// them confirms.
+func (r *reloader) announceChanges(cfg *config.Config, changes []config.Change) {
+	byDomain := map[string][]handlers.ChangeLine{}
+	var order []string
+	for _, c := range changes {
+		if c.Field == "domain" {
+			continue // added or removed: not a change of settings
+		}
+		if _, ok := byDomain[c.Domain]; !ok {
+			order = append(order, c.Domain)
+		}
+		byDomain[c.Domain] = append(byDomain[c.Domain], handlers.ChangeLine{Field: c.Field, Old: c.Old, New: c.New})
+	}
+	for _, name := range order {
+		d, ok := cfg.Directory.Lookup(name)
+		if !ok {
+			continue
+		}
+		lang := cmpOr(bot.NormalizeLang(d.Language), cfg.DefaultLanguage)
+		for platform, channel := range cfg.Announce.Changes {
+			n, ok := r.notifiers[platform]
+			admins := r.m.announcer.AdminUsers(platform)
+			if !ok || len(admins) == 0 {
+				continue
+			}
+			ann, preview := r.m.announcer.PrepareChange(platform, channel, d, byDomain[name], lang)
+			if err := n.NotifyAdmins(context.Background(), admins, preview, ann); err != nil {
+				r.log.Error("change announcement", "platform", platform, "domain", name, "err", err)
+			}
+		}
+	}
 }
 
 // close releases what every loaded configuration opened.

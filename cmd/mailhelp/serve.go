@@ -71,6 +71,13 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 		log.Error("setup", "err", err)
 		return exitFail
 	}
+	rl.notifiers = map[string]notifier{}
+	if slk != nil {
+		rl.notifiers["slack"] = slk.adapter
+	}
+	if dsc != nil {
+		rl.notifiers["discord"] = dsc.Adapter
+	}
 	mounts := map[string]http.Handler{}
 	if token := m.Getenv("MAILHELP_ADMIN_TOKEN"); token != "" {
 		mounts["POST /admin/reload"] = rl.adminHandler(token)

@@ -1,0 +1,76 @@
+package handlers
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"slices"
+	"time"
+
+	"github.com/mailhelp/mailhelp/bot"
+	"github.com/mailhelp/mailhelp/knowledge"
+)
+
+// ChangeLine is one changed setting of a domain: which, from what, to what.
+type ChangeLine struct {
+	// Field is "host", "incoming", "outgoing", "webmail", "support" or
+	// "language".
+	Field, Old, New string
+}
+
+// changeLabels names each changed field for people.
+var changeLabels = map[string]string{
+	"host": "announce.field.host", "incoming": "settings.incoming", "outgoing": "settings.outgoing",
+	"webmail": "link.webmail", "support": "announce.field.support", "language": "announce.field.language",
+}
+
+// PrepareChange prepares the announcement of a domain's changed settings
+// in channel, for any of platform's admin users to confirm (those users
+// get the returned preview privately). lang is the card's language.
+func (a *Announcer) PrepareChange(platform, channel string, d knowledge.Domain, changes []ChangeLine, lang string) (*bot.Announcement, *bot.Reply) {
+	pol := a.snapshot()
+	loc := pol.Translator.For(lang)
+	name := knowledge.DisplayDomain(d.Name)
+	card := announceCard(loc, lang, d, pol.PublicURL)
+	card.Title = loc.Text("announce.change.title", map[string]any{"Domain": name})
+	card.Intro = loc.Text("announce.change.intro", map[string]any{"Domain": name})
+	changed := bot.SettingGroup{Title: loc.Text("announce.change.group", nil)}
+	for _, c := range changes {
+		id, ok := changeLabels[c.Field]
+		if !ok {
+			continue
+		}
+		changed.Fields = append(changed.Fields, bot.Field{Label: loc.Text(id, nil),
+			Value: loc.Text("announce.change.value", map[string]any{"Old": c.Old, "New": c.New})})
+	}
+	card.Settings = append([]bot.SettingGroup{changed}, card.Settings...)
+
+	var raw [12]byte
+	_, _ = rand.Read(raw[:])
+	exp := pol.Expiry
+	if exp <= 0 {
+		exp = 10 * time.Minute
+	}
+	if exp < 24*time.Hour {
+		exp = 24 * time.Hour // admins may read their messages later than a preview they asked for
+	}
+	ann := &bot.Announcement{ID: hex.EncodeToString(raw[:]), Platform: platform, Channel: channel,
+		Domain: name, Card: card, Expires: a.now().Add(exp)}
+	a.mu.Lock()
+	if a.pending == nil {
+		a.pending = map[string]*bot.Announcement{}
+	}
+	a.pending[ann.ID] = ann
+	a.mu.Unlock()
+	preview := &bot.Reply{Intent: bot.IntentAnnounce, Lang: lang,
+		Title:    loc.Text("announce.change.preview", map[string]any{"Domain": name}),
+		Intro:    card.Intro,
+		Settings: card.Settings, Notes: card.Notes, Links: card.Links, Detail: ann}
+	return ann, preview
+}
+
+// AdminUsers are a platform's admins by user id: those a change
+// announcement is sent to.
+func (a *Announcer) AdminUsers(platform string) []string {
+	set, _ := a.AdminsOf(platform)
+	return slices.Clone(set.Users)
+}
