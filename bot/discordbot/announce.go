@@ -153,3 +153,19 @@ func (a *Adapter) PostReply(ctx context.Context, channel string, r *bot.Reply) e
 		discordgo.WithContext(ctx))
 	return err
 }
+
+// TellAdmins sends each user a plain direct message (a refused reload).
+func (a *Adapter) TellAdmins(ctx context.Context, users []string, text string) error {
+	var errs []error
+	for _, u := range users {
+		ch, err := a.rest.UserChannelCreate(u, discordgo.WithContext(ctx))
+		if err == nil {
+			_, err = a.rest.ChannelMessageSendComplex(ch.ID, &discordgo.MessageSend{Content: "⚠️ " + EscapeMarkdown(text),
+				AllowedMentions: noMentions}, discordgo.WithContext(ctx))
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("discord: tell %s: %w", u, err))
+		}
+	}
+	return errors.Join(errs...)
+}

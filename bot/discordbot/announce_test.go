@@ -135,3 +135,15 @@ func TestNotifyAdminsInDiscord(t *testing.T) {
 		t.Errorf("card: %s", body(t, card))
 	}
 }
+
+func TestTellAdminsInDiscord(t *testing.T) {
+	f := newFakeDiscord(t)
+	b := startBot(t, f, announceOptions(t))
+	if err := b.Adapter.TellAdmins(context.Background(), []string{"111"}, "refused: line 3: *hots* @everyone"); err != nil {
+		t.Fatal(err)
+	}
+	got := body(t, f.waitCalls("POST", "/channels/DM-111/messages", 1)[0])
+	if !strings.Contains(got, `\\*hots\\*`) || !strings.Contains(got, `"allowed_mentions":{"parse":[]`) {
+		t.Errorf("DM: %s", got)
+	}
+}

@@ -141,3 +141,15 @@ func (a *Adapter) PostReply(ctx context.Context, channel string, r *bot.Reply) e
 	_, err := a.post(ctx, conversation{channel: channel}, Render(r, "", ""))
 	return err
 }
+
+// TellAdmins sends each user a plain direct message (a refused reload).
+func (a *Adapter) TellAdmins(ctx context.Context, users []string, text string) error {
+	msg := Message{Text: EscapeMrkdwn(text), Blocks: []slack.Block{section(":warning: " + EscapeMrkdwn(text))}}
+	var errs []error
+	for _, u := range users {
+		if _, err := a.post(ctx, conversation{channel: u}, msg); err != nil {
+			errs = append(errs, fmt.Errorf("slack: tell %s: %w", u, err))
+		}
+	}
+	return errors.Join(errs...)
+}

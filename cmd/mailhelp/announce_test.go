@@ -178,3 +178,49 @@ func TestChangeAnnouncementAfterReload(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestRefusedReloadTellsAdmins: a broken file keeps the running
+// configuration, its admins hear why in a direct message, and both the
+// refused and the applied reloads are in the audit trail.
+func TestRefusedReloadTellsAdmins(t *testing.T) {
+	apis := newChatAPIs(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "mailhelp.yaml")
+	trail := filepath.Join(dir, "audit.jsonl")
+	base := "check:\n  enabled: false\naudit:\n  file: " + trail + "\nadmins:\n  slack: {users: [UADMIN]}\n"
+	good := "domains:\n  - {domain: domaine.com, host: bm.domaine.com}\n" + base
+	_ = os.WriteFile(path, []byte(good), 0o644)
+	env := map[string]string{"MAILHELP_CONFIG": path, "SLACK_BOT_TOKEN": "xoxb-t", "SLACK_SIGNING_SECRET": "signing",
+		"SLACK_API_URL": apis.srv.URL + "/slack/api"}
+	hup := make(chan struct{}, 1)
+	_, logs, stop := startServe(t, env, hup)
+	defer stop()
+
+	_ = os.WriteFile(path, []byte(reloadBroken+base), 0o644)
+	hup <- struct{}{}
+	var told string
+	deadline := time.Now().Add(5 * time.Second)
+	for told == "" && time.Now().Before(deadline) {
+		for _, p := range apis.all() {
+			if strings.HasPrefix(p, "slack UADMIN ") {
+				told = p
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !strings.Contains(told, "was refused") || !strings.Contains(told, "hots") {
+		t.Fatalf("the admin was not told why: %v", apis.all())
+	}
+	_ = os.WriteFile(path, []byte(good), 0o644)
+	hup <- struct{}{}
+	waitLog(t, logs, `"msg":"configuration reloaded"`)
+	b, err := os.ReadFile(trail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"platform":"ops","user":"SIGHUP","action":"reload"`, `"result":"refused"`, `"result":"applied"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("audit lacks %s:\n%s", want, b)
+		}
+	}
+}

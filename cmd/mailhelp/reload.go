@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
+	"github.com/mailhelp/mailhelp/audit"
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/bot/web"
 	"github.com/mailhelp/mailhelp/config"
@@ -24,6 +26,7 @@ type reloader struct {
 	log     *slog.Logger
 	metrics *web.Metrics
 	sw      *bot.Switch
+	tr      bot.Translator
 
 	mu      sync.Mutex
 	current *config.Config
@@ -36,6 +39,7 @@ type reloader struct {
 // Slack and Discord adapters implement it.
 type notifier interface {
 	NotifyAdmins(ctx context.Context, users []string, preview *bot.Reply, ann *bot.Announcement) error
+	TellAdmins(ctx context.Context, users []string, text string) error
 }
 
 // reload reads the configuration again and, when it is valid, serves
@@ -44,15 +48,21 @@ func (r *reloader) reload(source string) ([]config.Change, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	cfg, err := r.m.loadConfig(r.cfgPath)
-	if err != nil {
-		r.log.Error("reload refused: the running configuration stays", "source", source, "err", err)
-		return nil, err
+	if err == nil {
+		var router *bot.Router
+		var closer func()
+		if router, closer, err = r.m.newRouterObserved(cfg, r.log, r.metrics); err == nil {
+			return r.apply(source, cfg, router, closer), nil
+		}
 	}
-	router, closer, err := r.m.newRouterObserved(cfg, r.log, r.metrics)
-	if err != nil {
-		r.log.Error("reload refused: the running configuration stays", "source", source, "err", err)
-		return nil, err
-	}
+	r.log.Error("reload refused: the running configuration stays", "source", source, "err", err)
+	r.audit(r.current, source, "refused")
+	go r.tellAdmins(r.current, err)
+	return nil, err
+}
+
+// apply serves from a new configuration; the caller holds r.mu.
+func (r *reloader) apply(source string, cfg *config.Config, router *bot.Router, closer func()) []config.Change {
 	changes := config.Diff(r.current, cfg)
 	r.sw.Replace(router)
 	r.current = cfg
@@ -61,8 +71,57 @@ func (r *reloader) reload(source string) ([]config.Change, error) {
 	for _, c := range changes {
 		r.log.Info("configuration change", "domain", c.Domain, "field", c.Field, "old", c.Old, "new", c.New)
 	}
+	r.audit(cfg, source, "applied")
 	go r.announceChanges(cfg, changes) // network calls: not on the reload path
-	return changes, nil
+	return changes
+}
+
+// audit records a reload in the trail of cfg (the new configuration when
+// it was applied, the running one when it was refused).
+func (r *reloader) audit(cfg *config.Config, source, result string) {
+	if cfg == nil {
+		return
+	}
+	trail, err := openAudit(cfg)
+	if err != nil || trail == nil {
+		if err != nil {
+			r.log.Error("audit", "err", err)
+		}
+		return
+	}
+	defer trail.Close()
+	if err := trail.Record(audit.Entry{Platform: "ops", User: source, Action: "reload", Result: result}); err != nil {
+		r.log.Error("audit", "err", err)
+	}
+}
+
+// tellAdmins sends each platform's admins, in the running configuration's
+// language, why a new configuration was refused.
+func (r *reloader) tellAdmins(cfg *config.Config, why error) {
+	if cfg == nil || r.tr == nil {
+		return
+	}
+	problems := why.Error()
+	var ce *config.Error
+	if errors.As(why, &ce) {
+		lines := make([]string, 0, len(ce.Problems))
+		for _, p := range ce.Problems {
+			lines = append(lines, p.String())
+		}
+		problems = strings.Join(lines, "; ")
+	}
+	text := r.tr.For(cfg.DefaultLanguage).Text("reload.refused", map[string]any{"Problems": bot.Clip(problems, 500)})
+	for platform, n := range r.notifiers {
+		admins := r.m.announcer.AdminUsers(platform)
+		if len(admins) == 0 {
+			continue
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		if err := n.TellAdmins(ctx, admins, text); err != nil {
+			r.log.Error("reload refused: telling admins", "platform", platform, "err", err)
+		}
+		cancel()
+	}
 }
 
 // announceChanges prepares, for each domain whose settings changed, an

@@ -71,6 +71,7 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 		log.Error("setup", "err", err)
 		return exitFail
 	}
+	rl.tr = cat
 	rl.notifiers = map[string]notifier{}
 	if slk != nil {
 		rl.notifiers["slack"] = slk.adapter
