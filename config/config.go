@@ -56,8 +56,9 @@ type AdminSet struct {
 type Announce struct {
 	// Expiry is how long a preview may be confirmed.
 	Expiry time.Duration
-	// ChannelLang gives channels (by id) their language.
-	ChannelLang map[string]string
+	// ChannelLang gives channels (by id) their languages: announcements
+	// there are posted once in each, in this order.
+	ChannelLang map[string][]string
 	// Changes names, per platform, the channel where a reload's change
 	// announcements go once an admin confirms them; none means they are
 	// only logged.
@@ -123,8 +124,8 @@ type file struct {
 		} `yaml:"discord"`
 	} `yaml:"admins"`
 	Announce struct {
-		Expiry   string            `yaml:"expiry"`
-		Channels map[string]string `yaml:"channels"`
+		Expiry   string              `yaml:"expiry"`
+		Channels map[string]langList `yaml:"channels"`
 		Changes  struct {
 			Slack   string `yaml:"slack"`
 			Discord string `yaml:"discord"`
@@ -271,7 +272,7 @@ func (f file) build() (*Config, []error) {
 		"slack":   {Users: f.Admins.Slack.Users, Roles: f.Admins.Slack.Groups},
 		"discord": {Users: f.Admins.Discord.Users, Roles: f.Admins.Discord.Roles, ManageServer: f.Admins.Discord.ManageServer},
 	}
-	ann := Announce{Expiry: 10 * time.Minute, ChannelLang: map[string]string{}, Changes: map[string]string{}}
+	ann := Announce{Expiry: 10 * time.Minute, ChannelLang: map[string][]string{}, Changes: map[string]string{}}
 	if ch := f.Announce.Changes.Slack; ch != "" {
 		ann.Changes["slack"] = ch
 	}
@@ -286,11 +287,21 @@ func (f file) build() (*Config, []error) {
 			ann.Expiry = d
 		}
 	}
-	for ch, l := range f.Announce.Channels {
-		if l != "en" && l != "fr" {
-			errs = append(errs, fmt.Errorf("announce.channels.%s: %q is not one of en, fr", ch, l))
+	for ch, langs := range f.Announce.Channels {
+		seen := map[string]bool{}
+		for _, l := range langs {
+			switch {
+			case l != "en" && l != "fr":
+				errs = append(errs, fmt.Errorf("announce.channels.%s: %q is not one of en, fr", ch, l))
+			case seen[l]:
+				errs = append(errs, fmt.Errorf("announce.channels.%s: %q is listed twice", ch, l))
+			}
+			seen[l] = true
 		}
-		ann.ChannelLang[ch] = l
+		if len(langs) == 0 {
+			errs = append(errs, fmt.Errorf("announce.channels.%s: no language (want en, fr or a list of them)", ch))
+		}
+		ann.ChannelLang[ch] = langs
 	}
 	if len(errs) > 0 {
 		return nil, errs

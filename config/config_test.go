@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -178,7 +179,7 @@ admins:
   discord: {users: ["111"], roles: ["222"], manage_server: true}
 announce:
   expiry: 5m
-  channels: {CNEWS: fr}
+  channels: {CNEWS: fr, CBOTH: [fr, en]}
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -189,11 +190,20 @@ announce:
 	if d := c.Admins["discord"]; !d.ManageServer || d.Roles[0] != "222" {
 		t.Errorf("discord admins %+v", d)
 	}
-	if c.Announce.Expiry != 5*time.Minute || c.Announce.ChannelLang["CNEWS"] != "fr" {
+	if c.Announce.Expiry != 5*time.Minute || !slices.Equal(c.Announce.ChannelLang["CNEWS"], []string{"fr"}) ||
+		!slices.Equal(c.Announce.ChannelLang["CBOTH"], []string{"fr", "en"}) {
 		t.Errorf("announce %+v", c.Announce)
 	}
-	_, err = Parse([]byte("domains: [{domain: a.com, host: m.a.com}]\nannounce: {expiry: 2s, channels: {C1: de}}\n"))
-	if err == nil || !strings.Contains(err.Error(), "announce.expiry") || !strings.Contains(err.Error(), "announce.channels.C1") {
-		t.Errorf("err = %v", err)
+	for _, tc := range []struct{ announce, want string }{
+		{"{expiry: 2s}", "announce.expiry"},
+		{"{channels: {C1: de}}", `announce.channels.C1: "de" is not one of en, fr`},
+		{"{channels: {C1: [fr, fr]}}", `"fr" is listed twice`},
+		{"{channels: {C1: []}}", "announce.channels.C1: no language"},
+		{"{channels: {C1: {fr: en}}}", "line 2"},
+	} {
+		_, err = Parse([]byte("domains: [{domain: a.com, host: m.a.com}]\nannounce: " + tc.announce + "\n"))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v, want %q", tc.announce, err, tc.want)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -51,9 +52,10 @@ type Announcer struct {
 	Admins Admins
 	// Expiry is how long a preview may be confirmed; default 10 minutes.
 	Expiry time.Duration
-	// ChannelLang gives a channel's language (by channel id); others use
-	// the language of the admin's request.
-	ChannelLang map[string]string
+	// ChannelLang gives a channel's languages (by channel id): the card
+	// is posted once in each, in order. Other channels get the language
+	// of the admin's request.
+	ChannelLang map[string][]string
 	// PublicURL, when set, links the card to each client's guide page.
 	PublicURL string
 	// Translator writes the card in the channel's language.
@@ -86,6 +88,51 @@ func (a *Announcer) AdminsOf(platform string) (AdminSet, bool) {
 	return set, ok
 }
 
+// langsOf returns the languages a card for channel is posted in: the
+// channel's configured ones, else fallback.
+func (a *Announcer) langsOf(channel, fallback string) []string {
+	var langs []string
+	for _, l := range a.ChannelLang[channel] {
+		if bot.Supported(l) {
+			langs = append(langs, l)
+		}
+	}
+	if len(langs) == 0 {
+		langs = []string{fallback}
+	}
+	return langs
+}
+
+// cards writes d's card in each of langs: render makes one from a
+// Localizer and its language.
+func (a *Announcer) cards(langs []string, loc bot.Localizer, render func(bot.Localizer, string) *bot.Reply) []*bot.Reply {
+	cards := make([]*bot.Reply, 0, len(langs))
+	for _, l := range langs {
+		cl := loc
+		if l != loc.Lang() && a.Translator != nil {
+			cl = a.Translator.For(l)
+		}
+		cards = append(cards, render(cl, l))
+	}
+	return cards
+}
+
+// langNames are the message ids of the languages' names.
+var langNames = map[string]string{"en": "lang.name.en", "fr": "lang.name.fr"}
+
+// langsNote tells, in loc's language, that a card goes out in several
+// languages; it is empty for one.
+func langsNote(loc bot.Localizer, langs []string) string {
+	if len(langs) < 2 {
+		return ""
+	}
+	names := make([]string, len(langs))
+	for i, l := range langs {
+		names[i] = loc.Text(langNames[l], nil)
+	}
+	return loc.Plural("announce.preview.langs", len(langs), map[string]any{"Langs": strings.Join(names, ", ")})
+}
+
 // snapshot is the policy at one moment.
 func (a *Announcer) snapshot() Announcer {
 	a.mu.Lock()
@@ -102,7 +149,7 @@ func (a *Announcer) now() time.Time {
 }
 
 // prepare stores a pending announcement and returns it.
-func (a *Announcer) prepare(req *bot.Request, d knowledge.Domain, channel string, card *bot.Reply) *bot.Announcement {
+func (a *Announcer) prepare(req *bot.Request, d knowledge.Domain, channel string, cards []*bot.Reply) *bot.Announcement {
 	var raw [12]byte
 	_, _ = rand.Read(raw[:])
 	a.mu.Lock()
@@ -112,7 +159,7 @@ func (a *Announcer) prepare(req *bot.Request, d knowledge.Domain, channel string
 		exp = 10 * time.Minute
 	}
 	ann := &bot.Announcement{ID: hex.EncodeToString(raw[:]), Platform: req.Platform, User: req.UserID,
-		Channel: channel, Domain: knowledge.DisplayDomain(d.Name), Card: card, Expires: a.now().Add(exp)}
+		Channel: channel, Domain: knowledge.DisplayDomain(d.Name), Cards: cards, Expires: a.now().Add(exp)}
 	if a.pending == nil {
 		a.pending = map[string]*bot.Announcement{}
 	}

@@ -25,12 +25,51 @@ var changeLabels = map[string]string{
 
 // PrepareChange prepares the announcement of a domain's changed settings
 // in channel, for any of platform's admin users to confirm (those users
-// get the returned preview privately). lang is the card's language.
+// get the returned preview privately). lang is the preview's language,
+// and the card's unless the channel has languages of its own.
 func (a *Announcer) PrepareChange(platform, channel string, d knowledge.Domain, changes []ChangeLine, lang string) (*bot.Announcement, *bot.Reply) {
 	pol := a.snapshot()
 	loc := pol.Translator.For(lang)
 	name := knowledge.DisplayDomain(d.Name)
-	card := announceCard(loc, lang, d, pol.PublicURL)
+	langs := pol.langsOf(channel, lang)
+	cards := pol.cards(langs, loc, func(l bot.Localizer, cardLang string) *bot.Reply {
+		return changeCard(l, cardLang, d, changes, pol.PublicURL)
+	})
+
+	var raw [12]byte
+	_, _ = rand.Read(raw[:])
+	exp := pol.Expiry
+	if exp <= 0 {
+		exp = 10 * time.Minute
+	}
+	if exp < 24*time.Hour {
+		exp = 24 * time.Hour // admins may read their messages later than a preview they asked for
+	}
+	ann := &bot.Announcement{ID: hex.EncodeToString(raw[:]), Platform: platform, Channel: channel,
+		Domain: name, Cards: cards, Expires: a.now().Add(exp)}
+	a.mu.Lock()
+	if a.pending == nil {
+		a.pending = map[string]*bot.Announcement{}
+	}
+	a.pending[ann.ID] = ann
+	a.mu.Unlock()
+	card := cards[0]
+	notes := card.Notes
+	if n := langsNote(loc, langs); n != "" {
+		notes = append([]bot.Note{{Severity: bot.SeverityInfo, Text: n}}, notes...)
+	}
+	preview := &bot.Reply{Intent: bot.IntentAnnounce, Lang: lang,
+		Title:    loc.Text("announce.change.preview", map[string]any{"Domain": name}),
+		Intro:    card.Intro,
+		Settings: card.Settings, Notes: notes, Links: card.Links, Detail: ann}
+	return ann, preview
+}
+
+// changeCard is the card of a domain's changed settings: what changed
+// (old → new) first, then all its settings.
+func changeCard(loc bot.Localizer, lang string, d knowledge.Domain, changes []ChangeLine, publicURL string) *bot.Reply {
+	name := knowledge.DisplayDomain(d.Name)
+	card := announceCard(loc, lang, d, publicURL)
 	card.Title = loc.Text("announce.change.title", map[string]any{"Domain": name})
 	card.Intro = loc.Text("announce.change.intro", map[string]any{"Domain": name})
 	changed := bot.SettingGroup{Title: loc.Text("announce.change.group", nil)}
@@ -43,29 +82,7 @@ func (a *Announcer) PrepareChange(platform, channel string, d knowledge.Domain, 
 			Value: loc.Text("announce.change.value", map[string]any{"Old": c.Old, "New": c.New})})
 	}
 	card.Settings = append([]bot.SettingGroup{changed}, card.Settings...)
-
-	var raw [12]byte
-	_, _ = rand.Read(raw[:])
-	exp := pol.Expiry
-	if exp <= 0 {
-		exp = 10 * time.Minute
-	}
-	if exp < 24*time.Hour {
-		exp = 24 * time.Hour // admins may read their messages later than a preview they asked for
-	}
-	ann := &bot.Announcement{ID: hex.EncodeToString(raw[:]), Platform: platform, Channel: channel,
-		Domain: name, Card: card, Expires: a.now().Add(exp)}
-	a.mu.Lock()
-	if a.pending == nil {
-		a.pending = map[string]*bot.Announcement{}
-	}
-	a.pending[ann.ID] = ann
-	a.mu.Unlock()
-	preview := &bot.Reply{Intent: bot.IntentAnnounce, Lang: lang,
-		Title:    loc.Text("announce.change.preview", map[string]any{"Domain": name}),
-		Intro:    card.Intro,
-		Settings: card.Settings, Notes: card.Notes, Links: card.Links, Detail: ann}
-	return ann, preview
+	return card
 }
 
 // AdminUsers are a platform's admins by user id: those a change

@@ -41,22 +41,23 @@ func Announce(d Deps) bot.Handler {
 		if p.Channel == "" {
 			return nil, &bot.Error{Kind: bot.KindInvalidInput, Code: "no_channel", MsgID: "announce.error.no_channel"}
 		}
-		lang := pol.ChannelLang[p.Channel]
-		cardLoc := loc
-		if bot.Supported(lang) && lang != req.Lang && pol.Translator != nil {
-			cardLoc = pol.Translator.For(lang)
-		} else {
-			lang = req.Lang
-		}
-		card := announceCard(cardLoc, lang, dom, pol.PublicURL)
-		ann := an.prepare(req, dom, p.Channel, card)
+		langs := pol.langsOf(p.Channel, req.Lang)
+		cards := pol.cards(langs, loc, func(l bot.Localizer, lang string) *bot.Reply {
+			return announceCard(l, lang, dom, pol.PublicURL)
+		})
+		ann := an.prepare(req, dom, p.Channel, cards)
+		card := cards[0]
 		minutes := int(math.Ceil(ann.Expires.Sub(an.now()).Minutes()))
+		notes := card.Notes
+		if n := langsNote(loc, langs); n != "" {
+			notes = append([]bot.Note{{Severity: bot.SeverityInfo, Text: n}}, notes...)
+		}
 		return &bot.Reply{
 			Intent:   bot.IntentAnnounce,
 			Title:    loc.Text("announce.preview.title", map[string]any{"Domain": ann.Domain}),
 			Intro:    loc.Plural("announce.preview.intro", minutes, nil),
 			Settings: card.Settings,
-			Notes:    card.Notes,
+			Notes:    notes,
 			Links:    card.Links,
 			Detail:   ann,
 			About:    bot.About{Domain: ann.Domain, Host: dom.Incoming().Host},
@@ -64,10 +65,14 @@ func Announce(d Deps) bot.Handler {
 	})
 }
 
-// AnnouncementCard is the settings card of a domain, as announcements
-// post it, in loc's language (lang).
-func AnnouncementCard(loc bot.Localizer, lang string, d knowledge.Domain, publicURL string) *bot.Reply {
-	return announceCard(loc, lang, d, publicURL)
+// Cards are d's settings cards as an announcement in channel posts them:
+// one per language of the channel, else one in fallback.
+func (a *Announcer) Cards(channel, fallback string, d knowledge.Domain) []*bot.Reply {
+	pol := a.snapshot()
+	langs := pol.langsOf(channel, fallback)
+	return pol.cards(langs, pol.Translator.For(langs[0]), func(l bot.Localizer, lang string) *bot.Reply {
+		return announceCard(l, lang, d, pol.PublicURL)
+	})
 }
 
 // announceCard is what is posted: the domain's settings for any device,

@@ -68,7 +68,7 @@ func TestAnnounceFlow(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	trail := &memTrail{}
 	an := &Announcer{Admins: Admins{"slack": {Users: []string{"UADMIN"}}}, Audit: trail, Expiry: 5 * time.Minute,
-		ChannelLang: map[string]string{"CFR": "fr"}, PublicURL: "https://help.domaine.com", Now: func() time.Time { return now }}
+		ChannelLang: map[string][]string{"CFR": {"fr"}}, PublicURL: "https://help.domaine.com", Now: func() time.Time { return now }}
 	r := announceRouter(t, an)
 	ask := func(text string) *bot.Reply {
 		return r.Serve(context.Background(), &bot.Request{Text: text, Platform: "slack", UserID: "UADMIN"})
@@ -89,15 +89,15 @@ func TestAnnounceFlow(t *testing.T) {
 	if !ok || !strings.Contains(prev.Intro, "5 minutes") {
 		t.Fatalf("preview %+v", prev)
 	}
-	if ann.Card.Lang != "fr" || ann.Card.Title != "Réglages de messagerie pour domaine.com" || ann.Channel != "CFR" {
-		t.Errorf("card %q in %q for %q", ann.Card.Title, ann.Card.Lang, ann.Channel)
+	if ann.Cards[0].Lang != "fr" || ann.Cards[0].Title != "Réglages de messagerie pour domaine.com" || ann.Channel != "CFR" {
+		t.Errorf("card %q in %q for %q", ann.Cards[0].Title, ann.Cards[0].Lang, ann.Channel)
 	}
 	var guide bool
-	for _, l := range ann.Card.Links {
+	for _, l := range ann.Cards[0].Links {
 		guide = guide || l.URL == "https://help.domaine.com/fr/blackberry10?domain=domaine.com"
 	}
 	if !guide {
-		t.Errorf("no guide link: %+v", ann.Card.Links)
+		t.Errorf("no guide link: %+v", ann.Cards[0].Links)
 	}
 	if _, err := an.Confirm(context.Background(), ann.ID, "slack", "USOMEONE"); !errors.Is(err, bot.ErrAnnouncementNotYours) {
 		t.Errorf("someone else confirmed: %v", err)
@@ -146,9 +146,9 @@ func TestChangeAnnouncement(t *testing.T) {
 	}
 	d, _ := cfg.Directory.Lookup("domaine.com")
 	ann, preview := an.PrepareChange("slack", "CNEWS", d, []ChangeLine{{Field: "host", Old: "bm.domaine.com", New: "mail.domaine.com"}}, "fr")
-	if preview.Detail != ann || ann.Card.Settings[0].Fields[0].Value != "bm.domaine.com → mail.domaine.com" ||
-		!strings.Contains(ann.Card.Title, "changent pour domaine.com") {
-		t.Fatalf("card %+v", ann.Card)
+	if preview.Detail != ann || ann.Cards[0].Settings[0].Fields[0].Value != "bm.domaine.com → mail.domaine.com" ||
+		!strings.Contains(ann.Cards[0].Title, "changent pour domaine.com") {
+		t.Fatalf("card %+v", ann.Cards[0])
 	}
 	if _, err := an.Confirm(context.Background(), ann.ID, "slack", "UNOBODY"); !errors.Is(err, bot.ErrAnnouncementNotYours) {
 		t.Errorf("a non-admin confirmed: %v", err)

@@ -104,13 +104,16 @@ func (a *Adapter) announceAction(ctx context.Context, i *discordgo.Interaction, 
 		say(announceErrID(err), nil)
 		return
 	}
-	embeds, _ := Render(ann.Card, "", "", "")
-	_, perr := a.rest.ChannelMessageSendComplex(ann.Channel, &discordgo.MessageSend{Embeds: embeds,
-		AllowedMentions: noMentions}, discordgo.WithContext(ctx))
+	posted, perr := bot.PostCards(ann, func(card *bot.Reply) error {
+		embeds, _ := Render(card, "", "", "")
+		_, err := a.rest.ChannelMessageSendComplex(ann.Channel, &discordgo.MessageSend{Embeds: embeds,
+			AllowedMentions: noMentions}, discordgo.WithContext(ctx))
+		return err
+	})
 	an.Posted(ctx, ann, perr)
 	if perr != nil {
 		a.opts.Logger.Error("discord: announce post", "channel", ann.Channel, "err", perr)
-		say("announce.failed", map[string]any{"Reason": discordReason(perr)})
+		say(bot.FailedPostID(posted), map[string]any{"Reason": discordReason(perr), "Posted": posted, "Total": len(ann.Cards)})
 		return
 	}
 	say("announce.posted", nil)

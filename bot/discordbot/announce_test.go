@@ -23,7 +23,7 @@ func announceOptions(t *testing.T) Options {
 		t.Fatal(err)
 	}
 	an := &handlers.Announcer{Admins: handlers.Admins{"discord": {Users: []string{"111"}, Roles: []string{"ROLE_IT", "manage_server"}}},
-		Translator: cat}
+		Translator: cat, ChannelLang: map[string][]string{"CHBOTH": {"fr", "en"}}}
 	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Logger: testbot.Quiet()})
 	handlers.Register(r, handlers.Deps{Directory: cfg.Directory, Announcer: an})
 	return Options{Router: r, Translator: cat, Logger: testbot.Quiet(), Announcements: an}
@@ -145,5 +145,32 @@ func TestTellAdminsInDiscord(t *testing.T) {
 	got := body(t, f.waitCalls("POST", "/channels/DM-111/messages", 1)[0])
 	if !strings.Contains(got, `\\*hots\\*`) || !strings.Contains(got, `"allowed_mentions":{"parse":[]`) {
 		t.Errorf("DM: %s", got)
+	}
+}
+
+// TestChangeInTwoLanguagesInDiscord: a channel with two languages gets
+// the change card in each, in order, once an admin presses Post.
+func TestChangeInTwoLanguagesInDiscord(t *testing.T) {
+	f := newFakeDiscord(t)
+	opts := announceOptions(t)
+	b := startBot(t, f, opts)
+	an := opts.Announcements.(*handlers.Announcer)
+	cfg, _ := config.Parse([]byte(testbot.Config))
+	d, _ := cfg.Directory.Lookup("domaine.com")
+	ann, preview := an.PrepareChange("discord", "CHBOTH", d, []handlers.ChangeLine{{Field: "host", Old: "bm.domaine.com", New: "mail.domaine.com"}}, "en")
+	if err := b.Adapter.NotifyAdmins(context.Background(), an.AdminUsers("discord"), preview, ann); err != nil {
+		t.Fatal(err)
+	}
+	if dm := body(t, f.waitCalls("POST", "/channels/DM-111/messages", 1)[0]); !strings.Contains(dm, "posted in French, English") {
+		t.Errorf("preview: %s", dm)
+	}
+	press := buttonInteraction("I1", "en-US", idAnnounce+"post:"+ann.ID)
+	delete(press, "member")
+	delete(press, "guild_id")
+	press["user"] = map[string]any{"id": "111", "username": "admin"}
+	f.dispatch("INTERACTION_CREATE", press)
+	cards := f.waitCalls("POST", "/channels/CHBOTH/messages", 2)
+	if !strings.Contains(body(t, cards[0]), "changent pour domaine.com") || !strings.Contains(body(t, cards[1]), "Mail settings changed for domaine.com") {
+		t.Errorf("cards:\n%s\n%s", body(t, cards[0]), body(t, cards[1]))
 	}
 }

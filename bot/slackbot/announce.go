@@ -108,11 +108,14 @@ func (a *Adapter) announceAction(ctx context.Context, cb slack.InteractionCallba
 		say(announceErrID(err), nil)
 		return
 	}
-	_, perr := a.post(ctx, conversation{channel: ann.Channel}, Render(ann.Card, "", ""))
+	posted, perr := bot.PostCards(ann, func(card *bot.Reply) error {
+		_, err := a.post(ctx, conversation{channel: ann.Channel}, Render(card, "", ""))
+		return err
+	})
 	an.Posted(ctx, ann, perr)
 	if perr != nil {
 		a.opts.Logger.Error("slack: announce post", "channel", ann.Channel, "err", perr)
-		say("announce.failed", map[string]any{"Reason": slackReason(perr)})
+		say(bot.FailedPostID(posted), map[string]any{"Reason": slackReason(perr), "Posted": posted, "Total": len(ann.Cards)})
 		return
 	}
 	say("announce.posted", nil)

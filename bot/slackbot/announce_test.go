@@ -22,7 +22,7 @@ func startAnnounceBot(t *testing.T, f *fakeSlack) *handlers.Announcer {
 		t.Fatal(err)
 	}
 	an := &handlers.Announcer{Admins: handlers.Admins{"slack": {Users: []string{"UADMIN"}, Roles: []string{"S1"}}},
-		Translator: cat, ChannelLang: map[string]string{"CNEWS": "fr"}}
+		Translator: cat, ChannelLang: map[string][]string{"CNEWS": {"fr"}, "CBOTH": {"fr", "en"}, "CHALF": {"fr", "en"}}}
 	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Logger: testbot.Quiet()})
 	handlers.Register(r, handlers.Deps{Directory: cfg.Directory, Announcer: an})
 	startBotWith(t, f, Options{Router: r, Translator: cat, Announcements: an, AdminGroups: []string{"S1"}})
@@ -98,5 +98,34 @@ func TestAnnounceCancelAndFailure(t *testing.T) {
 	}
 	if n := len(f.callsOf("chat.postMessage")); n != 0 {
 		t.Errorf("%d posts", n)
+	}
+	// The second language's message fails: the admin learns that the
+	// first went out.
+	f.send(mentionEnvelope("env-5", "Ev5", "UADMIN", "C1", "1.5", "<@UBOT> announce domaine.com in <#CHALF|both>"))
+	id = previewID(t, f.waitCalls("chat.postEphemeral", 3)[2])
+	f.send(buttonEnvelope(f, "env-6", "trig-6", "UADMIN", actionAnnouncePost, id, "1.6"))
+	if c := f.waitCalls("response_url", 3)[2]; !strings.Contains(blocksText(t, c), "Only 1 of the 2 messages were posted: not_in_channel") {
+		t.Errorf("partial failure: %s", blocksText(t, c))
+	}
+}
+
+// TestAnnounceInSeveralLanguages: a channel with two languages gets the
+// card in each, in the configured order, and the preview says so.
+func TestAnnounceInSeveralLanguages(t *testing.T) {
+	f := newFakeSlack(t)
+	startAnnounceBot(t, f)
+	f.send(mentionEnvelope("env-1", "Ev1", "UADMIN", "C1", "1.1", "<@UBOT> announce domaine.com in <#CBOTH|both>"))
+	preview := f.waitCalls("chat.postEphemeral", 1)[0]
+	if !strings.Contains(blocksText(t, preview), "It is posted in French, English: one message each") {
+		t.Errorf("preview: %s", blocksText(t, preview))
+	}
+	f.send(buttonEnvelope(f, "env-2", "trig-2", "UADMIN", actionAnnouncePost, previewID(t, preview), "1.2"))
+	cards := f.waitCalls("chat.postMessage", 2)
+	if !strings.Contains(blocksText(t, cards[0]), "Réglages de messagerie pour domaine.com") ||
+		!strings.Contains(blocksText(t, cards[1]), "Mail settings for domaine.com") {
+		t.Errorf("cards: %s\n%s", blocksText(t, cards[0]), blocksText(t, cards[1]))
+	}
+	if done := f.waitCalls("response_url", 1)[0]; !strings.Contains(blocksText(t, done), "Posted.") {
+		t.Errorf("after post: %s", blocksText(t, done))
 	}
 }

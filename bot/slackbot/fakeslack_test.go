@@ -36,6 +36,8 @@ type fakeSlack struct {
 	postc     chan apiCall   // each chat.postMessage, when watched
 	locales   map[string]int // users.info calls per user
 	nextTS    atomic.Int64
+	// halfPosts counts posts to CHALF, which takes one message only.
+	halfPosts atomic.Int64
 	silent    atomic.Bool // stop pinging: a connection that died quietly
 }
 
@@ -139,7 +141,7 @@ func (f *fakeSlack) chat(w http.ResponseWriter, r *http.Request, method string) 
 		w.WriteHeader(http.StatusTooManyRequests)
 		return
 	}
-	if r.Form.Get("channel") == "CFAIL" {
+	if r.Form.Get("channel") == "CFAIL" || r.Form.Get("channel") == "CHALF" && method == "chat.postMessage" && f.halfPosts.Add(1) > 1 {
 		f.json(w, map[string]any{"ok": false, "error": "not_in_channel"})
 		return
 	}

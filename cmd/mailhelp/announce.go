@@ -13,7 +13,6 @@ import (
 	"github.com/mailhelp/mailhelp/bot/discordbot"
 	"github.com/mailhelp/mailhelp/bot/render"
 	"github.com/mailhelp/mailhelp/bot/slackbot"
-	"github.com/mailhelp/mailhelp/handlers"
 	"github.com/mailhelp/mailhelp/locales"
 )
 
@@ -26,7 +25,7 @@ func (m *Main) announce(ctx context.Context, args []string) int {
 	domain := fs.String("domain", "", "the mail domain whose settings to announce")
 	slackCh := fs.String("slack-channel", "", "Slack channel id (needs SLACK_BOT_TOKEN)")
 	discordCh := fs.String("discord-channel", "", "Discord channel id (needs DISCORD_BOT_TOKEN)")
-	lang := fs.String("lang", "", "language of the card: en or fr (default: the domain's, else the configuration's)")
+	lang := fs.String("lang", "", "language of the card: en or fr (default: the channel's from announce.channels, else the domain's, else the configuration's)")
 	yes := fs.Bool("yes", false, "post without asking for confirmation")
 	cfgPath := fs.String("config", "", "configuration file (default: $MAILHELP_CONFIG, else built in)")
 	if code, ok := parseFlags(fs, args); !ok {
@@ -60,8 +59,20 @@ func (m *Main) announce(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stderr, "mailhelp announce: %v\n", err)
 		return exitFail
 	}
-	card := handlers.AnnouncementCard(cat.For(l), l, d, cfg.Web.PublicURL)
-	fmt.Fprint(m.Stdout, render.Text(card))
+	pol := newAnnouncer(cfg, cat)
+	if *lang != "" {
+		pol.ChannelLang = nil // the flag wins over the channels' languages
+	}
+	cardsOf := func(channel string) []*bot.Reply { return pol.Cards(channel, l, d) }
+	shown := map[string]bool{}
+	for _, ch := range []string{*slackCh, *discordCh} {
+		for _, card := range cardsOf(ch) {
+			if ch != "" && !shown[card.Lang] {
+				shown[card.Lang] = true
+				fmt.Fprint(m.Stdout, render.Text(card))
+			}
+		}
+	}
 	if !*yes {
 		fmt.Fprint(m.Stdout, "\nPost this? [y/N] ")
 		line, _, err := readLine(bufio.NewReader(m.Stdin), 16)
@@ -91,7 +102,9 @@ func (m *Main) announce(ctx context.Context, args []string) int {
 	if *slackCh != "" {
 		sa := slackbot.New(slackbot.NewClient(m.Getenv("SLACK_BOT_TOKEN"), "", m.Getenv("SLACK_API_URL")),
 			slackbot.Options{Translator: cat, Logger: quiet})
-		targets = append(targets, target{"Slack", *slackCh, func() error { return sa.PostReply(ctx, *slackCh, card) }})
+		targets = append(targets, target{"Slack", *slackCh, func() error {
+			return postAll(cardsOf(*slackCh), func(c *bot.Reply) error { return sa.PostReply(ctx, *slackCh, c) })
+		}})
 	}
 	if *discordCh != "" {
 		db, err := discordbot.New(discordbot.Config{Token: m.Getenv("DISCORD_BOT_TOKEN"), APIURL: m.Getenv("DISCORD_API_URL")},
@@ -100,7 +113,9 @@ func (m *Main) announce(ctx context.Context, args []string) int {
 			fmt.Fprintf(m.Stderr, "mailhelp announce: %v\n", err)
 			return exitFail
 		}
-		targets = append(targets, target{"Discord", *discordCh, func() error { return db.Adapter.PostReply(ctx, *discordCh, card) }})
+		targets = append(targets, target{"Discord", *discordCh, func() error {
+			return postAll(cardsOf(*discordCh), func(c *bot.Reply) error { return db.Adapter.PostReply(ctx, *discordCh, c) })
+		}})
 	}
 	for _, t := range targets {
 		if err := t.post(); err != nil {
@@ -113,4 +128,10 @@ func (m *Main) announce(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stdout, "Posted to %s channel %s.\n", t.name, t.channel)
 	}
 	return code
+}
+
+// postAll posts cards in order, stopping at the first failure.
+func postAll(cards []*bot.Reply, post func(*bot.Reply) error) error {
+	_, err := bot.PostCards(&bot.Announcement{ID: "cli", Cards: cards}, post)
+	return err
 }

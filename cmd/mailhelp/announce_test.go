@@ -224,3 +224,26 @@ func TestRefusedReloadTellsAdmins(t *testing.T) {
 		}
 	}
 }
+
+// TestAnnounceCLIChannelLanguages: a channel configured with two
+// languages gets one card in each, in order; --lang overrides it.
+func TestAnnounceCLIChannelLanguages(t *testing.T) {
+	apis := newChatAPIs(t)
+	cfg := filepath.Join(t.TempDir(), "mailhelp.yaml")
+	_ = os.WriteFile(cfg, []byte("domains:\n  - {domain: domaine.com, host: bm.domaine.com, language: fr}\ncheck:\n  enabled: false\n"+
+		"audit:\n  file: off\nannounce:\n  channels: {CBOTH: [en, fr]}\n"), 0o644)
+	env := map[string]string{"MAILHELP_CONFIG": cfg, "SLACK_BOT_TOKEN": "xoxb-t", "SLACK_API_URL": apis.srv.URL + "/slack/api"}
+	code, out, errOut := run(t, nil, env, "announce", "--yes", "--domain", "domaine.com", "--slack-channel", "CBOTH")
+	posts := apis.all()
+	if code != exitOK || len(posts) != 2 || !strings.Contains(posts[0], "Mail settings for domaine.com") ||
+		!strings.Contains(posts[1], "Réglages de messagerie pour domaine.com") {
+		t.Fatalf("%d %s %s %v", code, out, errOut, posts)
+	}
+	if !strings.Contains(out, "Mail settings for domaine.com") || !strings.Contains(out, "Réglages de messagerie pour domaine.com") {
+		t.Errorf("both cards are not shown before posting:\n%s", out)
+	}
+	code, _, _ = run(t, nil, env, "announce", "--yes", "--lang", "fr", "--domain", "domaine.com", "--slack-channel", "CBOTH")
+	if posts = apis.all(); code != exitOK || len(posts) != 3 || !strings.Contains(posts[2], "Réglages de messagerie") {
+		t.Errorf("--lang fr: %d %v", code, posts)
+	}
+}
