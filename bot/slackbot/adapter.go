@@ -51,9 +51,10 @@ type Options struct {
 	// Announcements confirms admins' announcements; nil turns the Post
 	// button off.
 	Announcements bot.Announcements
-	// AdminGroups are the user groups whose members are admins; the
-	// adapter looks up membership (usergroups:read) for announce requests.
-	AdminGroups []string
+	// AdminGroups returns the user groups whose members are admins (asked
+	// at each announce request, so a reload applies); the adapter looks
+	// up membership (usergroups:read). Nil means none.
+	AdminGroups func() []string
 }
 
 // Adapter answers Slack. It is safe for concurrent use.
@@ -309,8 +310,11 @@ func (a *Adapter) locale(ctx context.Context, user string) string {
 
 // groupsOf lists the admin groups user belongs to.
 func (a *Adapter) groupsOf(ctx context.Context, user string) []string {
+	if a.opts.AdminGroups == nil {
+		return nil
+	}
 	var roles []string
-	for _, g := range a.opts.AdminGroups {
+	for _, g := range a.opts.AdminGroups() {
 		members, err := a.api.GetUserGroupMembersContext(ctx, g)
 		if err != nil {
 			a.opts.Logger.Warn("slack: usergroups.users.list", "group", g, "err", err)

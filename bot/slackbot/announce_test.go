@@ -25,7 +25,7 @@ func startAnnounceBot(t *testing.T, f *fakeSlack) *handlers.Announcer {
 		Translator: cat, ChannelLang: map[string][]string{"CNEWS": {"fr"}, "CBOTH": {"fr", "en"}, "CHALF": {"fr", "en"}}}
 	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Logger: testbot.Quiet()})
 	handlers.Register(r, handlers.Deps{Directory: cfg.Directory, Announcer: an})
-	startBotWith(t, f, Options{Router: r, Translator: cat, Announcements: an, AdminGroups: []string{"S1"}})
+	startBotWith(t, f, Options{Router: r, Translator: cat, Announcements: an, AdminGroups: func() []string { return []string{"S1"} }})
 	return an
 }
 

@@ -33,9 +33,9 @@ func (m *Main) startSlack(ctx context.Context, router bot.Answerer, tr bot.Trans
 		return nil, errors.New("slack: SLACK_BOT_TOKEN needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)")
 	}
 	client := slackbot.NewClient(botToken, appToken, m.Getenv("SLACK_API_URL"))
-	var groups []string
-	if set, ok := m.adminsOf("slack"); ok {
-		groups = set.Roles
+	groups := func() []string { // the running configuration's, reloads included
+		set, _ := m.adminsOf("slack")
+		return set.Roles
 	}
 	a := slackbot.New(client, slackbot.Options{
 		Router: router, Translator: tr, Logger: log,
