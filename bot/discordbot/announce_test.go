@@ -110,29 +110,49 @@ func TestAnnounceInDiscord(t *testing.T) {
 	}
 }
 
+// TestNotifyAdminsInDiscord: a change announcement reaches the admin in
+// a DM with Post; pressing it posts the card in each of the channel's
+// languages, in order.
 func TestNotifyAdminsInDiscord(t *testing.T) {
-	f := newFakeDiscord(t)
-	opts := announceOptions(t)
-	b := startBot(t, f, opts)
-	an := opts.Announcements.(*handlers.Announcer)
-	cfg, _ := config.Parse([]byte(testbot.Config))
-	d, _ := cfg.Directory.Lookup("domaine.com")
-	ann, preview := an.PrepareChange("discord", "CHNEWS", d, []handlers.ChangeLine{{Field: "host", Old: "bm.domaine.com", New: "mail.domaine.com"}}, "en")
-	if err := b.Adapter.NotifyAdmins(context.Background(), an.AdminUsers("discord"), preview, ann); err != nil {
-		t.Fatal(err)
-	}
-	dm := f.waitCalls("POST", "/channels/DM-111/messages", 1)[0]
-	if !strings.Contains(body(t, dm), "bm.domaine.com → mail.domaine.com") || !strings.Contains(body(t, dm), idAnnounce+"post:"+ann.ID) {
-		t.Fatalf("DM: %s", body(t, dm))
-	}
-	press := buttonInteraction("I1", "en-US", idAnnounce+"post:"+ann.ID)
-	delete(press, "member")
-	delete(press, "guild_id")
-	press["user"] = map[string]any{"id": "111", "username": "admin"}
-	f.dispatch("INTERACTION_CREATE", press)
-	card := f.waitCalls("POST", "/channels/CHNEWS/messages", 1)[0]
-	if !strings.Contains(body(t, card), "Mail settings changed for domaine.com") {
-		t.Errorf("card: %s", body(t, card))
+	for _, tc := range []struct {
+		channel string
+		preview []string
+		cards   []string
+	}{
+		{"CHNEWS", []string{"bm.domaine.com → mail.domaine.com"}, []string{"Mail settings changed for domaine.com"}},
+		{"CHBOTH", []string{"bm.domaine.com → mail.domaine.com", "posted in French, English"},
+			[]string{"changent pour domaine.com", "Mail settings changed for domaine.com"}},
+	} {
+		t.Run(tc.channel, func(t *testing.T) {
+			f := newFakeDiscord(t)
+			opts := announceOptions(t)
+			b := startBot(t, f, opts)
+			an := opts.Announcements.(*handlers.Announcer)
+			cfg, _ := config.Parse([]byte(testbot.Config))
+			d, _ := cfg.Directory.Lookup("domaine.com")
+			ann, preview := an.PrepareChange("discord", tc.channel, d,
+				[]handlers.ChangeLine{{Field: "host", Old: "bm.domaine.com", New: "mail.domaine.com"}}, "en")
+			if err := b.Adapter.NotifyAdmins(context.Background(), an.AdminUsers("discord"), preview, ann); err != nil {
+				t.Fatal(err)
+			}
+			dm := body(t, f.waitCalls("POST", "/channels/DM-111/messages", 1)[0])
+			for _, want := range append(tc.preview, idAnnounce+"post:"+ann.ID) {
+				if !strings.Contains(dm, want) {
+					t.Fatalf("DM lacks %q: %s", want, dm)
+				}
+			}
+			press := buttonInteraction("I1", "en-US", idAnnounce+"post:"+ann.ID)
+			delete(press, "member")
+			delete(press, "guild_id")
+			press["user"] = map[string]any{"id": "111", "username": "admin"}
+			f.dispatch("INTERACTION_CREATE", press)
+			cards := f.waitCalls("POST", "/channels/"+tc.channel+"/messages", len(tc.cards))
+			for i, want := range tc.cards {
+				if !strings.Contains(body(t, cards[i]), want) {
+					t.Errorf("card %d lacks %q: %s", i, want, body(t, cards[i]))
+				}
+			}
+		})
 	}
 }
 
@@ -145,32 +165,5 @@ func TestTellAdminsInDiscord(t *testing.T) {
 	got := body(t, f.waitCalls("POST", "/channels/DM-111/messages", 1)[0])
 	if !strings.Contains(got, `\\*hots\\*`) || !strings.Contains(got, `"allowed_mentions":{"parse":[]`) {
 		t.Errorf("DM: %s", got)
-	}
-}
-
-// TestChangeInTwoLanguagesInDiscord: a channel with two languages gets
-// the change card in each, in order, once an admin presses Post.
-func TestChangeInTwoLanguagesInDiscord(t *testing.T) {
-	f := newFakeDiscord(t)
-	opts := announceOptions(t)
-	b := startBot(t, f, opts)
-	an := opts.Announcements.(*handlers.Announcer)
-	cfg, _ := config.Parse([]byte(testbot.Config))
-	d, _ := cfg.Directory.Lookup("domaine.com")
-	ann, preview := an.PrepareChange("discord", "CHBOTH", d, []handlers.ChangeLine{{Field: "host", Old: "bm.domaine.com", New: "mail.domaine.com"}}, "en")
-	if err := b.Adapter.NotifyAdmins(context.Background(), an.AdminUsers("discord"), preview, ann); err != nil {
-		t.Fatal(err)
-	}
-	if dm := body(t, f.waitCalls("POST", "/channels/DM-111/messages", 1)[0]); !strings.Contains(dm, "posted in French, English") {
-		t.Errorf("preview: %s", dm)
-	}
-	press := buttonInteraction("I1", "en-US", idAnnounce+"post:"+ann.ID)
-	delete(press, "member")
-	delete(press, "guild_id")
-	press["user"] = map[string]any{"id": "111", "username": "admin"}
-	f.dispatch("INTERACTION_CREATE", press)
-	cards := f.waitCalls("POST", "/channels/CHBOTH/messages", 2)
-	if !strings.Contains(body(t, cards[0]), "changent pour domaine.com") || !strings.Contains(body(t, cards[1]), "Mail settings changed for domaine.com") {
-		t.Errorf("cards:\n%s\n%s", body(t, cards[0]), body(t, cards[1]))
 	}
 }
