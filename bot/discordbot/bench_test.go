@@ -3,10 +3,11 @@ package discordbot
 import (
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mailhelp/mailhelp/internal/testbot"
 )
 
 // BenchmarkDeferral measures how long a Check connection press waits for
@@ -35,9 +36,7 @@ func BenchmarkDeferral(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	slices.Sort(lat)
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "deferral_p50_ms")
-	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "deferral_p99_ms")
+	testbot.ReportLatency(b, "deferral", lat)
 }
 
 // BenchmarkMessageOverhead measures the bot's time per answered DM: from
@@ -63,26 +62,19 @@ func BenchmarkMessageOverhead(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	slices.Sort(over)
-	b.ReportMetric(float64(over[len(over)/2].Microseconds())/1000, "overhead_p50_ms")
-	b.ReportMetric(float64(over[len(over)*99/100].Microseconds())/1000, "overhead_p99_ms")
+	testbot.ReportLatency(b, "overhead", over)
 	b.ReportMetric(float64(echo.Microseconds())/1000, "echo_ms")
 }
 
 func echoRoundTrip(b *testing.B, f *fakeDiscord) time.Duration {
 	b.Helper()
-	var d []time.Duration
-	for range 200 {
-		t0 := time.Now()
+	return testbot.Median(b, 200, func() error {
 		resp, err := http.Get(f.srv.URL + "/api/v9/gateway")
 		if err != nil {
-			b.Fatal(err)
+			return err
 		}
-		resp.Body.Close()
-		d = append(d, time.Since(t0))
-	}
-	slices.Sort(d)
-	return d[len(d)/2]
+		return resp.Body.Close()
+	})
 }
 
 func waitPaths(c chan restCall, suffix string, n int) {

@@ -3,10 +3,11 @@ package slackbot
 import (
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mailhelp/mailhelp/internal/testbot"
 )
 
 // BenchmarkAckLatency measures how long Slack waits for the bot to
@@ -37,9 +38,7 @@ func BenchmarkAckLatency(b *testing.B) {
 		lat = append(lat, time.Since(sent))
 	}
 	b.StopTimer()
-	slices.Sort(lat)
-	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "ack_p99_ms")
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "ack_p50_ms")
+	testbot.ReportLatency(b, "ack", lat)
 }
 
 // BenchmarkMentionOverhead measures the bot's own time per answered
@@ -64,9 +63,7 @@ func BenchmarkMentionOverhead(b *testing.B) {
 		over = append(over, c.At.Sub(sent)-echo)
 	}
 	b.StopTimer()
-	slices.Sort(over)
-	b.ReportMetric(float64(over[len(over)/2].Microseconds())/1000, "overhead_p50_ms")
-	b.ReportMetric(float64(over[len(over)*99/100].Microseconds())/1000, "overhead_p99_ms")
+	testbot.ReportLatency(b, "overhead", over)
 	b.ReportMetric(float64(echo.Microseconds())/1000, "echo_ms")
 }
 
@@ -75,18 +72,13 @@ func BenchmarkMentionOverhead(b *testing.B) {
 // itself costs per answer.
 func echoRoundTrip(b *testing.B, f *fakeSlack) time.Duration {
 	b.Helper()
-	var d []time.Duration
-	for range 200 {
-		t0 := time.Now()
+	return testbot.Median(b, 200, func() error {
 		resp, err := http.Post(f.srv.URL+"/api/auth.test", "application/x-www-form-urlencoded", strings.NewReader("token=x"))
 		if err != nil {
-			b.Fatal(err)
+			return err
 		}
-		resp.Body.Close()
-		d = append(d, time.Since(t0))
-	}
-	slices.Sort(d)
-	return d[len(d)/2]
+		return resp.Body.Close()
+	})
 }
 
 func drain(c chan string, n int) {
