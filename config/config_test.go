@@ -91,6 +91,7 @@ func FuzzParse(f *testing.F) {
 	f.Add(string(defaultYAML))
 	f.Add("domains: [{domain: a.com, host: m.a.com, imap: {port: 143}}]")
 	f.Add("&a [*a, *a]")
+	f.Add("domains: [{domain: a.com, host: m.a.com}]\nadmins: {slack: {users: [U1], groups: [S1]}}\nannounce: {expiry: 5m, channels: {C1: [fr, en], C2: en}, changes: {slack: C1}}")
 	f.Fuzz(func(t *testing.T, s string) {
 		c, err := Parse([]byte(s))
 		if err == nil && (c.Directory == nil || len(c.Directory.Domains()) == 0) {
