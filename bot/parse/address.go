@@ -1,0 +1,251 @@
+package bot
+
+import (
+	"net/netip"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mailhelp/mailhelp/knowledge"
+)
+
+// Address is a mail address found in a request.
+type Address struct {
+	// Local is the part before "@" without any +tag, as typed (NFC).
+	Local string `json:"local"`
+	// Tag is the sub-address after "+" ("mobile" in alice+mobile@…), if any.
+	Tag string `json:"tag,omitempty"`
+	// Domain is the domain in its display form: lowercase, Unicode.
+	Domain string `json:"domain"`
+}
+
+// IsZero reports whether no address was found.
+func (a Address) IsZero() bool { return a.Local == "" && a.Domain == "" }
+
+// String returns the address as the user wrote it, tag included.
+func (a Address) String() string {
+	if a.IsZero() {
+		return ""
+	}
+	if a.Tag != "" {
+		return a.Local + "+" + a.Tag + "@" + a.Domain
+	}
+	return a.Local + "@" + a.Domain
+}
+
+// Username returns what the user logs in with: the full address without
+// its +tag, since sub-addresses receive mail but are not accounts.
+func (a Address) Username() string {
+	if a.IsZero() {
+		return ""
+	}
+	return a.Local + "@" + a.Domain
+}
+
+const (
+	maxLocalLen = 64  // RFC 5321
+	maxScan     = 320 // bytes scanned on each side of an "@"
+	// maxMarkup bounds the inside of one chat markup <…>.
+	maxMarkup = 512
+	// maxFound bounds the addresses and hosts collected from one message.
+	maxFound = 1000
+)
+
+// isLocalRune reports whether r may appear in the local part of an address
+// (RFC 5322 atext plus the letters of RFC 6531). Backquote and "|" are left
+// out: in chat they are markup, never part of a real address.
+func isLocalRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		c := byte(r)
+		return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			strings.IndexByte("!#$%&'*+/=?^_{}~.-", c) >= 0
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// isDomainRune reports whether r may appear in a domain name.
+func isDomainRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		c := byte(r)
+		return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// span is a found item and where it was in the text.
+type span struct{ start, end int }
+
+// findAddresses returns the valid addresses in s, in order, at most maxFound,
+// with their spans, and how many there were in all (capped at maxFound).
+func findAddresses(s string) ([]Address, []span) {
+	var addrs []Address
+	var spans []span
+	for i := 0; i < len(s) && len(addrs) < maxFound; i++ {
+		if s[i] != '@' {
+			continue
+		}
+		start := i
+		for start > 0 && i-start < maxScan {
+			r, size := utf8.DecodeLastRuneInString(s[:start])
+			if !isLocalRune(r) {
+				break
+			}
+			start -= size
+		}
+		end := i + 1
+		for end < len(s) && end-i < maxScan {
+			r, size := utf8.DecodeRuneInString(s[end:])
+			if !isDomainRune(r) {
+				break
+			}
+			end += size
+		}
+		local := strings.TrimLeft(s[start:i], ".'")
+		start = i - len(local)
+		domain := strings.TrimRight(s[i+1:end], ".-")
+		end = i + 1 + len(domain)
+		if a, ok := makeAddress(local, domain); ok {
+			addrs = append(addrs, a)
+			spans = append(spans, span{start, end})
+			i = end - 1
+		}
+	}
+	return addrs, spans
+}
+
+func makeAddress(local, domain string) (Address, bool) {
+	if local == "" || len(local) > maxLocalLen || strings.Contains(local, "..") ||
+		strings.HasSuffix(local, ".") || strings.HasPrefix(local, "+") {
+		return Address{}, false
+	}
+	if !validHostName(domain) {
+		return Address{}, false
+	}
+	a := Address{Local: local, Domain: knowledge.DisplayDomain(domain)}
+	if base, tag, ok := strings.Cut(local, "+"); ok && base != "" && tag != "" {
+		a.Local, a.Tag = base, tag
+	}
+	return a, true
+}
+
+// validHostName reports whether name is a usable DNS name whose last label
+// is alphabetic (so "1.2" or "v2.0" are not taken for hosts).
+func validHostName(name string) bool {
+	if _, err := knowledge.CanonicalDomain(name); err != nil {
+		return false
+	}
+	tld := name[strings.LastIndexByte(name, '.')+1:]
+	if utf8.RuneCountInString(tld) < 2 {
+		return false
+	}
+	for _, r := range tld {
+		if !unicode.IsLetter(r) && !strings.HasPrefix(tld, "xn--") {
+			return false
+		}
+	}
+	return true
+}
+
+// findHosts returns the host names and IP addresses in s (with addresses
+// already blanked out), with the spans of the words they came from: bare
+// names ("bm.domaine.com"), URLs ("https://bm.domaine.com/webmail") and
+// names with a port ("bm.domaine.com:993").
+func findHosts(s string) ([]string, []span) {
+	var hosts []string
+	var spans []span
+	for i := 0; i < len(s) && len(hosts) < maxFound; {
+		for i < len(s) && isSpace(s[i]) {
+			i++
+		}
+		start := i
+		for i < len(s) && !isSpace(s[i]) {
+			i++
+		}
+		if start == i {
+			break
+		}
+		if h, ok := hostOf(s[start:i]); ok {
+			hosts = append(hosts, h)
+			spans = append(spans, span{start, i})
+		}
+	}
+	return hosts, spans
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// hostOf extracts the host of one word, if it names one.
+func hostOf(f string) (string, bool) {
+	if i := strings.Index(f, "://"); i >= 0 {
+		f = f[i+3:]
+		if j := strings.IndexAny(f, "/?#"); j >= 0 {
+			f = f[:j]
+		}
+		if j := strings.LastIndexByte(f, '@'); j >= 0 { // user:pass@host
+			f = f[j+1:]
+		}
+	}
+	f = strings.TrimFunc(f, func(r rune) bool { return !isDomainRune(r) || r == '.' || r == '-' })
+	if j := strings.LastIndexByte(f, ':'); j >= 0 {
+		f = f[:j]
+	}
+	if f == "" || !strings.Contains(f, ".") || isClientName(words(fold(f))) {
+		return "", false // "mail.app" names a client, not a server
+	}
+	if ip, err := netip.ParseAddr(f); err == nil && ip.Is4() {
+		return ip.String(), true
+	}
+	if validHostName(f) {
+		return knowledge.DisplayDomain(f), true
+	}
+	return "", false
+}
+
+// unwrapMarkup rewrites chat markup into plain words: Slack's
+// <mailto:a@b|a@b> and <https://x|label> become the address or URL, and
+// mentions of users, channels, roles and everyone (<@U1>, <#C1|general>,
+// <!here>, <@&1>, <:emoji:1>) are dropped, so they are never parsed as
+// words nor echoed.
+func unwrapMarkup(s string) string {
+	if !strings.Contains(s, "<") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		rest := s[i+1:]
+		j := strings.IndexByte(rest[:min(len(rest), maxMarkup+1)], '>')
+		if j < 0 {
+			b.WriteByte(' ')
+			s = rest
+			continue
+		}
+		inner := rest[:j]
+		s = rest[j+1:]
+		b.WriteByte(' ')
+		b.WriteString(unwrapOne(inner))
+		b.WriteByte(' ')
+	}
+}
+
+func unwrapOne(inner string) string {
+	target, _, _ := strings.Cut(inner, "|")
+	switch {
+	case inner == "":
+		return ""
+	case strings.HasPrefix(inner, "mailto:"):
+		return strings.TrimPrefix(target, "mailto:")
+	case strings.HasPrefix(inner, "http://"), strings.HasPrefix(inner, "https://"):
+		return target
+	case strings.ContainsRune("@#!:", rune(inner[0])), strings.HasPrefix(inner, "a:"), strings.HasPrefix(inner, "t:"):
+		return "" // mention, channel, special mention, emoji or timestamp
+	default:
+		return inner
+	}
+}
