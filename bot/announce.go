@@ -8,7 +8,7 @@ import (
 )
 
 // Announcement is a settings card an admin asked to post in a channel,
-// waiting for their confirmation. A handler returns it as the Detail of
+// waiting for their confirmation. A handler returns it as the Announcement of
 // the preview reply; the adapter shows the preview privately with Post
 // and Cancel, and posts Cards, in order, only once Confirm accepts.
 type Announcement struct {
@@ -52,11 +52,59 @@ func PostCards(a *Announcement, post func(*Reply) error) (int, error) {
 	return len(a.Cards), nil
 }
 
-// FailedPostID is the message telling an admin that posting failed after
-// posted cards: "nothing was published" only when posted is 0.
-func FailedPostID(posted int) string {
-	if posted == 0 {
-		return "announce.failed"
-	}
-	return "announce.failed_partly"
+// AnnounceVerb is what an admin pressed under a preview.
+type AnnounceVerb string
+
+// The buttons of a preview.
+const (
+	AnnouncePost   AnnounceVerb = "post"
+	AnnounceCancel AnnounceVerb = "cancel"
+)
+
+// Outcome is what to tell the admin after pressing a preview's button: a
+// message ID and its data, for the adapter to localize and show.
+type Outcome struct {
+	MsgID string
+	Data  map[string]any
 }
+
+// AnnounceAction runs an admin's press of Post or Cancel on preview id,
+// the same way on every platform: it cancels, or confirms and posts the
+// cards in order to the announcement's channel with post, records what became of it, and says what to
+// tell the admin. reason turns a platform's error into the words that
+// tell the admin what to fix ("not_in_channel").
+func AnnounceAction(ctx context.Context, an Announcements, verb AnnounceVerb, id, platform, user string,
+	post func(channel string, card *Reply) error, reason func(error) string) Outcome {
+	if verb == AnnounceCancel {
+		if err := an.Cancel(ctx, id, platform, user); err != nil {
+			return Outcome{MsgID: announceErrID(err)}
+		}
+		return Outcome{MsgID: "announce.cancelled"}
+	}
+	ann, err := an.Confirm(ctx, id, platform, user)
+	if err != nil {
+		return Outcome{MsgID: announceErrID(err)}
+	}
+	posted, perr := PostCards(ann, func(card *Reply) error { return post(ann.Channel, card) })
+	an.Posted(ctx, ann, perr)
+	if perr != nil {
+		id := "announce.failed"
+		if posted > 0 {
+			id = "announce.failed_partly"
+		}
+		return Outcome{MsgID: id, Data: map[string]any{"Reason": reason(perr), "Posted": posted, "Total": len(ann.Cards)}}
+	}
+	return Outcome{MsgID: "announce.posted"}
+}
+
+func announceErrID(err error) string {
+	if errors.Is(err, ErrAnnouncementNotYours) {
+		return "announce.not_yours"
+	}
+	return "announce.expired"
+}
+
+// RoleManageServer is the role a Discord member holding the Manage Server
+// permission is given in Request.Roles, so that configurations may make
+// such members admins.
+const RoleManageServer = "manage_server"

@@ -6,34 +6,70 @@ import (
 	"testing"
 )
 
-// TestImportDirection keeps the arrows pointing inward: the core and the
-// handlers never depend on a chat SDK or on an adapter, the core needs
-// only the standard library, x/text, x/net/idna and the knowledge package,
-// and probe stays reusable on its own.
+const mod = "github.com/mailhelp/mailhelp/"
+
+// goList lists, for a package, its non-standard dependencies (deps) or
+// its direct imports (not deps).
+func goList(t *testing.T, pkg string, deps bool) []string {
+	t.Helper()
+	args := []string{"list", "-f", `{{join .Imports "\n"}}`, mod + pkg}
+	if deps {
+		args = []string{"list", "-deps", "-f", `{{if not .Standard}}{{.ImportPath}}{{end}}`, mod + pkg}
+	}
+	out, err := exec.Command("go", args...).Output()
+	if err != nil {
+		t.Fatalf("go list %s: %v", pkg, err)
+	}
+	return strings.Fields(string(out))
+}
+
+func hasAnyPrefix(d string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(d, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestImportDirection keeps the arrows pointing inward: the core, the
+// parser and the handlers never depend on a chat SDK, an adapter or the
+// application; probe stays reusable on its own; and each adapter
+// imports only the core (and its renderers) besides its own SDK — never
+// the knowledge, the handlers, the probe or the configuration, which it
+// reaches through the core.
 func TestImportDirection(t *testing.T) {
-	const mod = "github.com/mailhelp/mailhelp/"
+	sdks := []string{"github.com/slack-go/", "github.com/bwmarrin/", "github.com/prometheus/"}
+	outer := []string{mod + "bot/slackbot", mod + "bot/discordbot", mod + "bot/web", mod + "cmd/", mod + "app"}
 	tests := []struct {
 		pkg     string
+		deps    bool // all dependencies, else direct imports
 		allowed func(dep string) bool
 	}{
-		{"bot", func(d string) bool {
-			return !strings.Contains(d, ".") || strings.HasPrefix(d, "golang.org/x/text/") ||
-				strings.HasPrefix(d, "golang.org/x/net/idna") || d == mod+"bot" || d == mod+"knowledge"
+		{"bot", true, func(d string) bool {
+			return !strings.HasPrefix(d, mod) && hasAnyPrefix(d, "golang.org/x/text/", "golang.org/x/net/idna") ||
+				d == mod+"bot" || d == mod+"knowledge" || d == mod+"probe"
 		}},
-		{"handlers", func(d string) bool {
-			return !strings.HasPrefix(d, "github.com/slack-go/") && !strings.HasPrefix(d, "github.com/bwmarrin/") &&
-				!strings.HasPrefix(d, mod+"bot/slackbot") && !strings.HasPrefix(d, mod+"bot/discordbot") &&
-				!strings.HasPrefix(d, mod+"bot/web") && !strings.HasPrefix(d, mod+"cmd/")
+		{"bot/parse", true, func(d string) bool {
+			return !hasAnyPrefix(d, sdks...) && !hasAnyPrefix(d, outer...) && d != mod+"locales" && d != mod+"handlers"
 		}},
-		{"probe", func(d string) bool { return !strings.HasPrefix(d, mod) || d == mod+"probe" }},
+		{"handlers", true, func(d string) bool { return !hasAnyPrefix(d, sdks...) && !hasAnyPrefix(d, outer...) }},
+		{"app", true, func(d string) bool { return !hasAnyPrefix(d, sdks...) && !hasAnyPrefix(d, outer[:4]...) }},
+		{"probe", true, func(d string) bool { return !strings.HasPrefix(d, mod) || d == mod+"probe" }},
+		{"bot/slackbot", false, func(d string) bool {
+			return !strings.Contains(d, ".") || d == mod+"bot" || strings.HasPrefix(d, "github.com/slack-go/slack")
+		}},
+		{"bot/discordbot", false, func(d string) bool {
+			return !strings.Contains(d, ".") || d == mod+"bot" || d == "github.com/bwmarrin/discordgo"
+		}},
+		{"bot/web", false, func(d string) bool {
+			return !strings.Contains(d, ".") || d == mod+"bot" || d == mod+"bot/render" ||
+				strings.HasPrefix(d, "github.com/prometheus/client_golang/")
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.pkg, func(t *testing.T) {
-			out, err := exec.Command("go", "list", "-deps", mod+tc.pkg).Output()
-			if err != nil {
-				t.Fatalf("go list: %v", err)
-			}
-			for _, dep := range strings.Fields(string(out)) {
+			for _, dep := range goList(t, tc.pkg, tc.deps) {
 				if !tc.allowed(dep) {
 					t.Errorf("%s depends on %s", tc.pkg, dep)
 				}

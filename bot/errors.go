@@ -1,6 +1,9 @@
 package bot
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // ErrorKind classifies what went wrong, for the user and for metrics.
 type ErrorKind string
@@ -14,6 +17,27 @@ const (
 	KindInternal     ErrorKind = "internal"
 )
 
+// Stable codes of refusals and errors, put in Reply.Code: JSON clients
+// and metrics rely on them.
+const (
+	CodeTooLong        = "too_long"
+	CodeInternal       = "internal"
+	CodeRateLimited    = "rate_limited"
+	CodeNotAllowed     = "not_allowed"
+	CodeBlockedAddress = "blocked_address"
+	CodeBadHost        = "bad_host"
+	CodePort           = "port"
+	CodeUnknownDomain  = "unknown_domain"
+	CodeCheckFailed    = "check_failed"
+	CodeNoTarget       = "no_target"
+	CodeBadTarget      = "bad_target"
+	CodeBadClient      = "bad_client"
+	CodeAnnounceOff    = "announce_off"
+	CodeNotAdmin       = "not_admin"
+	CodeNoDomain       = "no_domain"
+	CodeNoChannel      = "no_channel"
+)
+
 // Error is an error with a message meant for the user. The Router shows
 // the localized MsgID; Err, if any, is only logged.
 type Error struct {
@@ -25,6 +49,8 @@ type Error struct {
 	Data  map[string]any
 	// Count, when non-nil, selects the plural form of MsgID.
 	Count *int
+	// RetryAfter, for CodeRateLimited, is how long to wait.
+	RetryAfter time.Duration
 	// Err is the underlying cause, for logs.
 	Err error
 }

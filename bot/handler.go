@@ -23,10 +23,6 @@ func (f HandlerFunc) Handle(ctx context.Context, req *Request) (*Reply, error) {
 	return f(ctx, req)
 }
 
-// Middleware wraps a Handler with behaviour shared by every intent
-// (rate limits, authorization, deduplication).
-type Middleware func(Handler) Handler
-
 // Localizer translates message IDs into one language.
 type Localizer interface {
 	// Lang is the language of the text this Localizer returns.
@@ -38,7 +34,12 @@ type Localizer interface {
 	Plural(id string, count int, data map[string]any) string
 }
 
-// Translator gives the Localizer of a language.
+// Translator gives the Localizer of each language mailhelp speaks.
 type Translator interface {
+	// For returns the Localizer of lang, or of the fallback language when
+	// lang is not one of Languages.
 	For(lang string) Localizer
+	// Languages lists the languages there are messages for, the fallback
+	// first.
+	Languages() Languages
 }

@@ -7,6 +7,6 @@ import "time"
 type Observer interface {
 	// Answered reports one answer: the platform, the intent, the reply's
 	// code ("" for a normal answer) and how long it took; reply is the
-	// answer itself (its Detail may carry a check report).
+	// answer itself (its Check may carry a report).
 	Answered(platform string, intent Intent, reply *Reply, took time.Duration)
 }

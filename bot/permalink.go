@@ -10,7 +10,7 @@ import (
 // answers about a client have one. The address, or else the domain, is in
 // the query: /fr/blackberry10?address=alice@domaine.com.
 func Permalink(base string, r *Reply) string {
-	if base == "" || r == nil || r.About.Client == "" || !Supported(r.Lang) {
+	if base == "" || r == nil || r.About.Client == "" || r.Lang == "" {
 		return ""
 	}
 	u := strings.TrimSuffix(base, "/") + "/" + r.Lang + "/" + url.PathEscape(r.About.Client)

@@ -1,5 +1,11 @@
 package bot
 
+import (
+	"time"
+
+	"github.com/mailhelp/mailhelp/probe"
+)
+
 // Reply is a structured answer. It holds final, localized plain text and
 // no markup of any kind: renderers turn it into terminal text, Markdown,
 // JSON, Block Kit or HTML, escaping every string for their format.
@@ -9,7 +15,7 @@ type Reply struct {
 	// Lang is the language of the text.
 	Lang string `json:"lang"`
 	// Code is a stable machine-readable code for refusals and errors
-	// ("too_long", "internal"); empty for a normal answer.
+	// (one of the Code constants); empty for a normal answer.
 	Code string `json:"code,omitempty"`
 	// Title is a one-line summary.
 	Title string `json:"title"`
@@ -29,9 +35,15 @@ type Reply struct {
 	// About says what the answer is about, for permalinks and the JSON
 	// envelope; it is not part of the reply's text.
 	About About `json:"-"`
-	// Detail is the machine-readable result behind the answer, when there
-	// is one (the report of a live check), for JSON APIs and metrics.
-	Detail any `json:"-"`
+	// RetryAfter is how long to wait before asking again, for a refusal
+	// with CodeRateLimited; zero otherwise.
+	RetryAfter time.Duration `json:"-"`
+	// Check is the report of the live check behind the answer, when one
+	// ran, for JSON APIs and metrics.
+	Check *probe.Report `json:"-"`
+	// Announcement is the pending announcement a preview shows, for the
+	// adapter to offer Post and Cancel.
+	Announcement *Announcement `json:"-"`
 }
 
 // About is the subject of an answer.
@@ -109,6 +121,10 @@ type Action struct {
 	Kind ActionKind `json:"kind"`
 	// Label is the button text.
 	Label string `json:"label"`
-	// Phrase is the request that performs it ("check alice@domaine.com").
+	// Phrase is the request that performs it, in the reply's language
+	// ("check alice@domaine.com"), for platforms without buttons.
 	Phrase string `json:"phrase"`
+	// Target is the address or host a check acts on, for buttons that
+	// ask for it as a form rather than as a phrase.
+	Target string `json:"target,omitempty"`
 }

@@ -1,8 +1,8 @@
 package bot
 
 // Request is one message a person sent, as an adapter hands it to the
-// Router. Adapters fill the exported input fields; the Router fills Parsed,
-// Lang and Loc before calling a handler.
+// Router. Adapters fill the input fields, with their platform's markup
+// removed from Text; Router.Plan fills Parsed, Lang and Loc.
 type Request struct {
 	// Text is the message as received, untrusted.
 	Text string
@@ -20,12 +20,19 @@ type Request struct {
 	// LocaleHint is the sender's platform locale ("fr-FR"), used when the
 	// text's own language is unclear.
 	LocaleHint string
+	// Form, when set, is what the request asks as fields (a permalink, a
+	// slash command's options, flags): Text is then not parsed.
+	Form *Form
+	// Channel is a channel the message links to, by id, with its
+	// platform's markup removed by the adapter (announcements).
+	Channel string
 	// Roles are the sender's platform roles or groups, by id (Slack user
 	// groups, Discord roles, "manage_server" when Discord grants Manage
 	// Server), for authorization.
 	Roles []string
 
-	// Parsed is what the parser understood of Text. Set by the Router.
+	// Parsed is what the request asks, from Text or Form. Set by the
+	// Router.
 	Parsed Parsed
 	// Lang is the language of the answer. Set by the Router.
 	Lang string

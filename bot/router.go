@@ -6,16 +6,18 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
-	"time"
 )
 
 // RouterOptions configures a Router. The zero value of each optional field
 // means its default.
 type RouterOptions struct {
-	// Translator gives the localizer of each language. Required.
+	// Translator gives the localizer of each language, and the list of
+	// languages. Required.
 	Translator Translator
-	// DefaultLang answers requests whose language cannot be told; "en"
-	// when empty.
+	// Parser understands request texts and forms. Required.
+	Parser Parser
+	// DefaultLang answers requests whose language cannot be told; English
+	// when empty or not one of the Translator's languages.
 	DefaultLang string
 	// DomainLang returns the configured language of the domain a request
 	// is about, or "". Optional.
@@ -30,64 +32,93 @@ type RouterOptions struct {
 	PublicURL string
 }
 
-// Router parses requests, picks their language, dispatches them to the
-// handler of their intent through the middleware, and turns every error
-// into a localized answer. It is safe for concurrent use once set up.
+// Route is an intent's handler and what adapters need to know of it
+// before it runs.
+type Route struct {
+	Handler Handler
+	// Slow is set when answering takes seconds (a live check): adapters
+	// acknowledge first ("checking…") and bound how many run at once.
+	Slow bool
+}
+
+// Router plans requests (intent, language, target, slow or not), hands
+// them to the handler of their intent, and turns every error into a
+// localized answer. It is safe for concurrent use once set up.
 type Router struct {
-	opts       RouterOptions
-	handlers   map[Intent]Handler
-	middleware []Middleware
+	opts   RouterOptions
+	langs  Languages
+	routes map[Intent]Route
 }
 
 // NewRouter returns a Router with no handlers. It does no I/O.
 func NewRouter(opts RouterOptions) *Router {
-	if opts.DefaultLang == "" || !Supported(opts.DefaultLang) {
+	langs := opts.Translator.Languages()
+	if !langs.Has(opts.DefaultLang) {
 		opts.DefaultLang = LangEnglish
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	return &Router{opts: opts, handlers: make(map[Intent]Handler)}
+	return &Router{opts: opts, langs: langs, routes: make(map[Intent]Route)}
 }
 
-// Handle registers the handler of an intent, replacing any earlier one.
-// Call it before serving.
-func (r *Router) Handle(intent Intent, h Handler) { r.handlers[intent] = h }
+// Handle registers a quick handler for an intent, replacing any earlier
+// one. Call it before serving.
+func (r *Router) Handle(intent Intent, h Handler) { r.Route(intent, Route{Handler: h}) }
 
-// Use appends middleware; the first added is the outermost. Call it before
-// serving.
-func (r *Router) Use(mw ...Middleware) { r.middleware = append(r.middleware, mw...) }
+// Route registers an intent's route, replacing any earlier one. Call it
+// before serving.
+func (r *Router) Route(intent Intent, rt Route) { r.routes[intent] = rt }
 
-// Serve answers a request. It always returns a Reply: refusals and errors
-// are answers too, with Reply.Code set.
+// Languages are the languages the Router answers in, the fallback first.
+func (r *Router) Languages() Languages { return r.langs }
+
+// Clients lists the clients a person may name, for pickers.
+func (r *Router) Clients() []ClientName { return r.opts.Parser.Clients() }
+
+// Serve answers a request: Plan, then Answer. It always returns a Reply:
+// refusals and errors are answers too, with Reply.Code set.
 func (r *Router) Serve(ctx context.Context, req *Request) *Reply {
-	start := time.Now()
-	reply := r.serve(ctx, req)
-	if r.opts.Observer != nil {
-		r.opts.Observer.Answered(req.Platform, req.Parsed.Intent, reply, time.Since(start))
-	}
-	return reply
+	return r.Plan(req).Answer(ctx)
 }
 
-func (r *Router) serve(ctx context.Context, req *Request) *Reply {
-	req.Parsed = Parse(req.Text)
+// Plan reads a request once: its text is parsed (or its Form validated),
+// its language chosen, and what adapters need before answering is set.
+// It does no I/O.
+func (r *Router) Plan(req *Request) *Plan {
+	p := &Plan{Request: req, router: r}
+	if req.Form != nil {
+		parsed, err := r.opts.Parser.Form(*req.Form)
+		req.Parsed = parsed
+		if err != nil {
+			p.refusal = err
+		}
+	} else {
+		req.Parsed = r.opts.Parser.Parse(req.Text)
+	}
 	req.Lang = r.language(req)
 	req.Loc = r.opts.Translator.For(req.Lang)
-
 	if n := max(req.Size, len(req.Text)); n > MaxTextBytes {
-		return r.errorReply(req, &Error{
-			Kind: KindInvalidInput, Code: "too_long", MsgID: "error.too_long",
-			Count: &n, Data: map[string]any{"Max": MaxTextBytes},
-		})
+		p.refusal = &Error{Kind: KindInvalidInput, Code: CodeTooLong, MsgID: "error.too_long",
+			Count: &n, Data: map[string]any{"Max": MaxTextBytes}}
 	}
-	h, ok := r.handlers[req.Parsed.Intent]
+	if rt, ok := r.routes[req.Parsed.Intent]; ok && p.refusal == nil {
+		p.Slow = rt.Slow
+	}
+	return p
+}
+
+// answer runs a plan: the handler of its intent, or its refusal.
+func (r *Router) answer(ctx context.Context, p *Plan) *Reply {
+	req := p.Request
+	if p.refusal != nil {
+		return r.errorReply(req, p.refusal)
+	}
+	rt, ok := r.routes[req.Parsed.Intent]
 	if !ok {
 		return r.errorReply(req, fmt.Errorf("router: no handler for intent %q", req.Parsed.Intent))
 	}
-	for i := len(r.middleware) - 1; i >= 0; i-- {
-		h = r.middleware[i](h)
-	}
-	reply, err := r.call(ctx, h, req)
+	reply, err := r.call(ctx, rt.Handler, req)
 	if err != nil {
 		return r.errorReply(req, err)
 	}
@@ -110,7 +141,7 @@ func (r *Router) call(ctx context.Context, h Handler, req *Request) (reply *Repl
 		if v := recover(); v != nil {
 			r.opts.Logger.Error("handler panic", "intent", string(req.Parsed.Intent),
 				"platform", req.Platform, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-			reply, err = nil, &Error{Kind: KindInternal, Code: "internal", MsgID: "error.internal"}
+			reply, err = nil, &Error{Kind: KindInternal, Code: CodeInternal, MsgID: "error.internal"}
 		}
 	}()
 	return h.Handle(ctx, req)
@@ -120,17 +151,17 @@ func (r *Router) call(ctx context.Context, h Handler, req *Request) (reply *Repl
 // the text, detected from the text, the platform locale, the domain's
 // configured language, then the default.
 func (r *Router) language(req *Request) string {
-	if l := NormalizeLang(req.ForceLang); l != "" {
+	if l := r.langs.Match(req.ForceLang); l != "" {
 		return l
 	}
-	if req.Parsed.Lang != "" {
+	if r.langs.Has(req.Parsed.Lang) {
 		return req.Parsed.Lang
 	}
-	if l := NormalizeLang(req.LocaleHint); l != "" {
+	if l := r.langs.Match(req.LocaleHint); l != "" {
 		return l
 	}
 	if r.opts.DomainLang != nil {
-		if l := NormalizeLang(r.opts.DomainLang(req.Parsed)); l != "" {
+		if l := r.langs.Match(r.opts.DomainLang(req.Parsed)); l != "" {
 			return l
 		}
 	}
@@ -143,7 +174,7 @@ func (r *Router) errorReply(req *Request, err error) *Reply {
 	if !errors.As(err, &e) {
 		r.opts.Logger.Error("request failed", "intent", string(req.Parsed.Intent),
 			"platform", req.Platform, "err", err)
-		e = &Error{Kind: KindInternal, Code: "internal", MsgID: "error.internal"}
+		e = &Error{Kind: KindInternal, Code: CodeInternal, MsgID: "error.internal"}
 	} else if e.Kind == KindInternal && e.Err != nil {
 		r.opts.Logger.Error("request failed", "intent", string(req.Parsed.Intent),
 			"platform", req.Platform, "code", e.Code, "err", e.Err)
@@ -154,5 +185,5 @@ func (r *Router) errorReply(req *Request, err error) *Reply {
 	} else {
 		title = req.Loc.Text(e.MsgID, e.Data)
 	}
-	return &Reply{Intent: req.Parsed.Intent, Lang: req.Lang, Code: e.Code, Title: title}
+	return &Reply{Intent: req.Parsed.Intent, Lang: req.Lang, Code: e.Code, Title: title, RetryAfter: e.RetryAfter}
 }

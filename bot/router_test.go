@@ -36,11 +36,41 @@ func (l idLocalizer) Plural(id string, n int, data map[string]any) string {
 type idTranslator struct{}
 
 func (idTranslator) For(lang string) Localizer { return idLocalizer{lang} }
+func (idTranslator) Languages() Languages      { return Languages{"en", "fr"} }
+
+// wordParser is a parser for the router's tests: the first word is the
+// intent ("check", "help", else configure), "comment" or "français"
+// make the text French, and a form is taken as it is.
+type wordParser struct{}
+
+func (wordParser) Parse(text string) Parsed {
+	p := Parsed{Intent: IntentConfigure}
+	switch strings.SplitN(text, " ", 2)[0] {
+	case "check":
+		p.Intent = IntentCheck
+	case "help":
+		p.Intent = IntentHelp
+	}
+	if strings.Contains(text, "comment") || strings.Contains(text, "français") {
+		p.Lang = "fr"
+	}
+	return p
+}
+
+func (wordParser) Form(f Form) (Parsed, error) {
+	if f.Target == "bad" {
+		return Parsed{Intent: f.Intent}, &Error{Kind: KindInvalidInput, Code: CodeBadTarget, MsgID: "error.bad_target"}
+	}
+	return Parsed{Intent: f.Intent, Host: f.Target}, nil
+}
+
+func (wordParser) Clients() []ClientName { return nil }
 
 func newTestRouter(t *testing.T, opts RouterOptions) (*Router, *bytes.Buffer) {
 	t.Helper()
 	var logs bytes.Buffer
 	opts.Translator = idTranslator{}
+	opts.Parser = wordParser{}
 	opts.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 	r := NewRouter(opts)
 	echo := HandlerFunc(func(ctx context.Context, req *Request) (*Reply, error) {
@@ -147,21 +177,35 @@ func TestRouterErrors(t *testing.T) {
 	}
 }
 
-func TestRouterMiddlewareOrder(t *testing.T) {
+func TestRouterPlan(t *testing.T) {
 	r, _ := newTestRouter(t, RouterOptions{})
-	var order []string
-	mw := func(name string) Middleware {
-		return func(next Handler) Handler {
-			return HandlerFunc(func(ctx context.Context, req *Request) (*Reply, error) {
-				order = append(order, name)
-				return next.Handle(ctx, req)
-			})
-		}
+	r.Route(IntentCheck, Route{Handler: HandlerFunc(func(ctx context.Context, req *Request) (*Reply, error) {
+		return &Reply{Title: "checked " + req.Parsed.Host}, nil
+	}), Slow: true})
+	tests := []struct {
+		name     string
+		req      *Request
+		intent   Intent
+		slow     bool
+		lang     string
+		wantCode string
+	}{
+		{"a slow intent", &Request{Text: "check x", LocaleHint: "fr-CA"}, IntentCheck, true, "fr", ""},
+		{"a quick intent", &Request{Text: "help"}, IntentHelp, false, "en", ""},
+		{"a form is not parsed", &Request{Text: "help", Form: &Form{Intent: IntentCheck, Target: "bm.domaine.com"}}, IntentCheck, true, "en", ""},
+		{"a bad form is refused, and not slow", &Request{Form: &Form{Intent: IntentCheck, Target: "bad"}}, IntentCheck, false, "en", CodeBadTarget},
+		{"too long is refused, and not slow", &Request{Text: "check x", Size: MaxTextBytes + 1}, IntentCheck, false, "en", CodeTooLong},
 	}
-	r.Use(mw("outer"), mw("inner"))
-	r.Serve(context.Background(), &Request{Text: "help"})
-	if got := strings.Join(order, ","); got != "outer,inner" {
-		t.Errorf("order = %s, want outer,inner", got)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			plan := r.Plan(tc.req)
+			if plan.Intent() != tc.intent || plan.Slow != tc.slow || plan.Lang() != tc.lang {
+				t.Errorf("plan = %s slow=%v lang=%s; want %s slow=%v lang=%s", plan.Intent(), plan.Slow, plan.Lang(), tc.intent, tc.slow, tc.lang)
+			}
+			if reply := plan.Answer(context.Background()); reply.Code != tc.wantCode {
+				t.Errorf("code = %q, want %q", reply.Code, tc.wantCode)
+			}
+		})
 	}
 }
 

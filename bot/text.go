@@ -63,53 +63,11 @@ func isSafeASCII(s string) bool {
 	return true
 }
 
-// PlainWords returns the words of a chat message without its markup:
-// Slack's <mailto:a@b|a@b> and <https://x|label> become the address or
-// URL, mentions of users, channels and everyone are dropped, and unsafe
-// characters removed. It is what a question means, fit to store and ask
-// again.
-func PlainWords(text string) string {
-	return strings.Join(strings.Fields(unwrapMarkup(Clean(truncateUTF8(text, MaxTextBytes)))), " ")
-}
-
-// fold lowercases s and strips accents ("Vérifié" -> "verifie") so that
-// keywords match however they were typed.
-func fold(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return strings.ToLower(s)
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range norm.NFD.String(s) {
-		if unicode.Is(unicode.Mn, r) {
-			continue
-		}
-		switch r {
-		case 'œ', 'Œ':
-			b.WriteString("oe")
-		case 'æ', 'Æ':
-			b.WriteString("ae")
-		case '’', '‘', 'ʼ':
-			b.WriteByte('\'')
-		default:
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return b.String()
-}
-
-// words splits folded text into words of letters and digits.
-func words(folded string) []string {
-	return strings.FieldsFunc(folded, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
+// Plain is text fit to store and ask again: at most MaxTextBytes,
+// Clean, on one line with single spaces. Adapters call it on text
+// whose platform markup they have already removed.
+func Plain(text string) string {
+	return strings.Join(strings.Fields(Clean(Truncate(text, MaxTextBytes))), " ")
 }
 
 // Clip cuts s to at most n bytes on a rune boundary, ending with "…"
@@ -118,11 +76,11 @@ func Clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return truncateUTF8(s, max(n-len("…"), 0)) + "…"
+	return Truncate(s, max(n-len("…"), 0)) + "…"
 }
 
-// truncateUTF8 cuts s to at most n bytes without splitting a rune.
-func truncateUTF8(s string, n int) string {
+// Truncate cuts s to at most n bytes without splitting a rune.
+func Truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

@@ -12,12 +12,14 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/mailhelp/mailhelp/knowledge"
+	"github.com/mailhelp/mailhelp/locales"
 )
 
 // MaxSize is the largest configuration accepted, in bytes.
@@ -173,9 +175,6 @@ type endpointFile struct {
 	Security string `yaml:"security"`
 }
 
-// DefaultYAML returns the embedded default configuration document.
-func DefaultYAML() []byte { return bytes.Clone(defaultYAML) }
-
 // Default returns the embedded default configuration.
 func Default() (*Config, error) {
 	c, err := Parse(defaultYAML)
@@ -222,12 +221,12 @@ func Parse(data []byte) (*Config, error) {
 func (f file) build() (*Config, []error) {
 	var errs []error
 	lang := f.DefaultLanguage
-	switch lang {
-	case "":
-		lang = "en"
-	case "en", "fr":
-	default:
-		errs = append(errs, fmt.Errorf("default_language: %q is not one of en, fr", lang))
+	langs := locales.Tags()
+	switch {
+	case lang == "":
+		lang = langs[0]
+	case !slices.Contains(langs, lang):
+		errs = append(errs, fmt.Errorf("default_language: %q is not one of %s", lang, strings.Join(langs, ", ")))
 	}
 	if len(f.Domains) == 0 {
 		errs = append(errs, errors.New("domains: at least one domain is needed"))
@@ -248,6 +247,9 @@ func (f file) build() (*Config, []error) {
 	for i, d := range domains {
 		for _, p := range d.Problems() {
 			errs = append(errs, fmt.Errorf("domains[%d].%w", i, p))
+		}
+		if d.Language != "" && !slices.Contains(langs, d.Language) {
+			errs = append(errs, fmt.Errorf("domains[%d].language: %q is not one of %s", i, d.Language, strings.Join(langs, ", ")))
 		}
 	}
 	check, cerrs := f.Check.build()
@@ -287,21 +289,21 @@ func (f file) build() (*Config, []error) {
 			ann.Expiry = d
 		}
 	}
-	for ch, langs := range f.Announce.Channels {
+	for ch, chLangs := range f.Announce.Channels {
 		seen := map[string]bool{}
-		for _, l := range langs {
+		for _, l := range chLangs {
 			switch {
-			case l != "en" && l != "fr":
-				errs = append(errs, fmt.Errorf("announce.channels.%s: %q is not one of en, fr", ch, l))
+			case !slices.Contains(langs, l):
+				errs = append(errs, fmt.Errorf("announce.channels.%s: %q is not one of %s", ch, l, strings.Join(langs, ", ")))
 			case seen[l]:
 				errs = append(errs, fmt.Errorf("announce.channels.%s: %q is listed twice", ch, l))
 			}
 			seen[l] = true
 		}
-		if len(langs) == 0 {
-			errs = append(errs, fmt.Errorf("announce.channels.%s: no language (want en, fr or a list of them)", ch))
+		if len(chLangs) == 0 {
+			errs = append(errs, fmt.Errorf("announce.channels.%s: no language (want one of %s, or a list of them)", ch, strings.Join(langs, ", ")))
 		}
-		ann.ChannelLang[ch] = langs
+		ann.ChannelLang[ch] = chLangs
 	}
 	if len(errs) > 0 {
 		return nil, errs

@@ -204,5 +204,6 @@ func (a account) checkAction(loc bot.Localizer) []bot.Action {
 		Kind:   bot.ActionCheck,
 		Label:  loc.Text("action.check", nil),
 		Phrase: loc.Text("phrase.check", map[string]any{"Target": target}),
+		Target: target,
 	}}
 }

@@ -2,54 +2,24 @@ package handlers
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"slices"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mailhelp/mailhelp/audit"
 	"github.com/mailhelp/mailhelp/bot"
+	"github.com/mailhelp/mailhelp/config"
 	"github.com/mailhelp/mailhelp/knowledge"
 )
 
-// Admins says who may run admin actions, per platform ("slack",
-// "discord"): by user id, or by role or group id (Discord's Manage Server
-// permission comes as the role "manage_server").
-type Admins map[string]AdminSet
-
-// AdminSet is one platform's admins.
-type AdminSet struct {
-	Users []string
-	Roles []string
-}
-
-// Allows reports whether a request comes from an admin.
-func (a Admins) Allows(req *bot.Request) bool {
-	set, ok := a[req.Platform]
-	if !ok || req.UserID == "" {
-		return false
-	}
-	if slices.Contains(set.Users, req.UserID) {
-		return true
-	}
-	for _, r := range req.Roles {
-		if slices.Contains(set.Roles, r) {
-			return true
-		}
-	}
-	return false
-}
-
-// Announcer keeps the announcements waiting for their admin's
-// confirmation, and makes their cards. It implements bot.Announcements.
-// Set its fields before use; SetPolicy replaces them while serving (a
-// configuration reload), keeping the pending announcements.
-type Announcer struct {
-	// Admins may announce.
-	Admins Admins
+// AnnouncePolicy is one configuration's rules for announcements: who
+// may post, in which languages, for how long a preview holds, and where
+// outcomes are recorded. A reload replaces it whole.
+type AnnouncePolicy struct {
+	// Admins may announce, per platform ("slack", "discord").
+	Admins map[string]config.AdminSet
 	// Expiry is how long a preview may be confirmed; default 10 minutes.
 	Expiry time.Duration
 	// ChannelLang gives a channel's languages (by channel id): the card
@@ -58,42 +28,51 @@ type Announcer struct {
 	ChannelLang map[string][]string
 	// PublicURL, when set, links the card to each client's guide page.
 	PublicURL string
-	// Translator writes the card in the channel's language.
+	// Translator writes the cards. Required.
 	Translator bot.Translator
 	// Audit records every announcement's outcome; nil for none.
 	Audit Recorder
-	// Now is the clock; default time.Now.
-	Now func() time.Time
-
-	mu      sync.Mutex
-	pending map[string]*bot.Announcement
 }
 
-var _ bot.Announcements = (*Announcer)(nil)
-
-// SetPolicy copies the policy fields of p (admins, expiry, languages,
-// public URL, translator, audit), keeping the pending announcements.
-func (a *Announcer) SetPolicy(p *Announcer) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.Admins, a.Expiry, a.ChannelLang, a.PublicURL = p.Admins, p.Expiry, p.ChannelLang, p.PublicURL
-	a.Translator, a.Audit, a.Now = p.Translator, p.Audit, p.Now
+// Allows reports whether a request comes from one of its platform's
+// admins: by user id, by role or group, or (Discord) by the Manage
+// Server permission, which the adapter passes as bot.RoleManageServer.
+func (p *AnnouncePolicy) Allows(req *bot.Request) bool {
+	set, ok := p.Admins[req.Platform]
+	if !ok || req.UserID == "" {
+		return false
+	}
+	if slices.Contains(set.Users, req.UserID) {
+		return true
+	}
+	for _, r := range req.Roles {
+		if slices.Contains(set.Roles, r) || set.ManageServer && r == bot.RoleManageServer {
+			return true
+		}
+	}
+	return false
 }
 
-// AdminsOf returns a platform's admins.
-func (a *Announcer) AdminsOf(platform string) (AdminSet, bool) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	set, ok := a.Admins[platform]
-	return set, ok
+// AdminUsers are a platform's admins by user id: those a change
+// announcement is sent to.
+func (p *AnnouncePolicy) AdminUsers(platform string) []string {
+	return slices.Clone(p.Admins[platform].Users)
+}
+
+// expiry is how long a preview holds.
+func (p *AnnouncePolicy) expiry() time.Duration {
+	if p.Expiry <= 0 {
+		return 10 * time.Minute
+	}
+	return p.Expiry
 }
 
 // langsOf returns the languages a card for channel is posted in: the
 // channel's configured ones, else fallback.
-func (a *Announcer) langsOf(channel, fallback string) []string {
+func (p *AnnouncePolicy) langsOf(channel, fallback string) []string {
 	var langs []string
-	for _, l := range a.ChannelLang[channel] {
-		if bot.Supported(l) {
+	for _, l := range p.ChannelLang[channel] {
+		if p.Translator.Languages().Has(l) {
 			langs = append(langs, l)
 		}
 	}
@@ -103,127 +82,85 @@ func (a *Announcer) langsOf(channel, fallback string) []string {
 	return langs
 }
 
-// cards writes d's card in each of langs: render makes one from a
-// Localizer and its language.
-func (a *Announcer) cards(langs []string, loc bot.Localizer, render func(bot.Localizer, string) *bot.Reply) []*bot.Reply {
+// cards writes a card in each of langs with render.
+func (p *AnnouncePolicy) cards(langs []string, render func(bot.Localizer, string) *bot.Reply) []*bot.Reply {
 	cards := make([]*bot.Reply, 0, len(langs))
 	for _, l := range langs {
-		cl := loc
-		if l != loc.Lang() && a.Translator != nil {
-			cl = a.Translator.For(l)
-		}
-		cards = append(cards, render(cl, l))
+		cards = append(cards, render(p.Translator.For(l), l))
 	}
 	return cards
 }
 
-// langNames are the message ids of the languages' names.
-var langNames = map[string]string{"en": "lang.name.en", "fr": "lang.name.fr"}
-
 // langsNote tells, in loc's language, that a card goes out in several
-// languages; it is empty for one.
-func langsNote(loc bot.Localizer, langs []string) string {
+// languages, each named in itself; it is empty for one.
+func (p *AnnouncePolicy) langsNote(loc bot.Localizer, langs []string) string {
 	if len(langs) < 2 {
 		return ""
 	}
 	names := make([]string, len(langs))
 	for i, l := range langs {
-		names[i] = loc.Text(langNames[l], nil)
+		names[i] = p.Translator.For(l).Text("lang.name", nil)
 	}
 	return loc.Plural("announce.preview.langs", len(langs), map[string]any{"Langs": strings.Join(names, ", ")})
 }
 
-// snapshot is the policy at one moment.
-func (a *Announcer) snapshot() Announcer {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return Announcer{Admins: a.Admins, Expiry: a.Expiry, ChannelLang: a.ChannelLang, PublicURL: a.PublicURL,
-		Translator: a.Translator, Audit: a.Audit, Now: a.Now}
+func (p *AnnouncePolicy) record(platform, user, domain, channel, result string) {
+	if p.Audit != nil {
+		_ = p.Audit.Record(audit.Entry{Platform: platform, User: user, Action: "announce", Target: domain, Channel: channel, Result: result})
+	}
 }
 
-func (a *Announcer) now() time.Time {
-	if a.Now != nil {
-		return a.Now()
-	}
-	return time.Now()
+// Announcements confirms and cancels the previews kept in Previews under
+// the policy of the running configuration. It implements
+// bot.Announcements; SetPolicy swaps the policy on a reload, keeping the
+// pending previews.
+type Announcements struct {
+	previews *Previews
+	policy   atomic.Pointer[AnnouncePolicy]
 }
 
-// prepare stores a pending announcement and returns it.
-func (a *Announcer) prepare(req *bot.Request, d knowledge.Domain, channel string, cards []*bot.Reply) *bot.Announcement {
-	var raw [12]byte
-	_, _ = rand.Read(raw[:])
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	exp := a.Expiry
-	if exp <= 0 {
-		exp = 10 * time.Minute
-	}
-	ann := &bot.Announcement{ID: hex.EncodeToString(raw[:]), Platform: req.Platform, User: req.UserID,
-		Channel: channel, Domain: knowledge.DisplayDomain(d.Name), Cards: cards, Expires: a.now().Add(exp)}
-	if a.pending == nil {
-		a.pending = map[string]*bot.Announcement{}
-	}
-	for id, p := range a.pending { // drop expired ones: the map stays small
-		if a.now().After(p.Expires) {
-			delete(a.pending, id)
-		}
-	}
-	a.pending[ann.ID] = ann
-	return ann
+var _ bot.Announcements = (*Announcements)(nil)
+
+// NewAnnouncements returns Announcements over previews under policy.
+func NewAnnouncements(previews *Previews, policy *AnnouncePolicy) *Announcements {
+	a := &Announcements{previews: previews}
+	a.policy.Store(policy)
+	return a
 }
 
-// take removes and returns a pending announcement if user may act on it.
-func (a *Announcer) take(id, platform, user string) (*bot.Announcement, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	p, ok := a.pending[id]
-	if !ok || a.now().After(p.Expires) {
-		delete(a.pending, id)
-		return nil, bot.ErrAnnouncementUnknown
-	}
-	// A change announcement (no User) may be confirmed by any of the
-	// platform's admin users; any other, only by the admin who asked.
-	if p.Platform != platform || (p.User != user && (p.User != "" || !slices.Contains(a.Admins[platform].Users, user))) {
-		return nil, bot.ErrAnnouncementNotYours
-	}
-	delete(a.pending, id)
-	return p, nil
-}
+// SetPolicy makes p the policy for what comes next.
+func (a *Announcements) SetPolicy(p *AnnouncePolicy) { a.policy.Store(p) }
+
+// Policy is the policy in force.
+func (a *Announcements) Policy() *AnnouncePolicy { return a.policy.Load() }
 
 // Confirm implements bot.Announcements.
-func (a *Announcer) Confirm(ctx context.Context, id, platform, user string) (*bot.Announcement, error) {
-	p, err := a.take(id, platform, user)
+func (a *Announcements) Confirm(ctx context.Context, id, platform, user string) (*bot.Announcement, error) {
+	pol := a.Policy()
+	p, err := a.previews.take(id, platform, user, pol.AdminUsers(platform))
 	if err != nil {
-		a.record(platform, user, "", "", "refused:"+reason(err))
+		pol.record(platform, user, "", "", "refused:"+reason(err))
 	}
 	return p, err
 }
 
 // Cancel implements bot.Announcements.
-func (a *Announcer) Cancel(ctx context.Context, id, platform, user string) error {
-	p, err := a.take(id, platform, user)
+func (a *Announcements) Cancel(ctx context.Context, id, platform, user string) error {
+	pol := a.Policy()
+	p, err := a.previews.take(id, platform, user, pol.AdminUsers(platform))
 	if err == nil {
-		a.record(platform, user, p.Domain, p.Channel, "cancelled")
+		pol.record(platform, user, p.Domain, p.Channel, "cancelled")
 	}
 	return err
 }
 
 // Posted implements bot.Announcements.
-func (a *Announcer) Posted(ctx context.Context, p *bot.Announcement, err error) {
+func (a *Announcements) Posted(ctx context.Context, p *bot.Announcement, err error) {
 	result := "posted"
 	if err != nil {
 		result = "failed"
 	}
-	a.record(p.Platform, p.User, p.Domain, p.Channel, result)
-}
-
-func (a *Announcer) record(platform, user, domain, channel, result string) {
-	a.mu.Lock()
-	trail := a.Audit
-	a.mu.Unlock()
-	if trail != nil {
-		_ = trail.Record(audit.Entry{Platform: platform, User: user, Action: "announce", Target: domain, Channel: channel, Result: result})
-	}
+	a.Policy().record(p.Platform, p.User, p.Domain, p.Channel, result)
 }
 
 func reason(err error) string {
@@ -231,4 +168,12 @@ func reason(err error) string {
 		return "not_yours"
 	}
 	return "expired"
+}
+
+// Cards are d's settings cards as an announcement in channel posts them:
+// one per language of the channel, else one in fallback.
+func (p *AnnouncePolicy) Cards(channel, fallback string, d knowledge.Domain) []*bot.Reply {
+	return p.cards(p.langsOf(channel, fallback), func(l bot.Localizer, lang string) *bot.Reply {
+		return announceCard(l, lang, d, p.PublicURL)
+	})
 }

@@ -1,9 +1,6 @@
 package handlers
 
 import (
-	"crypto/rand"
-	"encoding/hex"
-	"slices"
 	"time"
 
 	"github.com/mailhelp/mailhelp/bot"
@@ -27,41 +24,26 @@ var changeLabels = map[string]string{
 // in channel, for any of platform's admin users to confirm (those users
 // get the returned preview privately). lang is the preview's language,
 // and the card's unless the channel has languages of its own.
-func (a *Announcer) PrepareChange(platform, channel string, d knowledge.Domain, changes []ChangeLine, lang string) (*bot.Announcement, *bot.Reply) {
-	pol := a.snapshot()
+func (a *Announcements) PrepareChange(platform, channel string, d knowledge.Domain, changes []ChangeLine, lang string) (*bot.Announcement, *bot.Reply) {
+	pol := a.Policy()
 	loc := pol.Translator.For(lang)
 	name := knowledge.DisplayDomain(d.Name)
 	langs := pol.langsOf(channel, lang)
-	cards := pol.cards(langs, loc, func(l bot.Localizer, cardLang string) *bot.Reply {
+	cards := pol.cards(langs, func(l bot.Localizer, cardLang string) *bot.Reply {
 		return changeCard(l, cardLang, d, changes, pol.PublicURL)
 	})
-
-	var raw [12]byte
-	_, _ = rand.Read(raw[:])
-	exp := pol.Expiry
-	if exp <= 0 {
-		exp = 10 * time.Minute
-	}
-	if exp < 24*time.Hour {
-		exp = 24 * time.Hour // admins may read their messages later than a preview they asked for
-	}
-	ann := &bot.Announcement{ID: hex.EncodeToString(raw[:]), Platform: platform, Channel: channel,
-		Domain: name, Cards: cards, Expires: a.now().Add(exp)}
-	a.mu.Lock()
-	if a.pending == nil {
-		a.pending = map[string]*bot.Announcement{}
-	}
-	a.pending[ann.ID] = ann
-	a.mu.Unlock()
+	// Admins may read their messages later than a preview they asked for.
+	ann := a.previews.put(&bot.Announcement{Platform: platform, Channel: channel, Domain: name, Cards: cards},
+		max(pol.expiry(), 24*time.Hour))
 	card := cards[0]
 	notes := card.Notes
-	if n := langsNote(loc, langs); n != "" {
+	if n := pol.langsNote(loc, langs); n != "" {
 		notes = append([]bot.Note{{Severity: bot.SeverityInfo, Text: n}}, notes...)
 	}
 	preview := &bot.Reply{Intent: bot.IntentAnnounce, Lang: lang,
 		Title:    loc.Text("announce.change.preview", map[string]any{"Domain": name}),
 		Intro:    card.Intro,
-		Settings: card.Settings, Notes: notes, Links: card.Links, Detail: ann}
+		Settings: card.Settings, Notes: notes, Links: card.Links, Announcement: ann}
 	return ann, preview
 }
 
@@ -83,11 +65,4 @@ func changeCard(loc bot.Localizer, lang string, d knowledge.Domain, changes []Ch
 	}
 	card.Settings = append([]bot.SettingGroup{changed}, card.Settings...)
 	return card
-}
-
-// AdminUsers are a platform's admins by user id: those a change
-// announcement is sent to.
-func (a *Announcer) AdminUsers(platform string) []string {
-	set, _ := a.AdminsOf(platform)
-	return slices.Clone(set.Users)
 }

@@ -15,63 +15,54 @@ import (
 func Announce(d Deps) bot.Handler {
 	return bot.HandlerFunc(func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 		loc, p := req.Loc, req.Parsed
-		if d.Announcer == nil {
-			return nil, &bot.Error{Kind: bot.KindUnavailable, Code: "announce_off", MsgID: "announce.error.off"}
+		if d.Announcements == nil {
+			return nil, &bot.Error{Kind: bot.KindUnavailable, Code: bot.CodeAnnounceOff, MsgID: "announce.error.off"}
 		}
-		an := d.Announcer
-		pol := an.snapshot()
-		if !pol.Admins.Allows(req) {
-			an.record(req.Platform, req.UserID, "", p.Channel, "refused:not_admin")
-			return nil, &bot.Error{Kind: bot.KindUnauthorized, Code: "not_admin", MsgID: "announce.error.not_admin"}
+		pol := d.Announcements.Policy()
+		if !pol.Allows(req) {
+			pol.record(req.Platform, req.UserID, "", req.Channel, "refused:not_admin")
+			return nil, &bot.Error{Kind: bot.KindUnauthorized, Code: bot.CodeNotAdmin, MsgID: "announce.error.not_admin"}
 		}
 		name := p.Host
 		if !p.Address.IsZero() {
 			name = p.Address.Domain
 		}
 		if name == "" {
-			return nil, &bot.Error{Kind: bot.KindInvalidInput, Code: "no_domain", MsgID: "announce.error.no_domain"}
+			return nil, &bot.Error{Kind: bot.KindInvalidInput, Code: bot.CodeNoDomain, MsgID: "announce.error.no_domain"}
 		}
 		dom, ok := d.Directory.Lookup(name)
 		if !ok {
 			if dom, ok = d.Directory.LookupHost(name); !ok {
-				return nil, &bot.Error{Kind: bot.KindNotFound, Code: "unknown_domain", MsgID: "announce.error.unknown_domain",
+				return nil, &bot.Error{Kind: bot.KindNotFound, Code: bot.CodeUnknownDomain, MsgID: "announce.error.unknown_domain",
 					Data: map[string]any{"Domain": name}}
 			}
 		}
-		if p.Channel == "" {
-			return nil, &bot.Error{Kind: bot.KindInvalidInput, Code: "no_channel", MsgID: "announce.error.no_channel"}
+		if req.Channel == "" {
+			return nil, &bot.Error{Kind: bot.KindInvalidInput, Code: bot.CodeNoChannel, MsgID: "announce.error.no_channel"}
 		}
-		langs := pol.langsOf(p.Channel, req.Lang)
-		cards := pol.cards(langs, loc, func(l bot.Localizer, lang string) *bot.Reply {
+		langs := pol.langsOf(req.Channel, req.Lang)
+		cards := pol.cards(langs, func(l bot.Localizer, lang string) *bot.Reply {
 			return announceCard(l, lang, dom, pol.PublicURL)
 		})
-		ann := an.prepare(req, dom, p.Channel, cards)
+		prev := d.Announcements.previews
+		ann := prev.put(&bot.Announcement{Platform: req.Platform, User: req.UserID, Channel: req.Channel,
+			Domain: knowledge.DisplayDomain(dom.Name), Cards: cards}, pol.expiry())
 		card := cards[0]
-		minutes := int(math.Ceil(ann.Expires.Sub(an.now()).Minutes()))
+		minutes := int(math.Ceil(ann.Expires.Sub(prev.now()).Minutes()))
 		notes := card.Notes
-		if n := langsNote(loc, langs); n != "" {
+		if n := pol.langsNote(loc, langs); n != "" {
 			notes = append([]bot.Note{{Severity: bot.SeverityInfo, Text: n}}, notes...)
 		}
 		return &bot.Reply{
-			Intent:   bot.IntentAnnounce,
-			Title:    loc.Text("announce.preview.title", map[string]any{"Domain": ann.Domain}),
-			Intro:    loc.Plural("announce.preview.intro", minutes, nil),
-			Settings: card.Settings,
-			Notes:    notes,
-			Links:    card.Links,
-			Detail:   ann,
-			About:    bot.About{Domain: ann.Domain, Host: dom.Incoming().Host},
+			Intent:       bot.IntentAnnounce,
+			Title:        loc.Text("announce.preview.title", map[string]any{"Domain": ann.Domain}),
+			Intro:        loc.Plural("announce.preview.intro", minutes, nil),
+			Settings:     card.Settings,
+			Notes:        notes,
+			Links:        card.Links,
+			Announcement: ann,
+			About:        bot.About{Domain: ann.Domain, Host: dom.Incoming().Host},
 		}, nil
-	})
-}
-
-// Cards are d's settings cards as an announcement in channel posts them:
-// one per language of the channel, else one in fallback.
-func (a *Announcer) Cards(channel, fallback string, d knowledge.Domain) []*bot.Reply {
-	pol := a.snapshot()
-	langs := pol.langsOf(channel, fallback)
-	return pol.cards(langs, pol.Translator.For(langs[0]), func(l bot.Localizer, lang string) *bot.Reply {
-		return announceCard(l, lang, d, pol.PublicURL)
 	})
 }
 

@@ -12,7 +12,9 @@ import (
 	"github.com/mailhelp/mailhelp/locales"
 )
 
-func announceRouter(t *testing.T, an *Announcer) *bot.Router {
+// announceRouter serves announcements under pol, keeping previews in
+// prev (nil for a new store).
+func announceRouter(t *testing.T, pol *AnnouncePolicy, prev *Previews) (*bot.Router, *Announcements) {
 	t.Helper()
 	cfg, err := config.Parse([]byte(testConfig))
 	if err != nil {
@@ -22,18 +24,21 @@ func announceRouter(t *testing.T, an *Announcer) *bot.Router {
 	if err != nil {
 		t.Fatal(err)
 	}
-	an.Translator = cat
-	r := bot.NewRouter(bot.RouterOptions{Translator: cat})
-	Register(r, Deps{Directory: cfg.Directory, Announcer: an})
-	return r
+	pol.Translator = cat
+	if prev == nil {
+		prev = &Previews{}
+	}
+	an := NewAnnouncements(prev, pol)
+	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Parser: cat.Parser()})
+	Register(r, Deps{Directory: cfg.Directory, Announcements: an, Translator: cat})
+	return r, an
 }
 
 func TestAnnounceAuthorization(t *testing.T) {
-	an := &Announcer{Admins: Admins{
+	r, _ := announceRouter(t, &AnnouncePolicy{Admins: map[string]config.AdminSet{
 		"slack":   {Users: []string{"UADMIN"}, Roles: []string{"SADMINS"}},
-		"discord": {Users: []string{"111"}, Roles: []string{"manage_server", "222"}},
-	}}
-	r := announceRouter(t, an)
+		"discord": {Users: []string{"111"}, Roles: []string{"222"}, ManageServer: true},
+	}}, nil)
 	tests := []struct {
 		platform, user string
 		roles          []string
@@ -44,7 +49,7 @@ func TestAnnounceAuthorization(t *testing.T) {
 		{"slack", "UOTHER", []string{"SOTHER"}, false},
 		{"slack", "", nil, false},
 		{"discord", "111", nil, true},
-		{"discord", "999", []string{"manage_server"}, true},
+		{"discord", "999", []string{bot.RoleManageServer}, true},
 		{"discord", "999", []string{"222"}, true},
 		{"discord", "999", []string{"333"}, false},
 		{"discord", "UADMIN", nil, false}, // a Slack admin is not a Discord one
@@ -52,13 +57,13 @@ func TestAnnounceAuthorization(t *testing.T) {
 		{"cli", "cli", nil, false},
 	}
 	for _, tc := range tests {
-		reply := r.Serve(context.Background(), &bot.Request{Text: "announce domaine.com in <#C1|it>", Platform: tc.platform, UserID: tc.user, Roles: tc.roles})
-		_, preview := reply.Detail.(*bot.Announcement)
+		reply := r.Serve(context.Background(), &bot.Request{Text: "announce domaine.com in #it", Channel: "C1", Platform: tc.platform, UserID: tc.user, Roles: tc.roles})
+		preview := reply.Announcement != nil
 		if preview != tc.allowed || (!tc.allowed && reply.Code != "not_admin") {
 			t.Errorf("%s %s %v: preview %v code %q", tc.platform, tc.user, tc.roles, preview, reply.Code)
 		}
 	}
-	fr := r.Serve(context.Background(), &bot.Request{Text: "annonce domaine.com dans <#C1|it>", Platform: "slack", UserID: "UNOBODY"})
+	fr := r.Serve(context.Background(), &bot.Request{Text: "annonce domaine.com dans le canal", Channel: "C1", Platform: "slack", UserID: "UNOBODY"})
 	if !strings.Contains(fr.Title, "seuls les administrateurs") {
 		t.Errorf("refusal in French: %q", fr.Title)
 	}
@@ -67,26 +72,26 @@ func TestAnnounceAuthorization(t *testing.T) {
 func TestAnnounceFlow(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	trail := &memTrail{}
-	an := &Announcer{Admins: Admins{"slack": {Users: []string{"UADMIN"}}}, Audit: trail, Expiry: 5 * time.Minute,
-		ChannelLang: map[string][]string{"CFR": {"fr"}}, PublicURL: "https://help.domaine.com", Now: func() time.Time { return now }}
-	r := announceRouter(t, an)
-	ask := func(text string) *bot.Reply {
-		return r.Serve(context.Background(), &bot.Request{Text: text, Platform: "slack", UserID: "UADMIN"})
+	r, an := announceRouter(t, &AnnouncePolicy{Admins: map[string]config.AdminSet{"slack": {Users: []string{"UADMIN"}}},
+		Audit: trail, Expiry: 5 * time.Minute, ChannelLang: map[string][]string{"CFR": {"fr"}}, PublicURL: "https://help.domaine.com"},
+		&Previews{Now: func() time.Time { return now }})
+	ask := func(text, channel string) *bot.Reply {
+		return r.Serve(context.Background(), &bot.Request{Text: text, Channel: channel, Platform: "slack", UserID: "UADMIN"})
 	}
-	for _, tc := range []struct{ text, code string }{
-		{"announce in <#C1|it>", "no_domain"},
-		{"announce domaine.com", "no_channel"},
-		{"announce nowhere.example in <#C1|it>", "unknown_domain"},
+	for _, tc := range []struct{ text, channel, code string }{
+		{"announce in", "C1", "no_domain"},
+		{"announce domaine.com", "", "no_channel"},
+		{"announce nowhere.example in", "C1", "unknown_domain"},
 	} {
-		if got := ask(tc.text).Code; got != tc.code {
+		if got := ask(tc.text, tc.channel).Code; got != tc.code {
 			t.Errorf("%q: code %q, want %q", tc.text, got, tc.code)
 		}
 	}
 
 	// Preview -> confirm: the card is in the channel's language.
-	prev := ask("announce domaine.com in <#CFR|annonces>")
-	ann, ok := prev.Detail.(*bot.Announcement)
-	if !ok || !strings.Contains(prev.Intro, "5 minutes") {
+	prev := ask("announce domaine.com in", "CFR")
+	ann := prev.Announcement
+	if ann == nil || !strings.Contains(prev.Intro, "5 minutes") {
 		t.Fatalf("preview %+v", prev)
 	}
 	if ann.Cards[0].Lang != "fr" || ann.Cards[0].Title != "Réglages de messagerie pour domaine.com" || ann.Channel != "CFR" {
@@ -112,7 +117,7 @@ func TestAnnounceFlow(t *testing.T) {
 	}
 
 	// Cancel.
-	c := ask("announce domaine.com in <#C1|it>").Detail.(*bot.Announcement)
+	c := ask("announce domaine.com in", "C1").Announcement
 	if err := an.Cancel(context.Background(), c.ID, "slack", "UADMIN"); err != nil {
 		t.Errorf("cancel: %v", err)
 	}
@@ -121,7 +126,7 @@ func TestAnnounceFlow(t *testing.T) {
 	}
 
 	// Expiry.
-	e := ask("announce domaine.com in <#C1|it>").Detail.(*bot.Announcement)
+	e := ask("announce domaine.com in", "C1").Announcement
 	now = now.Add(6 * time.Minute)
 	if _, err := an.Confirm(context.Background(), e.ID, "slack", "UADMIN"); !errors.Is(err, bot.ErrAnnouncementUnknown) {
 		t.Errorf("confirmed after expiry: %v", err)
@@ -137,16 +142,14 @@ func TestAnnounceFlow(t *testing.T) {
 }
 
 func TestChangeAnnouncement(t *testing.T) {
-	an := &Announcer{Admins: Admins{"slack": {Users: []string{"UA", "UB"}}}}
-	r := announceRouter(t, an)
-	_ = r
+	_, an := announceRouter(t, &AnnouncePolicy{Admins: map[string]config.AdminSet{"slack": {Users: []string{"UA", "UB"}}}}, nil)
 	cfg, err := config.Parse([]byte(testConfig))
 	if err != nil {
 		t.Fatal(err)
 	}
 	d, _ := cfg.Directory.Lookup("domaine.com")
 	ann, preview := an.PrepareChange("slack", "CNEWS", d, []ChangeLine{{Field: "host", Old: "bm.domaine.com", New: "mail.domaine.com"}}, "fr")
-	if preview.Detail != ann || ann.Cards[0].Settings[0].Fields[0].Value != "bm.domaine.com → mail.domaine.com" ||
+	if preview.Announcement != ann || ann.Cards[0].Settings[0].Fields[0].Value != "bm.domaine.com → mail.domaine.com" ||
 		!strings.Contains(ann.Cards[0].Title, "changent pour domaine.com") {
 		t.Fatalf("card %+v", ann.Cards[0])
 	}
@@ -156,7 +159,7 @@ func TestChangeAnnouncement(t *testing.T) {
 	if got, err := an.Confirm(context.Background(), ann.ID, "slack", "UB"); err != nil || got != ann {
 		t.Errorf("an admin could not confirm: %v", err)
 	}
-	if got := an.AdminUsers("slack"); len(got) != 2 {
+	if got := an.Policy().AdminUsers("slack"); len(got) != 2 {
 		t.Errorf("admins %v", got)
 	}
 }

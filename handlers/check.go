@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/mailhelp/mailhelp/audit"
 	"github.com/mailhelp/mailhelp/bot"
@@ -44,7 +45,8 @@ func Check(d Deps) bot.Handler {
 			if errors.As(err, &le) {
 				record("refused:rate_limited")
 				n := le.RetrySeconds()
-				return nil, &bot.Error{Kind: bot.KindUnavailable, Code: "rate_limited", MsgID: "check.error.rate_limited", Count: &n}
+				return nil, &bot.Error{Kind: bot.KindUnavailable, Code: bot.CodeRateLimited, MsgID: "check.error.rate_limited",
+					Count: &n, RetryAfter: time.Duration(n) * time.Second}
 			}
 			if err != nil {
 				return nil, err
@@ -57,18 +59,18 @@ func Check(d Deps) bot.Handler {
 		case errors.As(err, &pe):
 			record("refused:" + pe.Code)
 			id := "check.error.not_allowed"
-			if pe.Code == "blocked_address" {
+			if pe.Code == bot.CodeBlockedAddress {
 				id = "check.error.blocked"
 			}
 			return nil, &bot.Error{Kind: bot.KindUnauthorized, Code: pe.Code, MsgID: id,
 				Data: map[string]any{"Host": knowledge.DisplayDomain(target.Host)}}
 		case err != nil:
 			record("error")
-			return nil, &bot.Error{Kind: bot.KindUnavailable, Code: "check_failed", MsgID: "check.error.failed", Err: err}
+			return nil, &bot.Error{Kind: bot.KindUnavailable, Code: bot.CodeCheckFailed, MsgID: "check.error.failed", Err: err}
 		}
 		record(string(rep.Verdict))
 		r := CheckReply(loc, rep)
-		r.Detail = rep
+		r.Check = rep
 		acct := accountFor(d.Directory, p)
 		r.Notes = append(r.Notes, acct.notes(loc, p)...)
 		if !p.Address.IsZero() {

@@ -41,8 +41,8 @@ func newCheckRouter(t testing.TB, p Prober, l Limiter) *bot.Router {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := bot.NewRouter(bot.RouterOptions{Translator: cat, DefaultLang: "en", DomainLang: DomainLang(cfg.Directory)})
-	Register(r, Deps{Directory: cfg.Directory, Prober: p, Limiter: l})
+	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Parser: cat.Parser(), DefaultLang: "en", DomainLang: DomainLang(cfg.Directory)})
+	Register(r, Deps{Directory: cfg.Directory, Prober: p, Limiter: l, Translator: cat})
 	return r
 }
 
@@ -191,8 +191,8 @@ func TestCheckIsAudited(t *testing.T) {
 		t.Fatal(err)
 	}
 	trail := &memTrail{}
-	r := bot.NewRouter(bot.RouterOptions{Translator: cat})
-	Register(r, Deps{Directory: cfg.Directory, Prober: &fakeProber{rep: goodReport},
+	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Parser: cat.Parser()})
+	Register(r, Deps{Directory: cfg.Directory, Translator: cat, Prober: &fakeProber{rep: goodReport},
 		Limiter: probe.NewLimiter(probe.Limits{PerUser: 1}, nil), Audit: trail})
 	for range 2 {
 		r.Serve(context.Background(), &bot.Request{Text: "check alice@domaine.com", Platform: "slack", UserID: "U1"})

@@ -69,7 +69,7 @@ func CheckReply(loc bot.Localizer, rep *probe.Report) *bot.Reply {
 	r.Settings = append(r.Settings, endpointGroup(loc, rep))
 	r.Notes = problemNotes(loc, rep, host)
 	r.Actions = []bot.Action{{Kind: bot.ActionCheck, Label: loc.Text("action.check_again", nil),
-		Phrase: loc.Text("phrase.check", map[string]any{"Target": host})}}
+		Phrase: loc.Text("phrase.check", map[string]any{"Target": host}), Target: host}}
 	return r
 }
 
@@ -225,10 +225,7 @@ func problemNotes(loc bot.Localizer, rep *probe.Report, host string) []bot.Note 
 // language's decimal separator.
 func seconds(loc bot.Localizer, ms int64) string {
 	s := fmt.Sprintf("%.1f", float64(ms)/1000)
-	if loc.Lang() == bot.LangFrench {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
+	return strings.Replace(s, ".", loc.Text("format.decimal_point", nil), 1)
 }
 
 func cmpOr(a, b string) string {

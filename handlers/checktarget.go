@@ -14,7 +14,7 @@ func CheckTarget(dir Directory, p bot.Parsed) (probe.Target, error) {
 	case !p.Address.IsZero():
 		d, ok := dir.Lookup(p.Address.Domain)
 		if !ok {
-			return probe.Target{}, &bot.Error{Kind: bot.KindNotFound, Code: "unknown_domain",
+			return probe.Target{}, &bot.Error{Kind: bot.KindNotFound, Code: bot.CodeUnknownDomain,
 				MsgID: "check.error.unknown_domain", Data: map[string]any{"Domain": p.Address.Domain}}
 		}
 		return DomainTarget(d), nil
@@ -28,7 +28,7 @@ func CheckTarget(dir Directory, p bot.Parsed) (probe.Target, error) {
 		}
 		return probe.Target{Host: host}, nil
 	}
-	return probe.Target{}, &bot.Error{Kind: bot.KindInvalidInput, Code: "no_target", MsgID: "check.what.title"}
+	return probe.Target{}, &bot.Error{Kind: bot.KindInvalidInput, Code: bot.CodeNoTarget, MsgID: "check.what.title"}
 }
 
 // DomainTarget lists a domain's endpoints: the incoming and outgoing ones

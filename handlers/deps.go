@@ -37,8 +37,11 @@ type Deps struct {
 	Limiter Limiter
 	// Audit records every live check, refusals included; nil for none.
 	Audit Recorder
-	// Announcer handles admins' announcements; nil turns them off.
-	Announcer *Announcer
+	// Announcements handles admins' announcements; nil turns them off.
+	Announcements *Announcements
+	// Translator names the languages mailhelp speaks, in the help.
+	// Required.
+	Translator bot.Translator
 }
 
 // Recorder keeps the audit trail; *audit.Log implements it.
@@ -49,7 +52,8 @@ type Recorder interface {
 // Register installs a handler for every intent on r.
 func Register(r *bot.Router, d Deps) {
 	r.Handle(bot.IntentConfigure, Configure(d))
-	r.Handle(bot.IntentCheck, Check(d))
+	// A live check takes seconds; without a prober the answer is a list.
+	r.Route(bot.IntentCheck, bot.Route{Handler: Check(d), Slow: d.Prober != nil})
 	r.Handle(bot.IntentPorts, Ports(d))
 	r.Handle(bot.IntentClients, Clients(d))
 	r.Handle(bot.IntentHelp, Help(d))

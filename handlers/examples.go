@@ -27,7 +27,7 @@ func examples(loc bot.Localizer, dir Directory, only bot.ActionKind) []bot.Actio
 		{Kind: bot.ActionConfigure, Label: loc.Text("example.configure", nil),
 			Phrase: loc.Text("phrase.configure", map[string]any{"Client": "BlackBerry", "Target": addr})},
 		{Kind: bot.ActionCheck, Label: loc.Text("example.check", nil),
-			Phrase: loc.Text("phrase.check", map[string]any{"Target": addr})},
+			Phrase: loc.Text("phrase.check", map[string]any{"Target": addr}), Target: addr},
 		{Kind: bot.ActionAsk, Label: loc.Text("example.ports", nil),
 			Phrase: loc.Text("phrase.ports", nil)},
 		{Kind: bot.ActionAsk, Label: loc.Text("example.clients", nil),
@@ -35,7 +35,7 @@ func examples(loc bot.Localizer, dir Directory, only bot.ActionKind) []bot.Actio
 	}
 	if host != "" {
 		all = append(all, bot.Action{Kind: bot.ActionCheck, Label: loc.Text("example.check_host", nil),
-			Phrase: loc.Text("phrase.check", map[string]any{"Target": host})})
+			Phrase: loc.Text("phrase.check", map[string]any{"Target": host}), Target: host})
 	}
 	if only == "" {
 		return all

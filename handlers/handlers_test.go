@@ -9,6 +9,7 @@ import (
 	"github.com/mailhelp/mailhelp/bot/render"
 	"github.com/mailhelp/mailhelp/internal/golden"
 	"github.com/mailhelp/mailhelp/knowledge"
+	"github.com/mailhelp/mailhelp/locales"
 )
 
 // testConfig has the demo domain plus one with overridden endpoints.
@@ -58,6 +59,14 @@ func TestGolden(t *testing.T) {
 		{"ports_en", "which ports and security?", "en"},
 		{"clients_en", "which clients are supported?", "en"},
 		{"help_fr", "aide", "fr"},
+		{"bb10_de", "Wie richte ich mein BlackBerry für alice@domaine.com ein?", "de"},
+		{"bb10_es", "¿Cómo configuro mi BlackBerry para alice@domaine.com?", "es"},
+		{"card_thunderbird_de", "Thunderbird für alice@domaine.com einrichten", "de"},
+		{"card_thunderbird_es", "configurar Thunderbird para alice@domaine.com", "es"},
+		{"ports_outgoing_de", "Welcher Port für den Postausgangsserver?", "de"},
+		{"ports_outgoing_es", "¿Qué puerto para el servidor de salida?", "es"},
+		{"help_de", "hilfe", "de"},
+		{"help_es", "ayuda", "es"},
 		{"unknown_en", "what's the weather like?", "en"},
 	}
 	for _, tc := range tests {
@@ -189,11 +198,16 @@ func TestActionPhrasesRoundTrip(t *testing.T) {
 		bot.ActionCheck:     bot.IntentCheck,
 		bot.ActionConfigure: bot.IntentConfigure,
 	}
-	for _, lang := range []string{"en", "fr"} {
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	parser := cat.Parser()
+	for _, lang := range cat.Languages() {
 		for _, text := range []string{"help", "alice@domaine.com", "which clients?", "configure BlackBerry for alice@domaine.com"} {
 			rep := ask(t, r, text, lang)
 			for _, a := range rep.Actions {
-				p := bot.Parse(a.Phrase)
+				p := parser.Parse(a.Phrase)
 				if w, ok := want[a.Kind]; ok && p.Intent != w {
 					t.Errorf("%s: %q parses as %q, want %q", lang, a.Phrase, p.Intent, w)
 				}

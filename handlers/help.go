@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"strings"
 
 	"github.com/mailhelp/mailhelp/bot"
 )
@@ -14,8 +15,19 @@ func Help(d Deps) bot.Handler {
 		return &bot.Reply{
 			Title:   loc.Text("help.title", nil),
 			Intro:   loc.Text("help.intro", nil),
-			Notes:   []bot.Note{{Severity: bot.SeverityTip, Text: loc.Text("help.note.languages", nil)}},
+			Notes:   []bot.Note{{Severity: bot.SeverityTip, Text: loc.Text("help.note.languages", map[string]any{"Languages": languageNames(d.Translator)})}},
 			Actions: examples(loc, d.Directory, ""),
 		}, nil
 	})
+}
+
+// languageNames lists the languages mailhelp speaks, each named in
+// itself: "English, Français, Deutsch".
+func languageNames(tr bot.Translator) string {
+	langs := tr.Languages()
+	names := make([]string, len(langs))
+	for i, l := range langs {
+		names[i] = tr.For(l).Text("lang.name", nil)
+	}
+	return strings.Join(names, ", ")
 }

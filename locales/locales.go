@@ -1,12 +1,16 @@
-// Package locales holds mailhelp's messages in every language it answers
-// in, as go-i18n message files embedded in the binary, and gives the
-// bot.Localizer of each language.
+// Package locales holds everything a language needs, as files named by
+// the language's tag and embedded in the binary: its messages
+// (active.<lang>.toml, go-i18n message files) and the parser's words
+// (vocab.<lang>.toml, see parse.Vocabulary). The list of languages is
+// discovered from the message files: adding a language is adding files.
 package locales
 
 import (
 	"embed"
 	"fmt"
-	"sort"
+	"io/fs"
+	"path"
+	"slices"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -14,57 +18,110 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/mailhelp/mailhelp/bot"
+	"github.com/mailhelp/mailhelp/bot/parse"
 )
 
-//go:embed active.*.toml
+//go:embed active.*.toml vocab.*.toml
 var files embed.FS
 
-// Languages are the languages mailhelp answers in, the fallback first.
-var Languages = []string{bot.LangEnglish, bot.LangFrench}
+// Files are the embedded language files.
+func Files() fs.FS { return files }
 
-// Catalog holds every message of every language. It is read-only after
-// Load and safe for concurrent use.
+// Catalog holds every message of every language, and the parser's
+// vocabularies. It is read-only after Load and safe for concurrent use.
 type Catalog struct {
-	bundle *i18n.Bundle
+	langs  bot.Languages
 	locs   map[string]*Localizer
 	ids    map[string][]string // language -> sorted message IDs
+	vocabs []parse.Vocabulary
 }
 
-// Load parses the embedded message files.
-func Load() (*Catalog, error) {
+// Load reads the embedded language files.
+func Load() (*Catalog, error) { return LoadFS(files) }
+
+// LoadFS reads the language files at the root of fsys: one language per
+// active.<lang>.toml, English (the fallback) required, and its
+// vocab.<lang>.toml if there is one.
+func LoadFS(fsys fs.FS) (*Catalog, error) {
+	langs, err := discover(fsys)
+	if err != nil {
+		return nil, err
+	}
 	b := i18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-	c := &Catalog{bundle: b, locs: make(map[string]*Localizer), ids: make(map[string][]string)}
-	static := make(map[string]map[string]string)
-	for _, lang := range Languages {
-		path := "active." + lang + ".toml"
-		mf, err := b.LoadMessageFileFS(files, path)
+	c := &Catalog{langs: langs, locs: make(map[string]*Localizer), ids: make(map[string][]string)}
+	for _, lang := range langs {
+		name := "active." + lang + ".toml"
+		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
-			return nil, fmt.Errorf("locales: %s: %w", path, err)
+			return nil, fmt.Errorf("locales: %w", err)
 		}
-		static[lang] = make(map[string]string)
+		mf, err := b.ParseMessageFileBytes(data, name)
+		if err != nil {
+			return nil, fmt.Errorf("locales: %s: %w", name, err)
+		}
+		static := make(map[string]string)
 		for _, m := range mf.Messages {
 			c.ids[lang] = append(c.ids[lang], m.ID)
 			// Messages without template actions or plural forms are
 			// resolved once here: most of a guide is such text.
 			if !strings.Contains(m.Other, "{{") && m.One == "" && m.Zero == "" && m.Two == "" && m.Few == "" && m.Many == "" {
-				static[lang][m.ID] = m.Other
+				static[m.ID] = m.Other
 			}
 		}
-		sort.Strings(c.ids[lang])
-	}
-	for _, lang := range Languages {
-		c.locs[lang] = &Localizer{
-			lang:   lang,
-			l:      i18n.NewLocalizer(b, lang),
-			static: static[lang],
+		slices.Sort(c.ids[lang])
+		c.locs[lang] = &Localizer{lang: lang, l: i18n.NewLocalizer(b, lang), static: static}
+
+		vname := "vocab." + lang + ".toml"
+		vdata, err := fs.ReadFile(fsys, vname)
+		if err != nil {
+			continue // a language may be answered in before it is recognised
 		}
+		v, err := parse.DecodeVocabulary(lang, vdata)
+		if err != nil {
+			return nil, fmt.Errorf("locales: %s: %w", vname, err)
+		}
+		c.vocabs = append(c.vocabs, v)
 	}
 	return c, nil
 }
 
+// discover lists the languages of the message files, English first, then
+// by tag.
+func discover(fsys fs.FS) (bot.Languages, error) {
+	names, err := fs.Glob(fsys, "active.*.toml")
+	if err != nil {
+		return nil, fmt.Errorf("locales: %w", err)
+	}
+	var langs bot.Languages
+	for _, n := range names {
+		tag := strings.TrimSuffix(strings.TrimPrefix(path.Base(n), "active."), ".toml")
+		if _, err := language.Parse(tag); err != nil || tag != strings.ToLower(tag) || strings.ContainsAny(tag, "-_") {
+			return nil, fmt.Errorf("locales: %s: want a lowercase language tag such as de or es", n)
+		}
+		if tag != bot.LangEnglish {
+			langs = append(langs, tag)
+		}
+	}
+	if !slices.Contains(names, "active."+bot.LangEnglish+".toml") {
+		return nil, fmt.Errorf("locales: active.%s.toml, the fallback language, is missing", bot.LangEnglish)
+	}
+	slices.Sort(langs)
+	return append(bot.Languages{bot.LangEnglish}, langs...), nil
+}
+
+// Languages lists the languages there are messages for, English first.
+func (c *Catalog) Languages() bot.Languages { return slices.Clone(c.langs) }
+
+// Vocabularies are the parser's words of every language that has them.
+func (c *Catalog) Vocabularies() []parse.Vocabulary { return slices.Clone(c.vocabs) }
+
+// Parser returns a parser that understands every language of the
+// catalogue that has a vocabulary.
+func (c *Catalog) Parser() *parse.Parser { return parse.New(c.vocabs...) }
+
 // For returns the Localizer of lang, or of English when lang is not one
-// of Languages.
+// of the catalogue's languages.
 func (c *Catalog) For(lang string) bot.Localizer {
 	if l, ok := c.locs[lang]; ok {
 		return l
@@ -72,9 +129,12 @@ func (c *Catalog) For(lang string) bot.Localizer {
 	return c.locs[bot.LangEnglish]
 }
 
+// Name is a language's name in itself ("Deutsch"), for switches.
+func (c *Catalog) Name(lang string) string { return c.For(lang).Text("lang.name", nil) }
+
 // MessageIDs returns the sorted message IDs of a language.
 func (c *Catalog) MessageIDs(lang string) []string {
-	return append([]string(nil), c.ids[lang]...)
+	return slices.Clone(c.ids[lang])
 }
 
 // Localizer translates message IDs into one language. A missing message
@@ -117,4 +177,14 @@ func (l *Localizer) Plural(id string, count int, data map[string]any) string {
 	// A message without plural forms comes back with an error and its
 	// one form: that is what the caller wants.
 	return s
+}
+
+// Tags lists the languages of the embedded message files, English first,
+// without reading them: what a configuration may name.
+func Tags() []string {
+	langs, err := discover(files)
+	if err != nil {
+		return []string{bot.LangEnglish}
+	}
+	return langs
 }

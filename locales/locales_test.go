@@ -15,6 +15,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/knowledge"
 )
 
@@ -32,9 +33,20 @@ func rawMessages(t *testing.T, lang string) map[string]any {
 	return m
 }
 
+// allLanguages are the languages of the embedded files.
+func allLanguages(t *testing.T) bot.Languages {
+	t.Helper()
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.Languages()
+}
+
 // TestKeyParity fails when a message exists in one language and not in
 // another, or has plural forms in one and not in another.
 func TestKeyParity(t *testing.T) {
+	Languages := allLanguages(t)
 	ref := rawMessages(t, Languages[0])
 	for _, lang := range Languages[1:] {
 		other := rawMessages(t, lang)
@@ -119,7 +131,7 @@ func TestMessagesUsed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := c.MessageIDs(Languages[0])
+	ids := c.MessageIDs(bot.LangEnglish)
 	lits := codeLiterals(t)
 	namespaces := make(map[string]bool)
 	for _, id := range ids {

@@ -12,7 +12,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/mailhelp/mailhelp/bot"
-	"github.com/mailhelp/mailhelp/knowledge"
 )
 
 // rest is the part of discordgo's session the adapter calls.
@@ -92,24 +91,25 @@ func (a *Adapter) HandleMessage(ctx context.Context, m *discordgo.Message) {
 	if m.GuildID != "" && !mentioned {
 		return
 	}
-	if bot.Parse(m.Content).Intent == bot.IntentAnnounce {
-		a.announceHint(ctx, m)
+	plain, channel := unwrap(m.Content)
+	req := &bot.Request{Text: plain, Platform: "discord", UserID: m.Author.ID, Channel: channel,
+		LocaleHint: a.guildLocale(m.GuildID)}
+	plan := a.opts.Router.Plan(req)
+	if plan.Intent() == bot.IntentAnnounce {
+		a.announceHint(ctx, m, plan.Lang())
 		return
 	}
-	text := strings.NewReplacer("<@"+botID+">", " ", "<@!"+botID+">", " ").Replace(m.Content)
-	hint := a.guildLocale(m.GuildID)
 	ref := m.Reference()
 	opts := discordgo.WithContext(ctx)
-	if bot.Parse(text).Intent == bot.IntentCheck {
-		lang := bot.GuessLang(text, "", hint)
-		wait := a.checking(lang, text)
+	q := question{text: bot.Plain(plain)}
+	if plan.Slow {
 		sent, err := a.rest.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{
-			Content: wait, Reference: ref, AllowedMentions: noMentions}, opts)
+			Content: a.checking(plan), Reference: ref, AllowedMentions: noMentions}, opts)
 		if err != nil {
 			a.opts.Logger.Error("discord: send", "channel", m.ChannelID, "err", err)
 			return
 		}
-		embeds, comps := a.answer(ctx, text, "", hint, sent.ID)
+		embeds, comps := a.answer(ctx, plan, q, sent.ID)
 		empty := ""
 		if _, err := a.rest.ChannelMessageEditComplex(&discordgo.MessageEdit{ID: sent.ID, Channel: m.ChannelID,
 			Content: &empty, Embeds: &embeds, Components: &comps, AllowedMentions: noMentions}, opts); err != nil {
@@ -117,7 +117,7 @@ func (a *Adapter) HandleMessage(ctx context.Context, m *discordgo.Message) {
 		}
 		return
 	}
-	embeds, comps := a.answer(ctx, text, "", hint, m.ID)
+	embeds, comps := a.answer(ctx, plan, q, m.ID)
 	if _, err := a.rest.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{
 		Embeds: embeds, Components: comps, Reference: ref, AllowedMentions: noMentions}, opts); err != nil {
 		a.opts.Logger.Error("discord: send", "channel", m.ChannelID, "err", err)
@@ -139,8 +139,8 @@ func (a *Adapter) HandleInteraction(ctx context.Context, i *discordgo.Interactio
 	}
 }
 
-// command turns /mailhelp's options into words with no language of their
-// own, so the user's Discord locale decides the answer's language.
+// command turns /mailhelp's options into a form: fields, not a sentence,
+// so the user's Discord locale decides the answer's language.
 func (a *Adapter) command(ctx context.Context, i *discordgo.Interaction) {
 	data := i.ApplicationCommandData()
 	if len(data.Options) == 0 {
@@ -150,43 +150,34 @@ func (a *Adapter) command(ctx context.Context, i *discordgo.Interaction) {
 	opt := func(name string) string {
 		for _, o := range sub.Options {
 			if o.Name == name {
-				return o.StringValue()
+				return fmt.Sprint(o.Value)
 			}
 		}
 		return ""
 	}
-	var text string
+	var form bot.Form
 	switch sub.Name {
 	case "configure":
-		name := opt("client")
-		if c, ok := knowledge.ClientByID(knowledge.ClientID(name)); ok {
-			name = c.Name
-		}
-		text = "configure " + name + " " + opt("address")
+		form = bot.Form{Intent: bot.IntentConfigure, Client: opt("client"), Target: opt("address"), Kind: bot.TargetAddress}
 	case "check":
-		text = "test " + opt("target")
+		form = bot.Form{Intent: bot.IntentCheck, Target: opt("target")}
 	case "ports":
-		text = "ports " + opt("address")
+		form = bot.Form{Intent: bot.IntentPorts, Target: opt("address"), Kind: bot.TargetAddress}
 	case "help":
-		text = ""
+		form = bot.Form{Intent: bot.IntentHelp}
 	case "announce":
-		ch := ""
-		for _, o := range sub.Options {
-			if o.Name == "channel" {
-				ch = fmt.Sprint(o.Value)
-			}
-		}
-		a.announce(ctx, i, "announce "+opt("domain")+" <#"+ch+">")
+		a.announce(ctx, i, bot.Form{Intent: bot.IntentAnnounce, Target: opt("domain"), Kind: bot.TargetHost}, opt("channel"))
+		return
+	default:
 		return
 	}
-	text = bot.Clip(text, bot.MaxTextBytes)
-	a.respond(ctx, i, text, "", interactionLocale(i), true)
+	a.respond(ctx, i, question{form: &form}, "")
 }
 
-// component handles a button.
+// component handles a button or the language menu.
 func (a *Adapter) component(ctx context.Context, i *discordgo.Interaction) {
-	id := i.MessageComponentData().CustomID
-	hint := interactionLocale(i)
+	data := i.MessageComponentData()
+	id := data.CustomID
 	switch {
 	case strings.HasPrefix(id, idAnnounce):
 		a.announceAction(ctx, i, strings.TrimPrefix(id, idAnnounce))
@@ -195,38 +186,45 @@ func (a *Adapter) component(ctx context.Context, i *discordgo.Interaction) {
 		if key, ok := strings.CutPrefix(target, "#"); ok {
 			q, found := a.questions.get(key)
 			if !found {
-				a.expired(ctx, i, hint)
+				a.expired(ctx, i)
 				return
 			}
-			target = q
+			target = q.text
 		}
-		a.respond(ctx, i, "test "+target, "", hint, false)
+		a.respond(ctx, i, question{form: &bot.Form{Intent: bot.IntentCheck, Target: target}}, "")
 	case strings.HasPrefix(id, idLang):
 		lang, key, _ := strings.Cut(strings.TrimPrefix(id, idLang), ":")
+		if lang == langMenu && len(data.Values) > 0 {
+			lang = data.Values[0]
+		}
 		q, found := a.questions.get(key)
 		if !found {
-			a.expired(ctx, i, hint)
+			a.expired(ctx, i)
 			return
 		}
-		embeds, comps := a.answer(ctx, q, lang, hint, key)
+		plan := a.opts.Router.Plan(q.request(lang, interactionLocale(i)))
+		embeds, comps := a.answer(ctx, plan, q, key)
 		a.send(ctx, i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
 			Data: &discordgo.InteractionResponseData{Embeds: embeds, Components: comps, AllowedMentions: noMentions}})
 	}
 }
 
-// respond answers an interaction: at once, or for a live check, with a
-// deferral first and the result edited in.
-func (a *Adapter) respond(ctx context.Context, i *discordgo.Interaction, text, force, hint string, fromCommand bool) {
-	if bot.Parse(text).Intent == bot.IntentCheck {
+// respond answers an interaction: at once, or for a slow answer (a live
+// check), with a deferral first and the result edited in.
+func (a *Adapter) respond(ctx context.Context, i *discordgo.Interaction, q question, force string) {
+	req := q.request(force, interactionLocale(i))
+	req.UserID, _ = interactionUser(i)
+	plan := a.opts.Router.Plan(req)
+	if plan.Slow {
 		a.send(ctx, i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource})
-		embeds, comps := a.answer(ctx, text, force, hint, i.ID)
+		embeds, comps := a.answer(ctx, plan, q, i.ID)
 		if _, err := a.rest.InteractionResponseEdit(i, &discordgo.WebhookEdit{Embeds: &embeds, Components: &comps,
 			AllowedMentions: noMentions}, discordgo.WithContext(ctx)); err != nil {
 			a.opts.Logger.Error("discord: edit response", "err", err)
 		}
 		return
 	}
-	embeds, comps := a.answer(ctx, text, force, hint, i.ID)
+	embeds, comps := a.answer(ctx, plan, q, i.ID)
 	a.send(ctx, i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Embeds: embeds, Components: comps, AllowedMentions: noMentions}})
 }
@@ -238,58 +236,50 @@ func (a *Adapter) send(ctx context.Context, i *discordgo.Interaction, r *discord
 }
 
 // expired answers a button whose question is no longer remembered.
-func (a *Adapter) expired(ctx context.Context, i *discordgo.Interaction, hint string) {
-	lang := bot.GuessLang("", "", hint)
+func (a *Adapter) expired(ctx context.Context, i *discordgo.Interaction) {
+	loc := a.opts.Translator.For(a.opts.Translator.Languages().Pick(interactionLocale(i)))
 	a.send(ctx, i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{Content: a.opts.Translator.For(lang).Text("discord.expired", nil),
+		Data: &discordgo.InteractionResponseData{Content: loc.Text("discord.expired", nil),
 			Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions}})
 }
 
-// answer routes text and renders the reply with its buttons; key names
-// the question for the language toggle.
-func (a *Adapter) answer(ctx context.Context, text, force, hint, key string) ([]*discordgo.MessageEmbed, []discordgo.MessageComponent) {
-	plain := bot.PlainWords(text)
-	// Only live checks are slow: they alone take a slot, and always after
-	// the user has been answered "checking…", so a full house never
-	// delays a deferral past Discord's three seconds.
-	if bot.Parse(text).Intent == bot.IntentCheck {
+// answer answers a plan and renders the reply with its buttons; key
+// names the question for the language switch.
+func (a *Adapter) answer(ctx context.Context, plan *bot.Plan, q question, key string) ([]*discordgo.MessageEmbed, []discordgo.MessageComponent) {
+	// Slow answers alone take a slot, and always after the user has been
+	// answered "checking…", so a full house never delays a deferral past
+	// Discord's three seconds.
+	if plan.Slow {
 		if !a.acquire(ctx) {
-			return Render(&bot.Reply{Title: "…", Lang: bot.GuessLang(text, force, hint)}, "", "", "")
+			return Render(&bot.Reply{Title: "…", Lang: plan.Lang()}, "", nil, "")
 		}
 		defer a.release()
 	}
-	reply := a.opts.Router.Serve(ctx, &bot.Request{Text: text, Platform: "discord", ForceLang: force, LocaleHint: hint})
-	a.questions.put(key, plain)
+	reply := plan.Answer(ctx)
+	a.questions.put(key, q)
 	var checkID string
 	for _, act := range reply.Actions {
-		if act.Kind != bot.ActionCheck {
+		if act.Kind != bot.ActionCheck || act.Target == "" {
 			continue
 		}
-		target := strings.TrimSpace(act.Phrase[strings.IndexByte(act.Phrase, ' ')+1:])
-		checkID = idCheck + target
+		checkID = idCheck + act.Target
 		if len(checkID) > maxCustomID {
-			a.questions.put(key+"t", target)
+			a.questions.put(key+"t", question{text: act.Target})
 			checkID = idCheck + "#" + key + "t"
 		}
 		break
 	}
-	other := bot.LangFrench
-	if reply.Lang == bot.LangFrench {
-		other = bot.LangEnglish
+	sw := bot.SwitchFor(a.opts.Translator, reply.Lang)
+	langs := make([]LangButton, 0, len(sw.Choices))
+	for _, c := range sw.Choices {
+		langs = append(langs, LangButton{ID: idLang + c.Lang + ":" + key, Lang: c.Lang, Name: c.Name})
 	}
-	langID := idLang + other + ":" + key
-	label := a.opts.Translator.For(reply.Lang).Text("discord.other_language", nil)
-	return Render(reply, checkID, langID, label)
+	return Render(reply, checkID, langs, sw.Label)
 }
 
-// checking is the deferral's words for a check of text's target.
-func (a *Adapter) checking(lang, text string) string {
-	p := bot.Parse(text)
-	name := p.Host
-	if !p.Address.IsZero() {
-		name = p.Address.Username()
-	}
-	return "⏳ " + EscapeMarkdown(a.opts.Translator.For(lang).Text("discord.checking", map[string]any{"Target": name}))
+// checking is the deferral's words for a slow plan.
+func (a *Adapter) checking(plan *bot.Plan) string {
+	return "⏳ " + EscapeMarkdown(a.opts.Translator.For(plan.Lang()).Text("discord.checking", map[string]any{"Target": plan.Target()}))
 }
 
 // autocomplete offers the known clients matching what was typed.
@@ -299,29 +289,53 @@ func (a *Adapter) autocomplete(ctx context.Context, i *discordgo.Interaction) {
 	if len(data.Options) > 0 {
 		for _, o := range data.Options[0].Options {
 			if o.Focused {
-				typed = strings.ToLower(o.StringValue())
+				typed = strings.ToLower(fmt.Sprint(o.Value))
 			}
 		}
 	}
 	var choices []*discordgo.ApplicationCommandOptionChoice
-	for _, c := range knowledge.Clients() {
+	for _, c := range a.opts.Router.Clients() {
 		if typed == "" || strings.Contains(strings.ToLower(c.Name), typed) || strings.Contains(string(c.ID), typed) {
 			choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: c.Name, Value: string(c.ID)})
 		}
+	}
+	if len(choices) > maxChoices {
+		choices = choices[:maxChoices]
 	}
 	a.send(ctx, i, &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 		Data: &discordgo.InteractionResponseData{Choices: choices}})
 }
 
-// interactionLocale is the user's Discord language, else the guild's.
+// maxChoices is Discord's limit on autocomplete choices.
+const maxChoices = 25
+
+// interactionLocale is the user's Discord locale, else the guild's; the
+// router matches it to a language.
 func interactionLocale(i *discordgo.Interaction) string {
-	if l := bot.NormalizeLang(string(i.Locale)); l != "" {
-		return l
+	if i.Locale != "" {
+		return string(i.Locale)
 	}
 	if i.GuildLocale != nil {
-		return bot.NormalizeLang(string(*i.GuildLocale))
+		return string(*i.GuildLocale)
 	}
 	return ""
+}
+
+// question is what an answer answered, kept for its buttons: a message's
+// plain text, or a command's form.
+type question struct {
+	text string
+	form *bot.Form
+}
+
+// request asks q again, in lang when set, else in the locale's language.
+func (q question) request(lang, locale string) *bot.Request {
+	req := &bot.Request{Text: q.text, Platform: "discord", ForceLang: lang, LocaleHint: locale}
+	if q.form != nil {
+		f := *q.form
+		req.Form = &f
+	}
+	return req
 }
 
 // store keeps questions for the buttons, bounded and expiring.
@@ -334,7 +348,7 @@ type store struct {
 }
 
 type storeEntry struct {
-	q  string
+	q  question
 	at time.Time
 }
 
@@ -342,7 +356,7 @@ func newStore(ttl time.Duration, max int) *store {
 	return &store{ttl: ttl, max: max, m: map[string]storeEntry{}}
 }
 
-func (s *store) put(key, q string) {
+func (s *store) put(key string, q question) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.m[key]; !ok {
@@ -355,12 +369,12 @@ func (s *store) put(key, q string) {
 	}
 }
 
-func (s *store) get(key string) (string, bool) {
+func (s *store) get(key string) (question, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, ok := s.m[key]
 	if !ok || time.Since(e.at) > s.ttl {
-		return "", false
+		return question{}, false
 	}
 	return e.q, true
 }

@@ -22,7 +22,7 @@ func interactionUser(i *discordgo.Interaction) (id string, roles []string) {
 	if i.Member != nil && i.Member.User != nil {
 		roles = append(roles, i.Member.Roles...)
 		if i.Member.Permissions&manageGuild != 0 {
-			roles = append(roles, "manage_server")
+			roles = append(roles, bot.RoleManageServer)
 		}
 		return i.Member.User.ID, roles
 	}
@@ -34,14 +34,14 @@ func interactionUser(i *discordgo.Interaction) (id string, roles []string) {
 
 // announce answers /mailhelp announce privately (ephemeral): the preview
 // with Post and Cancel for an admin, the refusal for anyone else.
-func (a *Adapter) announce(ctx context.Context, i *discordgo.Interaction, text string) {
+func (a *Adapter) announce(ctx context.Context, i *discordgo.Interaction, form bot.Form, channel string) {
 	user, roles := interactionUser(i)
-	reply := a.opts.Router.Serve(ctx, &bot.Request{Text: text, Platform: "discord", UserID: user, Roles: roles,
-		LocaleHint: interactionLocale(i)})
-	embeds, _ := Render(reply, "", "", "")
+	reply := a.opts.Router.Serve(ctx, &bot.Request{Form: &form, Channel: channel, Platform: "discord",
+		UserID: user, Roles: roles, LocaleHint: interactionLocale(i)})
+	embeds, _ := Render(reply, "", nil, "")
 	comps := []discordgo.MessageComponent{}
-	if ann, ok := reply.Detail.(*bot.Announcement); ok && a.opts.Announcements != nil {
-		comps = a.previewButtons(reply.Lang, ann)
+	if reply.Announcement != nil && a.opts.Announcements != nil {
+		comps = a.previewButtons(reply.Lang, reply.Announcement)
 	}
 	a.send(ctx, i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Embeds: embeds, Components: comps,
@@ -60,7 +60,7 @@ func (a *Adapter) previewButtons(lang string, ann *bot.Announcement) []discordgo
 // NotifyAdmins sends each user, in a direct message, the preview of an
 // announcement they may post (a change announcement after a reload).
 func (a *Adapter) NotifyAdmins(ctx context.Context, users []string, preview *bot.Reply, ann *bot.Announcement) error {
-	embeds, _ := Render(preview, "", "", "")
+	embeds, _ := Render(preview, "", nil, "")
 	comps := a.previewButtons(preview.Lang, ann)
 	var errs []error
 	for _, u := range users {
@@ -76,66 +76,31 @@ func (a *Adapter) NotifyAdmins(ctx context.Context, users []string, preview *bot
 	return errors.Join(errs...)
 }
 
-// announceAction posts or cancels, then replaces the preview with what
-// happened; a failed post is reported to the admin.
+// announceAction runs Post or Cancel through the core's flow, then
+// replaces the preview with what happened.
 func (a *Adapter) announceAction(ctx context.Context, i *discordgo.Interaction, rest string) {
+	if a.opts.Announcements == nil {
+		return
+	}
 	user, _ := interactionUser(i)
-	loc := a.opts.Translator.For(bot.GuessLang("", "", interactionLocale(i)))
-	say := func(id string, data map[string]any) {
-		a.send(ctx, i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
-			Data: &discordgo.InteractionResponseData{Content: EscapeMarkdown(loc.Text(id, data)),
-				Embeds: []*discordgo.MessageEmbed{}, Components: []discordgo.MessageComponent{}, AllowedMentions: noMentions}})
-	}
-	an := a.opts.Announcements
-	if an == nil {
-		return
-	}
+	loc := a.opts.Translator.For(a.opts.Translator.Languages().Pick(interactionLocale(i)))
 	verb, id, _ := strings.Cut(rest, ":")
-	if verb == "cancel" {
-		if err := an.Cancel(ctx, id, "discord", user); err != nil {
-			say(announceErrID(err), nil)
-			return
-		}
-		say("announce.cancelled", nil)
-		return
-	}
-	ann, err := an.Confirm(ctx, id, "discord", user)
-	if err != nil {
-		say(announceErrID(err), nil)
-		return
-	}
-	posted, perr := bot.PostCards(ann, func(card *bot.Reply) error {
-		embeds, _ := Render(card, "", "", "")
-		_, err := a.rest.ChannelMessageSendComplex(ann.Channel, &discordgo.MessageSend{Embeds: embeds,
-			AllowedMentions: noMentions}, discordgo.WithContext(ctx))
-		return err
-	})
-	an.Posted(ctx, ann, perr)
-	if perr != nil {
-		a.opts.Logger.Error("discord: announce post", "channel", ann.Channel, "err", perr)
-		say(bot.FailedPostID(posted), map[string]any{"Reason": discordReason(perr), "Posted": posted, "Total": len(ann.Cards)})
-		return
-	}
-	say("announce.posted", nil)
+	out := bot.AnnounceAction(ctx, a.opts.Announcements, bot.AnnounceVerb(verb), id, "discord", user,
+		func(channel string, card *bot.Reply) error { return a.PostReply(ctx, channel, card) }, discordReason)
+	a.send(ctx, i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
+		Data: &discordgo.InteractionResponseData{Content: EscapeMarkdown(loc.Text(out.MsgID, out.Data)),
+			Embeds: []*discordgo.MessageEmbed{}, Components: []discordgo.MessageComponent{}, AllowedMentions: noMentions}})
 }
 
 // announceHint answers an announce request made in a message: Discord
 // has no private reply to a message, so the admin is pointed to the
 // command, whose preview only they see.
-func (a *Adapter) announceHint(ctx context.Context, m *discordgo.Message) {
-	lang := bot.GuessLang(m.Content, "", a.guildLocale(m.GuildID))
+func (a *Adapter) announceHint(ctx context.Context, m *discordgo.Message, lang string) {
 	text := a.opts.Translator.For(lang).Text("discord.announce_hint", nil)
 	if _, err := a.rest.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{
 		Content: EscapeMarkdown(text), Reference: m.Reference(), AllowedMentions: noMentions}, discordgo.WithContext(ctx)); err != nil {
 		a.opts.Logger.Error("discord: send", "channel", m.ChannelID, "err", err)
 	}
-}
-
-func announceErrID(err error) string {
-	if errors.Is(err, bot.ErrAnnouncementNotYours) {
-		return "announce.not_yours"
-	}
-	return "announce.expired"
 }
 
 // discordReason is Discord's message for a failed call ("Missing
@@ -151,7 +116,7 @@ func discordReason(err error) string {
 // PostReply posts a reply as an embed in channel, with no mention parsed
 // (the CLI's announcements use it).
 func (a *Adapter) PostReply(ctx context.Context, channel string, r *bot.Reply) error {
-	embeds, _ := Render(r, "", "", "")
+	embeds, _ := Render(r, "", nil, "")
 	_, err := a.rest.ChannelMessageSendComplex(channel, &discordgo.MessageSend{Embeds: embeds, AllowedMentions: noMentions},
 		discordgo.WithContext(ctx))
 	return err

@@ -22,10 +22,11 @@ func announceOptions(t *testing.T) Options {
 	if err != nil {
 		t.Fatal(err)
 	}
-	an := &handlers.Announcer{Admins: handlers.Admins{"discord": {Users: []string{"111"}, Roles: []string{"ROLE_IT", "manage_server"}}},
-		Translator: cat, ChannelLang: map[string][]string{"CHBOTH": {"fr", "en"}}}
-	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Logger: testbot.Quiet()})
-	handlers.Register(r, handlers.Deps{Directory: cfg.Directory, Announcer: an})
+	an := handlers.NewAnnouncements(&handlers.Previews{}, &handlers.AnnouncePolicy{
+		Admins:     map[string]config.AdminSet{"discord": {Users: []string{"111"}, Roles: []string{"ROLE_IT"}, ManageServer: true}},
+		Translator: cat, ChannelLang: map[string][]string{"CHBOTH": {"fr", "en"}}})
+	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Parser: cat.Parser(), Logger: testbot.Quiet()})
+	handlers.Register(r, handlers.Deps{Directory: cfg.Directory, Announcements: an, Translator: cat})
 	return Options{Router: r, Translator: cat, Logger: testbot.Quiet(), Announcements: an}
 }
 
@@ -120,19 +121,19 @@ func TestNotifyAdminsInDiscord(t *testing.T) {
 		cards   []string
 	}{
 		{"CHNEWS", []string{"bm.domaine.com → mail.domaine.com"}, []string{"Mail settings changed for domaine.com"}},
-		{"CHBOTH", []string{"bm.domaine.com → mail.domaine.com", "posted in French, English"},
+		{"CHBOTH", []string{"bm.domaine.com → mail.domaine.com", "posted in Français, English"},
 			[]string{"changent pour domaine.com", "Mail settings changed for domaine.com"}},
 	} {
 		t.Run(tc.channel, func(t *testing.T) {
 			f := newFakeDiscord(t)
 			opts := announceOptions(t)
 			b := startBot(t, f, opts)
-			an := opts.Announcements.(*handlers.Announcer)
+			an := opts.Announcements.(*handlers.Announcements)
 			cfg, _ := config.Parse([]byte(testbot.Config))
 			d, _ := cfg.Directory.Lookup("domaine.com")
 			ann, preview := an.PrepareChange("discord", tc.channel, d,
 				[]handlers.ChangeLine{{Field: "host", Old: "bm.domaine.com", New: "mail.domaine.com"}}, "en")
-			if err := b.Adapter.NotifyAdmins(context.Background(), an.AdminUsers("discord"), preview, ann); err != nil {
+			if err := b.Adapter.NotifyAdmins(context.Background(), an.Policy().AdminUsers("discord"), preview, ann); err != nil {
 				t.Fatal(err)
 			}
 			dm := body(t, f.waitCalls("POST", "/channels/DM-111/messages", 1)[0])

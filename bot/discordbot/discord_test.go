@@ -42,7 +42,7 @@ func body(t testing.TB, c restCall) string {
 func TestCommandsRegistered(t *testing.T) {
 	f := newFakeDiscord(t)
 	startBot(t, f, testOptions(t, 0))
-	raw, _ := json.MarshalIndent(Commands(), "", "  ")
+	raw, _ := json.MarshalIndent(Commands(testOptions(t, 0).Translator), "", "  ")
 	golden.Assert(t, "commands.json", string(raw)+"\n")
 	if !strings.Contains(string(raw), `"fr": "configurer"`) || !strings.Contains(string(raw), `"autocomplete": true`) {
 		t.Error("French names or autocomplete missing")

@@ -23,7 +23,8 @@ const (
 // Custom ids of the buttons; the rest of the id says what to do.
 const (
 	idCheck     = "mh:check:" // + target, or + "#" + key for a long one
-	idLang      = "mh:lang:"  // + lang + ":" + key
+	idLang      = "mh:lang:"  // + lang (or langMenu) + ":" + key
+	langMenu    = "menu"
 	maxCustomID = 100
 )
 
@@ -37,9 +38,19 @@ const (
 	colorError  = 0xa3001b
 )
 
-// Render turns a reply into one embed and its buttons. checkID and
-// langID are the buttons' custom ids ("" for none).
-func Render(r *bot.Reply, checkID, langID, langLabel string) ([]*discordgo.MessageEmbed, []discordgo.MessageComponent) {
+// LangButton is one entry of an answer's language switch: its custom id,
+// the language, and the language's name in itself.
+type LangButton struct {
+	ID, Lang, Name string
+}
+
+// maxRowButtons is how many buttons fit in one row.
+const maxRowButtons = 5
+
+// Render turns a reply into one embed and its buttons. checkID is the
+// check button's custom id ("" for none); langs is the language switch,
+// buttons when they fit in the row, else one menu labelled menuLabel.
+func Render(r *bot.Reply, checkID string, langs []LangButton, menuLabel string) ([]*discordgo.MessageEmbed, []discordgo.MessageComponent) {
 	e := &discordgo.MessageEmbed{Title: bot.Clip(EscapeMarkdown(r.Title), maxTitle), Color: colorAnswer}
 	if r.Code != "" {
 		e.Color = colorError
@@ -96,13 +107,33 @@ func Render(r *bot.Reply, checkID, langID, langLabel string) ([]*discordgo.Messa
 		}
 		buttons = append(buttons, discordgo.Button{Label: bot.Clip(label, 80), Style: discordgo.PrimaryButton, CustomID: checkID})
 	}
-	if langID != "" {
-		buttons = append(buttons, discordgo.Button{Label: bot.Clip(langLabel, 80), Style: discordgo.SecondaryButton, CustomID: langID})
+	var rows []discordgo.MessageComponent
+	if len(buttons)+len(langs) <= maxRowButtons {
+		for _, l := range langs {
+			buttons = append(buttons, discordgo.Button{Label: bot.Clip(l.Name, 80), Style: discordgo.SecondaryButton, CustomID: l.ID})
+		}
+	} else if len(langs) > 0 {
+		rows = append(rows, langSwitchMenu(langs, menuLabel))
 	}
-	if len(buttons) == 0 {
+	if len(buttons) > 0 {
+		rows = append([]discordgo.MessageComponent{discordgo.ActionsRow{Components: buttons}}, rows...)
+	}
+	if len(rows) == 0 {
 		return embeds, []discordgo.MessageComponent{}
 	}
-	return embeds, []discordgo.MessageComponent{discordgo.ActionsRow{Components: buttons}}
+	return embeds, rows
+}
+
+// langMenu is the language switch as a menu, for many languages; its
+// custom id is the first entry's with the language replaced by langMenu.
+func langSwitchMenu(langs []LangButton, label string) discordgo.ActionsRow {
+	_, key, _ := strings.Cut(strings.TrimPrefix(langs[0].ID, idLang), ":")
+	opts := make([]discordgo.SelectMenuOption, 0, min(len(langs), 25))
+	for _, l := range langs[:min(len(langs), 25)] {
+		opts = append(opts, discordgo.SelectMenuOption{Label: bot.Clip(l.Name, 100), Value: l.Lang})
+	}
+	return discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.SelectMenu{
+		CustomID: idLang + langMenu + ":" + key, Placeholder: bot.Clip(label, 150), Options: opts}}}
 }
 
 // fitTotal keeps an embed under Discord's 6000-character total.

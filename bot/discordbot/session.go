@@ -192,7 +192,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		}
 		defer s.Close()
 	}
-	if _, err := b.Session.ApplicationCommandBulkOverwrite(b.cfg.AppID, b.cfg.GuildID, Commands(), discordgo.WithContext(ctx)); err != nil {
+	if _, err := b.Session.ApplicationCommandBulkOverwrite(b.cfg.AppID, b.cfg.GuildID, Commands(b.Adapter.opts.Translator), discordgo.WithContext(ctx)); err != nil {
 		return fmt.Errorf("discord: register commands: %w", err)
 	}
 	select {

@@ -1,4 +1,4 @@
-package bot
+package parse
 
 import (
 	"net/netip"
@@ -6,47 +6,13 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/knowledge"
 )
-
-// Address is a mail address found in a request.
-type Address struct {
-	// Local is the part before "@" without any +tag, as typed (NFC).
-	Local string `json:"local"`
-	// Tag is the sub-address after "+" ("mobile" in alice+mobile@…), if any.
-	Tag string `json:"tag,omitempty"`
-	// Domain is the domain in its display form: lowercase, Unicode.
-	Domain string `json:"domain"`
-}
-
-// IsZero reports whether no address was found.
-func (a Address) IsZero() bool { return a.Local == "" && a.Domain == "" }
-
-// String returns the address as the user wrote it, tag included.
-func (a Address) String() string {
-	if a.IsZero() {
-		return ""
-	}
-	if a.Tag != "" {
-		return a.Local + "+" + a.Tag + "@" + a.Domain
-	}
-	return a.Local + "@" + a.Domain
-}
-
-// Username returns what the user logs in with: the full address without
-// its +tag, since sub-addresses receive mail but are not accounts.
-func (a Address) Username() string {
-	if a.IsZero() {
-		return ""
-	}
-	return a.Local + "@" + a.Domain
-}
 
 const (
 	maxLocalLen = 64  // RFC 5321
 	maxScan     = 320 // bytes scanned on each side of an "@"
-	// maxMarkup bounds the inside of one chat markup <…>.
-	maxMarkup = 512
 	// maxFound bounds the addresses and hosts collected from one message.
 	maxFound = 1000
 )
@@ -77,8 +43,8 @@ type span struct{ start, end int }
 
 // findAddresses returns the valid addresses in s, in order, at most maxFound,
 // with their spans, and how many there were in all (capped at maxFound).
-func findAddresses(s string) ([]Address, []span) {
-	var addrs []Address
+func findAddresses(s string) ([]bot.Address, []span) {
+	var addrs []bot.Address
 	var spans []span
 	for i := 0; i < len(s) && len(addrs) < maxFound; i++ {
 		if s[i] != '@' {
@@ -113,15 +79,15 @@ func findAddresses(s string) ([]Address, []span) {
 	return addrs, spans
 }
 
-func makeAddress(local, domain string) (Address, bool) {
+func makeAddress(local, domain string) (bot.Address, bool) {
 	if local == "" || len(local) > maxLocalLen || strings.Contains(local, "..") ||
 		strings.HasSuffix(local, ".") || strings.HasPrefix(local, "+") {
-		return Address{}, false
+		return bot.Address{}, false
 	}
 	if !validHostName(domain) {
-		return Address{}, false
+		return bot.Address{}, false
 	}
-	a := Address{Local: local, Domain: knowledge.DisplayDomain(domain)}
+	a := bot.Address{Local: local, Domain: knowledge.DisplayDomain(domain)}
 	if base, tag, ok := strings.Cut(local, "+"); ok && base != "" && tag != "" {
 		a.Local, a.Tag = base, tag
 	}
@@ -199,53 +165,4 @@ func hostOf(f string) (string, bool) {
 		return knowledge.DisplayDomain(f), true
 	}
 	return "", false
-}
-
-// unwrapMarkup rewrites chat markup into plain words: Slack's
-// <mailto:a@b|a@b> and <https://x|label> become the address or URL, and
-// mentions of users, channels, roles and everyone (<@U1>, <#C1|general>,
-// <!here>, <@&1>, <:emoji:1>) are dropped, so they are never parsed as
-// words nor echoed.
-func unwrapMarkup(s string) string {
-	if !strings.Contains(s, "<") {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for {
-		i := strings.IndexByte(s, '<')
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		b.WriteString(s[:i])
-		rest := s[i+1:]
-		j := strings.IndexByte(rest[:min(len(rest), maxMarkup+1)], '>')
-		if j < 0 {
-			b.WriteByte(' ')
-			s = rest
-			continue
-		}
-		inner := rest[:j]
-		s = rest[j+1:]
-		b.WriteByte(' ')
-		b.WriteString(unwrapOne(inner))
-		b.WriteByte(' ')
-	}
-}
-
-func unwrapOne(inner string) string {
-	target, _, _ := strings.Cut(inner, "|")
-	switch {
-	case inner == "":
-		return ""
-	case strings.HasPrefix(inner, "mailto:"):
-		return strings.TrimPrefix(target, "mailto:")
-	case strings.HasPrefix(inner, "http://"), strings.HasPrefix(inner, "https://"):
-		return target
-	case strings.ContainsRune("@#!:", rune(inner[0])), strings.HasPrefix(inner, "a:"), strings.HasPrefix(inner, "t:"):
-		return "" // mention, channel, special mention, emoji or timestamp
-	default:
-		return inner
-	}
 }

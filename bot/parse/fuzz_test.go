@@ -1,6 +1,7 @@
-package bot
+package parse
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -20,11 +21,11 @@ func FuzzParse(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		p := Parse(text)
+		p := testParser(t).Parse(text)
 		if !p.Intent.Valid() {
 			t.Fatalf("invalid intent %q", p.Intent)
 		}
-		if p.Lang != "" && !Supported(p.Lang) {
+		if p.Lang != "" && !slices.Contains(testLangs(t), p.Lang) {
 			t.Fatalf("unsupported lang %q", p.Lang)
 		}
 		for _, s := range []string{p.Address.String(), p.Host} {
@@ -43,23 +44,6 @@ func FuzzParse(f *testing.F) {
 			}
 			if p.Addresses < 1 {
 				t.Fatalf("address found but count %d", p.Addresses)
-			}
-		}
-	})
-}
-
-func FuzzClean(f *testing.F) {
-	f.Add("plain")
-	f.Add("\u202e\u2066bidi\u2069\x1b[31mred\x1b[0m\r\n\x00")
-	f.Add("\xff\xfe")
-	f.Fuzz(func(t *testing.T, s string) {
-		c := Clean(s)
-		if !utf8.ValidString(c) {
-			t.Fatalf("invalid UTF-8 out of %q", s)
-		}
-		for _, r := range c {
-			if r < 0x20 || (r >= 0x7f && r < 0xa0) || unicode.Is(unicode.Cf, r) {
-				t.Fatalf("rune %U survived Clean(%q)", r, s)
 			}
 		}
 	})

@@ -1,198 +1,156 @@
-package bot
+package parse
 
 import (
 	"strconv"
 
+	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/knowledge"
 )
 
-// Intent is what a request asks for.
-type Intent string
+// Parser understands request texts with the vocabularies it was built
+// from. It is read-only after New and safe for concurrent use.
+type Parser struct {
+	langs []langSigns
+	// names maps a folded language name to its language.
+	names         map[string]string
+	before, after wordList
 
-// The intents mailhelp understands.
-const (
-	// IntentConfigure: set up a client for an address.
-	IntentConfigure Intent = "configure"
-	// IntentCheck: test a server live (by address or host).
-	IntentCheck Intent = "check"
-	// IntentPorts: questions on ports, security and sending.
-	IntentPorts Intent = "ports"
-	// IntentClients: which clients are supported.
-	IntentClients Intent = "clients"
-	// IntentHelp: what the bot can do.
-	IntentHelp Intent = "help"
-	// IntentAnnounce: an admin posts a domain's settings in a channel.
-	IntentAnnounce Intent = "announce"
-	// IntentUnknown: nothing recognized; answered with examples.
-	IntentUnknown Intent = "unknown"
-)
-
-// Direction narrows a ports question to one side of the account.
-type Direction string
-
-// Directions of a ports question; DirectionBoth when not narrowed.
-const (
-	DirectionBoth     Direction = ""
-	DirectionIncoming Direction = "incoming"
-	DirectionOutgoing Direction = "outgoing"
-)
-
-// Parsed is what the parser understood of a request text.
-type Parsed struct {
-	Intent Intent `json:"intent"`
-	// Client is the client named, or "" when none was.
-	Client knowledge.ClientID `json:"client,omitempty"`
-	// Address is the first address found.
-	Address Address `json:"address"`
-	// Addresses is how many addresses the text held (capped).
-	Addresses int `json:"addresses"`
-	// Host is the first host name found outside addresses.
-	Host string `json:"host,omitempty"`
-	// Lang is the language the text asked for or is written in, or "".
-	Lang string `json:"lang,omitempty"`
-	// LangExplicit is set when the text asked for a language ("in English").
-	LangExplicit bool `json:"lang_explicit,omitempty"`
-	// Direction narrows a ports question.
-	Direction Direction `json:"direction,omitempty"`
-	// Ports are the mail port numbers the text mentions.
-	Ports []int `json:"ports,omitempty"`
-	// Channel is the first channel the text links to (Slack's <#C123|x>,
-	// Discord's <#123>), by id.
-	Channel string `json:"channel,omitempty"`
+	check, problem, ports, outgoing, incoming  wordList
+	configure, clients, help, announce, public wordList
 }
 
-// Keyword sets, on folded words (lowercase, no accents).
-var (
-	checkWords = wordSet(`check checks checking verify verifie verifier verifiez verifies verif
-		teste tester testez test tests testing diagnose diagnostic diagnostique diagnostiquer probe ping
-		controle controler controlez joignable reachable`)
-	problemWords = wordSet(`marche fonctionne works working broken panne erreur error fails failing failed
-		echoue connexion connection connect joindre`)
-	portWords = wordSet(`port ports smtp imap ssl tls starttls securite security chiffrement encryption
-		sortant sortants outgoing entrant entrants incoming envoi envoyer send sending receive receiving recevoir
-		reception authentification authentication auth chiffre encrypted`)
-	outgoingWords  = wordSet(`smtp sortant sortants outgoing envoi envoyer send sending envoie`)
-	incomingWords  = wordSet(`imap entrant entrants incoming receive receiving recevoir reception`)
-	configureWords = wordSet(`configure configurer configurez configuration config setup installer install
-		parametrer parametrage parametres parametre ajouter add synchroniser synchronisation sync connecter
-		regler reglages settings setting reglage`)
-	clientsWords = wordSet(`supported supportes supporte compatible compatibles clients appareils devices
-		logiciels applications apps telephones phones`)
-	helpWords     = wordSet(`help aide aidez usage commands commandes commande bonjour hello hi salut hey menu`)
-	announceWords = wordSet(`announce announcement annonce annoncer annoncez`)
-)
+// langSigns tell one language apart.
+type langSigns struct {
+	lang    string
+	words   map[string]bool
+	letters string
+}
+
+var _ bot.Parser = (*Parser)(nil)
+
+// New builds a Parser from the vocabularies of the languages it should
+// understand; their words are used together.
+func New(vocabs ...Vocabulary) *Parser {
+	p := &Parser{names: make(map[string]string)}
+	for _, v := range vocabs {
+		signs := langSigns{lang: v.Lang, words: make(map[string]bool), letters: v.Language.Letters}
+		for _, w := range v.Language.Words {
+			for _, f := range words(fold(w)) {
+				signs.words[f] = true
+			}
+		}
+		p.langs = append(p.langs, signs)
+		for _, n := range v.Language.Names {
+			if ws := words(fold(n)); len(ws) == 1 {
+				p.names[ws[0]] = v.Lang
+			}
+		}
+		p.before.add(v.Language.Before)
+		p.after.add(v.Language.After)
+		in := v.Intents
+		p.check.add(in.Check)
+		p.problem.add(in.Problem)
+		p.ports.add(in.Ports)
+		p.outgoing.add(in.Outgoing)
+		p.incoming.add(in.Incoming)
+		p.configure.add(in.Configure)
+		p.clients.add(in.Clients)
+		p.help.add(in.Help)
+		p.announce.add(in.Announce)
+		p.public.add(in.Public)
+	}
+	return p
+}
 
 // Parse reads a request text and says what it asks. It never fails: text
-// it cannot understand gives IntentUnknown. Text longer than MaxTextBytes
-// is cut there; callers should refuse it before (see Router).
-func Parse(text string) Parsed {
-	cleaned := Clean(truncateUTF8(text, MaxTextBytes))
-	channel := firstChannel(cleaned)
-	plain := unwrapMarkup(cleaned)
+// it cannot understand gives IntentUnknown. Text longer than
+// bot.MaxTextBytes is cut there; the Router refuses it before.
+func (p *Parser) Parse(text string) bot.Parsed {
+	plain := bot.Clean(bot.Truncate(text, bot.MaxTextBytes))
 	addrs, addrSpans := findAddresses(plain)
 	rest := blank(plain, addrSpans)
 	hosts, hostSpans := findHosts(rest)
 	rest = blank(rest, hostSpans)
 	ws := words(fold(rest))
 
-	p := Parsed{Addresses: len(addrs), Client: findClient(ws), Channel: channel}
+	out := bot.Parsed{Addresses: len(addrs), Client: findClient(ws)}
 	if len(addrs) > 0 {
-		p.Address = addrs[0]
+		out.Address = addrs[0]
 	}
 	if len(hosts) > 0 {
-		p.Host = hosts[0]
+		out.Host = hosts[0]
 	}
-	if l := explicitLang(ws); l != "" {
-		p.Lang, p.LangExplicit = l, true
+	if l := p.explicitLang(ws); l != "" {
+		out.Lang, out.LangExplicit = l, true
 	} else {
-		p.Lang = detectLang(ws, plain)
+		out.Lang = p.detectLang(ws, plain)
 	}
 
-	var check, problem, ports, outgoing, incoming, configure, clientsQ, help, announce bool
+	var s signals
 	for i, w := range ws {
-		announce = announce || announceWords[w]
-		check = check || checkWords[w]
-		problem = problem || problemWords[w]
-		outgoing = outgoing || outgoingWords[w]
-		incoming = incoming || incomingWords[w]
-		configure = configure || configureWords[w] || (w == "set" && i+1 < len(ws) && ws[i+1] == "up")
-		clientsQ = clientsQ || clientsWords[w]
-		help = help || helpWords[w]
-		if portWords[w] {
-			ports = true
-		}
-		if n, err := strconv.Atoi(w); err == nil && knowledge.IsMailPort(n) && !containsInt(p.Ports, n) {
-			p.Ports = append(p.Ports, n)
-			ports = true
+		s.announce = s.announce || p.announce.at(ws, i)
+		s.check = s.check || p.check.at(ws, i)
+		s.problem = s.problem || p.problem.at(ws, i)
+		s.outgoing = s.outgoing || p.outgoing.at(ws, i)
+		s.incoming = s.incoming || p.incoming.at(ws, i)
+		s.configure = s.configure || p.configure.at(ws, i)
+		s.clients = s.clients || p.clients.at(ws, i)
+		s.help = s.help || p.help.at(ws, i)
+		s.ports = s.ports || p.ports.at(ws, i)
+		out.Public = out.Public || p.public.at(ws, i)
+		if n, err := strconv.Atoi(w); err == nil && knowledge.IsMailPort(n) && !containsInt(out.Ports, n) {
+			out.Ports = append(out.Ports, n)
+			s.ports = true
 		}
 	}
-	if ports {
+	if s.ports {
 		switch {
-		case outgoing && !incoming:
-			p.Direction = DirectionOutgoing
-		case incoming && !outgoing:
-			p.Direction = DirectionIncoming
+		case s.outgoing && !s.incoming:
+			out.Direction = bot.DirectionOutgoing
+		case s.incoming && !s.outgoing:
+			out.Direction = bot.DirectionIncoming
 		}
 	}
-	hasTarget := len(addrs) > 0 || p.Host != ""
-	p.Intent = decide(intentSignals{
-		announce: announce,
-		check:    check, problem: problem, ports: ports, configure: configure,
-		clients: clientsQ, help: help, client: p.Client != "",
-		address: len(addrs) > 0, target: hasTarget, empty: len(ws) == 0 && !hasTarget,
-	})
-	return p
+	s.client = out.Client != ""
+	s.address = len(addrs) > 0
+	s.target = s.address || out.Host != ""
+	s.empty = len(ws) == 0 && !s.target
+	out.Intent = decide(s)
+	return out
 }
 
-type intentSignals struct {
-	announce                                        bool
-	check, problem, ports, configure, clients, help bool
-	client, address, target, empty                  bool
+// signals are what the words of a request hint at.
+type signals struct {
+	announce                                                            bool
+	check, problem, ports, outgoing, incoming, configure, clients, help bool
+	client, address, target, empty                                      bool
 }
 
 // decide picks the intent from the signals, most specific first.
-func decide(s intentSignals) Intent {
+func decide(s signals) bot.Intent {
 	switch {
 	case s.empty:
-		return IntentHelp
+		return bot.IntentHelp
 	case s.announce:
-		return IntentAnnounce
+		return bot.IntentAnnounce
 	case s.check && !(s.configure && s.client):
 		// "check alice@domaine.com", "vérifie bm.domaine.com"; but "check
 		// the settings of my BlackBerry" is a configure question.
-		return IntentCheck
+		return bot.IntentCheck
 	case s.problem && s.target && !s.client && !s.configure:
 		// "alice@domaine.com ne marche pas": a live check helps most.
-		return IntentCheck
+		return bot.IntentCheck
 	case s.ports && !(s.configure && s.client):
-		return IntentPorts
+		return bot.IntentPorts
 	case s.clients && !s.address && !s.configure:
-		return IntentClients
+		return bot.IntentClients
 	case s.client || s.configure || s.address:
-		return IntentConfigure
+		return bot.IntentConfigure
 	case s.help:
-		return IntentHelp
+		return bot.IntentHelp
 	default:
-		return IntentUnknown
+		return bot.IntentUnknown
 	}
-}
-
-// firstChannel finds the first channel link: <#C0123|name> (Slack) or
-// <#123456> (Discord); its id is letters and digits only.
-func firstChannel(s string) string {
-	for i := 0; i+2 < len(s); i++ {
-		if s[i] != '<' || s[i+1] != '#' {
-			continue
-		}
-		end := i + 2
-		for end < len(s) && end-i < 40 && (s[end] >= 'A' && s[end] <= 'Z' || s[end] >= '0' && s[end] <= '9') {
-			end++
-		}
-		if end > i+2 && end < len(s) && (s[end] == '>' || s[end] == '|') {
-			return s[i+2 : end]
-		}
-	}
-	return ""
 }
 
 // blank replaces the spans of s with spaces, keeping the other offsets.
@@ -214,18 +172,6 @@ func containsInt(s []int, n int) bool {
 		if v == n {
 			return true
 		}
-	}
-	return false
-}
-
-// String returns the intent's name.
-func (i Intent) String() string { return string(i) }
-
-// Valid reports whether i is one of the defined intents.
-func (i Intent) Valid() bool {
-	switch i {
-	case IntentConfigure, IntentCheck, IntentPorts, IntentClients, IntentHelp, IntentAnnounce, IntentUnknown:
-		return true
 	}
 	return false
 }

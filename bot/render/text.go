@@ -124,10 +124,10 @@ func writeTextTable(b *strings.Builder, fields []bot.Field) {
 	}
 }
 
-// labelSep separates a label from its value: French sets a no-break
-// space before the colon.
+// labelSep separates a label from its value: French typography sets a
+// no-break space before the colon.
 func labelSep(lang string) string {
-	if lang == bot.LangFrench {
+	if lang == "fr" {
 		return "\u00a0: "
 	}
 	return ": "

@@ -6,12 +6,12 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
 
 	"github.com/mailhelp/mailhelp/bot"
 )
@@ -32,8 +32,8 @@ type Options struct {
 	Router bot.Answerer
 	// Translator gives the adapter's own words ("checking…"). Required.
 	Translator bot.Translator
-	// BotUserID is the bot's own user, whose messages are ignored; set by
-	// Start from auth.test when empty.
+	// BotUserID is the bot's own user, whose messages are ignored; Run
+	// sets it from auth.test.
 	BotUserID string
 	// Logger gets ids, timings and error kinds, never text or tokens.
 	Logger *slog.Logger
@@ -60,7 +60,12 @@ type Options struct {
 // Adapter answers Slack. It is safe for concurrent use.
 type Adapter struct {
 	connected atomic.Bool
+	botID     atomic.Value // string
 	api       api
+	auth      authAPI
+	socket    *socketmode.Client
+	secret    string
+	work      work
 	opts      Options
 	seen      *bot.Dedup
 	locales   *localeCache
@@ -85,16 +90,30 @@ func newAdapter(a api, opts Options) *Adapter {
 	if opts.MaxInFlight <= 0 {
 		opts.MaxInFlight = 64
 	}
-	return &Adapter{
+	ad := &Adapter{
 		api: a, opts: opts,
 		seen:    bot.NewDedup(10*time.Minute, 20000),
 		locales: newLocaleCache(time.Hour, 10000),
 		pacer:   newPacer(opts.ChannelBurst, opts.ChannelInterval),
 		slots:   make(chan struct{}, opts.MaxInFlight),
 	}
+	ad.botID.Store(opts.BotUserID)
+	return ad
 }
 
-// Connected reports whether Socket Mode is connected, for readiness.
+// authAPI identifies the bot.
+type authAPI interface {
+	AuthTestContext(ctx context.Context) (*slack.AuthTestResponse, error)
+}
+
+// botUserID is the bot's own user id.
+func (a *Adapter) botUserID() string {
+	id, _ := a.botID.Load().(string)
+	return id
+}
+
+// Connected reports whether the adapter can answer, for readiness: Socket
+// Mode connected, or in HTTP mode, the bot identified.
 func (a *Adapter) Connected() bool { return a.connected.Load() }
 
 // conversation is where an answer goes.
@@ -107,6 +126,9 @@ type conversation struct {
 	ephemeral   bool
 	// replaceTS is a bot message to update instead of posting anew.
 	replaceTS string
+	// command is set for /mailhelp, whose answers the text may make
+	// public.
+	command bool
 }
 
 // HandleEvent answers an Events API event: a mention in a channel (in a
@@ -119,31 +141,30 @@ func (a *Adapter) HandleEvent(ctx context.Context, ev slackevents.EventsAPIEvent
 	}
 	switch e := ev.InnerEvent.Data.(type) {
 	case *slackevents.AppMentionEvent:
-		if e.BotID != "" || e.User == "" || e.User == a.opts.BotUserID {
+		if e.BotID != "" || e.User == "" || e.User == a.botUserID() {
 			return
 		}
 		thread := e.ThreadTimeStamp
 		if thread == "" {
 			thread = e.TimeStamp
 		}
-		a.answer(ctx, e.Text, "", conversation{channel: e.Channel, threadTS: thread, user: e.User})
+		a.ask(ctx, e.Text, "", conversation{channel: e.Channel, threadTS: thread, user: e.User})
 	case *slackevents.MessageEvent:
-		if e.ChannelType != "im" || e.BotID != "" || e.SubType != "" || e.User == "" || e.User == a.opts.BotUserID {
+		if e.ChannelType != "im" || e.BotID != "" || e.SubType != "" || e.User == "" || e.User == a.botUserID() {
 			return
 		}
-		a.answer(ctx, e.Text, "", conversation{channel: e.Channel, user: e.User})
+		a.ask(ctx, e.Text, "", conversation{channel: e.Channel, user: e.User})
 	}
 }
 
 // HandleCommand answers /mailhelp: ephemeral to the caller unless the
-// text holds "public" or "publier".
+// text asks for the whole channel ("public", "publier", …).
 func (a *Adapter) HandleCommand(ctx context.Context, cmd slack.SlashCommand) {
 	if !a.seen.First("command:" + cmd.TriggerID) {
 		return
 	}
-	text, public := stripPublic(cmd.Text)
-	a.answer(ctx, text, "", conversation{channel: cmd.ChannelID, user: cmd.UserID,
-		responseURL: cmd.ResponseURL, ephemeral: !public})
+	a.ask(ctx, cmd.Text, "", conversation{channel: cmd.ChannelID, user: cmd.UserID,
+		responseURL: cmd.ResponseURL, ephemeral: true, command: true})
 }
 
 // HandleInteraction answers a button: a live check, or the answer again
@@ -160,47 +181,63 @@ func (a *Adapter) HandleInteraction(ctx context.Context, cb slack.InteractionCal
 		a.announceAction(ctx, cb, act.ActionID, act.Value)
 		return
 	}
+	value := act.Value
+	if act.SelectedOption.Value != "" {
+		value = act.SelectedOption.Value // the language menu
+	}
 	var v buttonValue
-	if err := json.Unmarshal([]byte(act.Value), &v); err != nil || v.Phrase == "" {
+	if err := json.Unmarshal([]byte(value), &v); err != nil || (v.Phrase == "" && v.Target == "") {
 		a.opts.Logger.Warn("slack: unreadable button value", "action", act.ActionID)
 		return
 	}
 	conv := conversation{channel: cb.Channel.ID, user: cb.User.ID, responseURL: cb.ResponseURL,
-		threadTS: cb.Message.ThreadTimestamp}
+		threadTS: cb.Message.ThreadTimestamp, ephemeral: cb.Container.IsEphemeral}
 	switch act.ActionID {
 	case actionLang:
 		conv.replaceTS = cb.Message.Timestamp
-		conv.ephemeral = cb.Container.IsEphemeral
-		a.answer(ctx, v.Phrase, v.Lang, conv)
 	case actionCheck:
 		if conv.threadTS == "" {
 			conv.threadTS = cb.Message.Timestamp
 		}
-		conv.ephemeral = cb.Container.IsEphemeral
-		a.answer(ctx, v.Phrase, "", conv)
-	}
-}
-
-// answer routes text and posts the reply. A live check is acknowledged
-// at once ("checking…"), then that message is updated with the result.
-func (a *Adapter) answer(ctx context.Context, text, force string, conv conversation) {
-	req := &bot.Request{Text: text, Platform: "slack", UserID: conv.user, ForceLang: force}
-	if force == "" {
-		req.LocaleHint = a.locale(ctx, conv.user)
-	}
-	if bot.Parse(text).Intent == bot.IntentAnnounce {
-		req.Roles = a.groupsOf(ctx, conv.user)
-		a.announce(ctx, req, text, conv)
+		v.Lang = ""
+	default:
 		return
 	}
-	if bot.Parse(text).Intent == bot.IntentCheck {
-		lang := bot.GuessLang(text, force, req.LocaleHint)
-		target := bot.Parse(text)
-		name := target.Host
-		if !target.Address.IsZero() {
-			name = target.Address.Username()
-		}
-		msg := Message{Text: EscapeMrkdwn(a.opts.Translator.For(lang).Text("slack.checking", map[string]any{"Target": name}))}
+	if v.Target != "" {
+		// A check asked with a button: the target is a form's field.
+		req := &bot.Request{Platform: "slack", UserID: conv.user, ForceLang: v.Lang,
+			Form: &bot.Form{Intent: bot.IntentCheck, Target: v.Target}}
+		a.answer(ctx, req, Question{Target: v.Target}, conv)
+		return
+	}
+	a.ask(ctx, v.Phrase, v.Lang, conv)
+}
+
+// ask answers a message's text: Slack's markup is removed first.
+func (a *Adapter) ask(ctx context.Context, text, force string, conv conversation) {
+	plain, channel := unwrap(text)
+	req := &bot.Request{Text: plain, Platform: "slack", UserID: conv.user, ForceLang: force, Channel: channel}
+	a.answer(ctx, req, Question{Text: bot.Plain(plain)}, conv)
+}
+
+// answer plans a request once and posts the reply. A slow answer (a
+// live check) is acknowledged at once ("checking…", in the answer's
+// language), then that message is updated with the result.
+func (a *Adapter) answer(ctx context.Context, req *bot.Request, q Question, conv conversation) {
+	if req.ForceLang == "" {
+		req.LocaleHint = a.locale(ctx, conv.user)
+	}
+	plan := a.opts.Router.Plan(req)
+	if plan.Intent() == bot.IntentAnnounce {
+		req.Roles = a.groupsOf(ctx, conv.user)
+		a.announce(ctx, plan, conv)
+		return
+	}
+	if conv.command && req.Parsed.Public {
+		conv.ephemeral = false
+	}
+	if plan.Slow {
+		msg := Message{Text: EscapeMrkdwn(a.opts.Translator.For(plan.Lang()).Text("slack.checking", map[string]any{"Target": plan.Target()}))}
 		msg.Blocks = []slack.Block{section(":hourglass_flowing_sand: " + msg.Text)}
 		ts, err := a.post(ctx, conv, msg)
 		if err != nil {
@@ -210,8 +247,8 @@ func (a *Adapter) answer(ctx context.Context, text, force string, conv conversat
 		if ts != "" {
 			conv.replaceTS = ts
 		}
-		// Only live checks are slow: they alone take a slot, after the
-		// user has been told "checking…".
+		// Slow answers alone take a slot, after the user has been told
+		// "checking…".
 		select {
 		case a.slots <- struct{}{}:
 			defer func() { <-a.slots }()
@@ -219,9 +256,9 @@ func (a *Adapter) answer(ctx context.Context, text, force string, conv conversat
 			return
 		}
 	}
-	reply := a.opts.Router.Serve(ctx, req)
-	toggle := a.opts.Translator.For(reply.Lang).Text("slack.other_language", nil)
-	if _, err := a.post(ctx, conv, Render(reply, bot.PlainWords(text), toggle)); err != nil {
+	reply := plan.Answer(ctx)
+	msg := Render(reply, q, bot.SwitchFor(a.opts.Translator, reply.Lang))
+	if _, err := a.post(ctx, conv, msg); err != nil {
 		a.opts.Logger.Error("slack: post", "channel", conv.channel, "intent", string(reply.Intent), "err", err)
 	}
 }
@@ -328,20 +365,4 @@ func (a *Adapter) groupsOf(ctx context.Context, user string) []string {
 		}
 	}
 	return roles
-}
-
-// stripPublic removes a "public" / "publier" word from a command.
-func stripPublic(text string) (string, bool) {
-	fields := strings.Fields(text)
-	public := false
-	kept := fields[:0]
-	for _, f := range fields {
-		switch strings.ToLower(f) {
-		case "public", "publier", "publique":
-			public = true
-			continue
-		}
-		kept = append(kept, f)
-	}
-	return strings.Join(kept, " "), public
 }

@@ -20,11 +20,11 @@ const (
 // announce answers an announce request privately: the preview with Post
 // and Cancel for an admin, the refusal for anyone else. Nothing reaches
 // the channel before the admin confirms.
-func (a *Adapter) announce(ctx context.Context, req *bot.Request, text string, conv conversation) {
-	reply := a.opts.Router.Serve(ctx, req)
-	msg := Render(reply, "", "")
-	if ann, ok := reply.Detail.(*bot.Announcement); ok && a.opts.Announcements != nil {
-		msg = a.previewMessage(reply, ann)
+func (a *Adapter) announce(ctx context.Context, plan *bot.Plan, conv conversation) {
+	reply := plan.Answer(ctx)
+	msg := Render(reply, Question{}, bot.LangSwitch{})
+	if reply.Announcement != nil && a.opts.Announcements != nil {
+		msg = a.previewMessage(reply, reply.Announcement)
 	}
 	if err := a.private(ctx, conv, msg); err != nil {
 		a.opts.Logger.Error("slack: announce preview", "channel", conv.channel, "err", err)
@@ -33,7 +33,7 @@ func (a *Adapter) announce(ctx context.Context, req *bot.Request, text string, c
 
 // previewMessage is an announcement's preview with Post and Cancel.
 func (a *Adapter) previewMessage(reply *bot.Reply, ann *bot.Announcement) Message {
-	msg := Render(reply, "", "")
+	msg := Render(reply, Question{}, bot.LangSwitch{})
 	loc := a.opts.Translator.For(reply.Lang)
 	post := slack.NewButtonBlockElement(actionAnnouncePost, ann.ID,
 		slack.NewTextBlockObject(slack.PlainTextType, loc.Text("announce.button.post", nil), false, false))
@@ -76,56 +76,28 @@ func (a *Adapter) private(ctx context.Context, conv conversation, msg Message) e
 	})
 }
 
-// announceAction posts or cancels an announcement, then replaces the
-// preview with what happened; a failed post is reported to the admin.
+// announceAction runs Post or Cancel through the core's flow, then
+// replaces the preview with what happened.
 func (a *Adapter) announceAction(ctx context.Context, cb slack.InteractionCallback, actionID, id string) {
-	lang := bot.GuessLang("", "", a.locale(ctx, cb.User.ID))
-	loc := a.opts.Translator.For(lang)
-	// Answers replace the preview through its response_url (a set
+	if a.opts.Announcements == nil {
+		return
+	}
+	loc := a.opts.Translator.For(a.opts.Translator.Languages().Pick(a.locale(ctx, cb.User.ID)))
+	verb := bot.AnnouncePost
+	if actionID == actionAnnounceCancel {
+		verb = bot.AnnounceCancel
+	}
+	out := bot.AnnounceAction(ctx, a.opts.Announcements, verb, id, "slack", cb.User.ID, func(channel string, card *bot.Reply) error {
+		return a.PostReply(ctx, channel, card)
+	}, slackReason)
+	text := EscapeMrkdwn(loc.Text(out.MsgID, out.Data))
+	// The answer replaces the preview through its response_url (a set
 	// replaceTS asks post for replace_original).
 	conv := conversation{channel: cb.Channel.ID, user: cb.User.ID, responseURL: cb.ResponseURL,
 		ephemeral: true, replaceTS: "preview"}
-	say := func(id string, data map[string]any) {
-		text := EscapeMrkdwn(loc.Text(id, data))
-		if _, err := a.post(ctx, conv, Message{Text: text, Blocks: []slack.Block{section(text)}}); err != nil {
-			a.opts.Logger.Error("slack: announce answer", "err", err)
-		}
+	if _, err := a.post(ctx, conv, Message{Text: text, Blocks: []slack.Block{section(text)}}); err != nil {
+		a.opts.Logger.Error("slack: announce answer", "err", err)
 	}
-	an := a.opts.Announcements
-	if an == nil {
-		return
-	}
-	if actionID == actionAnnounceCancel {
-		if err := an.Cancel(ctx, id, "slack", cb.User.ID); err != nil {
-			say(announceErrID(err), nil)
-			return
-		}
-		say("announce.cancelled", nil)
-		return
-	}
-	ann, err := an.Confirm(ctx, id, "slack", cb.User.ID)
-	if err != nil {
-		say(announceErrID(err), nil)
-		return
-	}
-	posted, perr := bot.PostCards(ann, func(card *bot.Reply) error {
-		_, err := a.post(ctx, conversation{channel: ann.Channel}, Render(card, "", ""))
-		return err
-	})
-	an.Posted(ctx, ann, perr)
-	if perr != nil {
-		a.opts.Logger.Error("slack: announce post", "channel", ann.Channel, "err", perr)
-		say(bot.FailedPostID(posted), map[string]any{"Reason": slackReason(perr), "Posted": posted, "Total": len(ann.Cards)})
-		return
-	}
-	say("announce.posted", nil)
-}
-
-func announceErrID(err error) string {
-	if errors.Is(err, bot.ErrAnnouncementNotYours) {
-		return "announce.not_yours"
-	}
-	return "announce.expired"
 }
 
 // slackReason is Slack's error code ("channel_not_found",
@@ -141,7 +113,7 @@ func slackReason(err error) string {
 // PostReply posts a reply as a Block Kit message in channel, paced and
 // retried like every post (the CLI's announcements use it).
 func (a *Adapter) PostReply(ctx context.Context, channel string, r *bot.Reply) error {
-	_, err := a.post(ctx, conversation{channel: channel}, Render(r, "", ""))
+	_, err := a.post(ctx, conversation{channel: channel}, Render(r, Question{}, bot.LangSwitch{}))
 	return err
 }
 

@@ -11,7 +11,7 @@ import (
 	"github.com/mailhelp/mailhelp/locales"
 )
 
-func startAnnounceBot(t *testing.T, f *fakeSlack) *handlers.Announcer {
+func startAnnounceBot(t *testing.T, f *fakeSlack) *handlers.Announcements {
 	t.Helper()
 	cfg, err := config.Parse([]byte(testbot.Config))
 	if err != nil {
@@ -21,10 +21,11 @@ func startAnnounceBot(t *testing.T, f *fakeSlack) *handlers.Announcer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	an := &handlers.Announcer{Admins: handlers.Admins{"slack": {Users: []string{"UADMIN"}, Roles: []string{"S1"}}},
-		Translator: cat, ChannelLang: map[string][]string{"CNEWS": {"fr"}, "CBOTH": {"fr", "en"}, "CHALF": {"fr", "en"}}}
-	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Logger: testbot.Quiet()})
-	handlers.Register(r, handlers.Deps{Directory: cfg.Directory, Announcer: an})
+	an := handlers.NewAnnouncements(&handlers.Previews{}, &handlers.AnnouncePolicy{
+		Admins:     map[string]config.AdminSet{"slack": {Users: []string{"UADMIN"}, Roles: []string{"S1"}}},
+		Translator: cat, ChannelLang: map[string][]string{"CNEWS": {"fr"}, "CBOTH": {"fr", "en"}, "CHALF": {"fr", "en"}}})
+	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Parser: cat.Parser(), Logger: testbot.Quiet()})
+	handlers.Register(r, handlers.Deps{Directory: cfg.Directory, Announcements: an, Translator: cat})
 	startBotWith(t, f, Options{Router: r, Translator: cat, Announcements: an, AdminGroups: func() []string { return []string{"S1"} }})
 	return an
 }
@@ -116,7 +117,7 @@ func TestAnnounceInSeveralLanguages(t *testing.T) {
 	startAnnounceBot(t, f)
 	f.send(mentionEnvelope("env-1", "Ev1", "UADMIN", "C1", "1.1", "<@UBOT> announce domaine.com in <#CBOTH|both>"))
 	preview := f.waitCalls("chat.postEphemeral", 1)[0]
-	if !strings.Contains(blocksText(t, preview), "It is posted in French, English: one message each") {
+	if !strings.Contains(blocksText(t, preview), "It is posted in Français, English: one message each") {
 		t.Errorf("preview: %s", blocksText(t, preview))
 	}
 	f.send(buttonEnvelope(f, "env-2", "trig-2", "UADMIN", actionAnnouncePost, previewID(t, preview), "1.2"))

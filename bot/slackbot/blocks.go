@@ -18,6 +18,7 @@ const (
 	maxFieldText   = 2000
 	maxFields      = 10
 	maxButtonValue = 2000
+	maxOptionValue = 150
 )
 
 // Action IDs of the buttons.
@@ -32,12 +33,24 @@ var noteIcons = map[bot.Severity]string{
 	bot.SeverityWarning: ":warning:", bot.SeverityError: ":x:",
 }
 
-// buttonValue is what a button carries back: the phrase to run, and for
-// the language toggle the question and the language to answer in.
+// buttonValue is what a button carries back: the question (a phrase, or
+// a check's target), and for the language switch the language to answer
+// in.
 type buttonValue struct {
 	Phrase string `json:"p,omitempty"`
+	Target string `json:"t,omitempty"`
 	Lang   string `json:"l,omitempty"`
 }
+
+// Question is what an answer answered, for its language switch to ask
+// again: a message's plain text, or the target of a check asked with a
+// button.
+type Question struct {
+	Text   string
+	Target string
+}
+
+func (q Question) empty() bool { return q.Text == "" && q.Target == "" }
 
 // Message is a rendered answer: the notification text and the blocks.
 type Message struct {
@@ -45,10 +58,14 @@ type Message struct {
 	Blocks []slack.Block
 }
 
-// Render turns a reply into a Block Kit message. question is the text the
-// reply answers, for the language toggle; toggle labels the toggle button
-// ("" for none).
-func Render(r *bot.Reply, question, toggle string) Message {
+// maxLangButtons is how many languages get a button each; more become a
+// menu.
+const maxLangButtons = 3
+
+// Render turns a reply into a Block Kit message. q is what the reply
+// answers, for the language switch (none when q is empty or langs offers
+// no choice).
+func Render(r *bot.Reply, q Question, langs bot.LangSwitch) Message {
 	var blocks []slack.Block
 	title := bot.Clip(EscapeMrkdwn(r.Title), maxHeaderText)
 	blocks = append(blocks, slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, title, true, false)))
@@ -103,15 +120,11 @@ func Render(r *bot.Reply, question, toggle string) Message {
 		if a.Kind != bot.ActionCheck {
 			continue
 		}
-		buttons = append(buttons, button(actionCheck, a.Label, buttonValue{Phrase: a.Phrase}, true))
+		buttons = append(buttons, button(actionCheck, a.Label, buttonValue{Target: a.Target}, true))
 		break
 	}
-	if toggle != "" && question != "" {
-		other := bot.LangFrench
-		if r.Lang == bot.LangFrench {
-			other = bot.LangEnglish
-		}
-		buttons = append(buttons, button(actionLang, toggle, buttonValue{Phrase: question, Lang: other}, false))
+	if !q.empty() && len(langs.Choices) > 0 {
+		buttons = append(buttons, langSwitch(q, langs)...)
 	}
 	if len(buttons) > 0 {
 		blocks = append(blocks, slack.NewActionBlock("mailhelp_actions", buttons...))
@@ -120,6 +133,26 @@ func Render(r *bot.Reply, question, toggle string) Message {
 		blocks = append(blocks[:maxBlocks-1], section("…"))
 	}
 	return Message{Text: bot.Clip(EscapeMrkdwn(r.Title), maxSectionText), Blocks: blocks}
+}
+
+// langSwitch is a button per other language, or one menu of them when
+// they are many; each carries the question and its language.
+func langSwitch(q Question, langs bot.LangSwitch) []slack.BlockElement {
+	if len(langs.Choices) <= maxLangButtons {
+		out := make([]slack.BlockElement, 0, len(langs.Choices))
+		for _, c := range langs.Choices {
+			out = append(out, button(actionLang, c.Name, buttonValue{Phrase: q.Text, Target: q.Target, Lang: c.Lang}, false))
+		}
+		return out
+	}
+	opts := make([]*slack.OptionBlockObject, 0, len(langs.Choices))
+	for _, c := range langs.Choices {
+		opts = append(opts, slack.NewOptionBlockObject(buttonPayload(buttonValue{Phrase: q.Text, Target: q.Target, Lang: c.Lang}),
+			slack.NewTextBlockObject(slack.PlainTextType, bot.Clip(EscapeMrkdwn(c.Name), 75), false, false), nil))
+	}
+	menu := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic,
+		slack.NewTextBlockObject(slack.PlainTextType, bot.Clip(EscapeMrkdwn(langs.Label), 150), false, false), actionLang, opts...)
+	return []slack.BlockElement{menu}
 }
 
 func section(mrkdwn string) *slack.SectionBlock {
@@ -134,6 +167,16 @@ func link(l bot.Link) string {
 		return label + ": " + code(u)
 	}
 	return "<" + u + "|" + label + ">"
+}
+
+// buttonPayload is a button's or an option's value: at most what Slack
+// takes (options take 150 bytes, so long questions are cut there).
+func buttonPayload(v buttonValue) string {
+	if len(v.Phrase) > maxOptionValue-32 {
+		v.Phrase = bot.Clip(v.Phrase, maxOptionValue-32)
+	}
+	raw, _ := json.Marshal(v)
+	return string(raw)
 }
 
 func button(actionID, label string, v buttonValue, primary bool) *slack.ButtonBlockElement {

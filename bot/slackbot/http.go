@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"sync"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -22,11 +21,21 @@ const maxHTTPBody = 256 << 10
 // body (slack-go's verifier: HMAC and a timestamp at most 5 minutes old)
 // before anything is parsed; a bad one is refused with no side effect.
 // Valid requests are answered 200 at once and handled in the background
-// under ctx, which bounds them.
-func (a *Adapter) HTTPHandler(ctx context.Context, signingSecret string) http.Handler {
-	var wg sync.WaitGroup
-	go func() { <-ctx.Done(); wg.Wait() }()
-	background := func(f func()) { wg.Go(f) }
+// under Run's context; Run waits for them when it stops. Before Run has
+// identified the bot, and once it stops, requests are answered 503 so
+// that Slack retries them. It is nil without a signing secret.
+func (a *Adapter) HTTPHandler() http.Handler {
+	if a.secret == "" {
+		return nil
+	}
+	signingSecret := a.secret
+	background := func(w http.ResponseWriter, f func(ctx context.Context)) {
+		if !a.work.Go(f) {
+			http.Error(w, "not ready", http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /slack/events", func(w http.ResponseWriter, r *http.Request) {
 		body, ok := verified(w, r, signingSecret)
@@ -52,8 +61,7 @@ func (a *Adapter) HTTPHandler(ctx context.Context, signingSecret string) http.Ha
 			if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok {
 				id = cb.EventID
 			}
-			w.WriteHeader(http.StatusOK)
-			background(func() { a.HandleEvent(ctx, ev, id) })
+			background(w, func(ctx context.Context) { a.HandleEvent(ctx, ev, id) })
 		default:
 			w.WriteHeader(http.StatusOK)
 		}
@@ -73,8 +81,7 @@ func (a *Adapter) HTTPHandler(ctx context.Context, signingSecret string) http.Ha
 			Command: form.Get("command"), Text: form.Get("text"), ResponseURL: form.Get("response_url"),
 			TriggerID: form.Get("trigger_id"),
 		}
-		w.WriteHeader(http.StatusOK)
-		background(func() { a.HandleCommand(ctx, cmd) })
+		background(w, func(ctx context.Context) { a.HandleCommand(ctx, cmd) })
 	})
 	mux.HandleFunc("POST /slack/interactivity", func(w http.ResponseWriter, r *http.Request) {
 		body, ok := verified(w, r, signingSecret)
@@ -90,8 +97,7 @@ func (a *Adapter) HTTPHandler(ctx context.Context, signingSecret string) http.Ha
 			http.Error(w, "unreadable interaction", http.StatusBadRequest)
 			return
 		}
-		w.WriteHeader(http.StatusOK)
-		background(func() { a.HandleInteraction(ctx, cb) })
+		background(w, func(ctx context.Context) { a.HandleInteraction(ctx, cb) })
 	})
 	return mux
 }

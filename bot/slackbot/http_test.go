@@ -28,12 +28,21 @@ func sign(body string, ts time.Time, key string) (string, string) {
 func httpBot(t *testing.T, f *fakeSlack) http.Handler {
 	t.Helper()
 	r, cat := testRouter(t, slowProber{})
-	c := NewClient("xoxb-test", "", f.srv.URL+"/api/")
-	a := New(c, Options{Router: r, Translator: cat, BotUserID: "UBOT", ChannelBurst: 1000,
-		Logger: testbot.Quiet()})
+	a, err := New(Config{BotToken: "xoxb-test", SigningSecret: secret, APIURL: f.srv.URL + "/api/"},
+		Options{Router: r, Translator: cat, ChannelBurst: 1000, Logger: testbot.Quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	return a.HTTPHandler(ctx, secret)
+	done := make(chan struct{})
+	go func() { _ = a.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	for deadline := time.Now().Add(5 * time.Second); !a.Connected(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the adapter did not identify itself")
+		}
+	}
+	return a.HTTPHandler()
 }
 
 func TestHTTPSignatures(t *testing.T) {

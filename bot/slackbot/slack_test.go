@@ -40,15 +40,14 @@ func startBotWith(t testing.TB, f *fakeSlack, opts Options) *Adapter {
 	if opts.ChannelBurst == 0 {
 		opts.ChannelBurst = 1000
 	}
-	c := NewClient("xoxb-test", "xapp-test", f.srv.URL+"/api", // no trailing slash on purpose
-		socketmode.OptionPingInterval(time.Second))
-	a := New(c, opts)
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := a.Identify(ctx, c); err != nil {
+	a, err := New(Config{BotToken: "xoxb-test", AppToken: "xapp-test", APIURL: f.srv.URL + "/api", // no trailing slash on purpose
+		SocketOptions: []socketmode.Option{socketmode.OptionPingInterval(time.Second)}}, opts)
+	if err != nil {
 		t.Fatal(err)
 	}
+	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { _ = a.RunSocketMode(ctx, c); close(done) }()
+	go func() { _ = a.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
 	f.waitConnected(1)
 	return a

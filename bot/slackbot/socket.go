@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -14,61 +13,85 @@ import (
 	"github.com/slack-go/slack/socketmode"
 )
 
-// Client is a Slack connection: slack-go's Web API client and, in Socket
-// Mode, its socket client.
-type Client struct {
-	API    *slack.Client
-	Socket *socketmode.Client
+// Config is how to reach Slack. Secrets come from the environment.
+type Config struct {
+	// BotToken (xoxb-…) is the bot's Web API token. Required.
+	BotToken string
+	// AppToken (xapp-…) turns on Socket Mode.
+	AppToken string
+	// SigningSecret turns on HTTP mode (see HTTPHandler). Run needs one
+	// of AppToken and SigningSecret; posting alone (PostReply) needs
+	// neither.
+	SigningSecret string
+	// APIURL replaces Slack's Web API address (tests); it may end with a
+	// slash or not.
+	APIURL string
+	// SocketOptions tune Socket Mode (the ping watchdog's interval).
+	SocketOptions []socketmode.Option
 }
 
-// NewClient builds slack-go clients for the tokens; apiURL ("" for
-// Slack's) may end with a slash or not; socketOpts tune Socket Mode (the
-// ping watchdog's interval, for one). It does no I/O.
-func NewClient(botToken, appToken, apiURL string, socketOpts ...socketmode.Option) *Client {
-	opts := []slack.Option{}
-	if appToken != "" {
-		opts = append(opts, slack.OptionAppLevelToken(appToken))
+// New builds an Adapter over slack-go's clients. It does no I/O: Run
+// identifies the bot and connects.
+func New(cfg Config, opts Options) (*Adapter, error) {
+	if cfg.BotToken == "" {
+		return nil, errors.New("slack: a bot token is needed")
 	}
-	if apiURL != "" {
-		opts = append(opts, slack.OptionAPIURL(strings.TrimSuffix(apiURL, "/")+"/"))
+	var sopts []slack.Option
+	if cfg.AppToken != "" {
+		sopts = append(sopts, slack.OptionAppLevelToken(cfg.AppToken))
 	}
-	c := &Client{API: slack.New(botToken, opts...)}
-	if appToken != "" {
-		c.Socket = socketmode.New(c.API, socketOpts...)
+	if cfg.APIURL != "" {
+		sopts = append(sopts, slack.OptionAPIURL(strings.TrimSuffix(cfg.APIURL, "/")+"/"))
 	}
-	return c
+	client := slack.New(cfg.BotToken, sopts...)
+	a := newAdapter(client, opts)
+	a.auth = client
+	a.secret = cfg.SigningSecret
+	if cfg.AppToken != "" {
+		a.socket = socketmode.New(client, cfg.SocketOptions...)
+	}
+	return a, nil
 }
 
-// New builds an Adapter over a slack-go client.
-func New(c *Client, opts Options) *Adapter { return newAdapter(c.API, opts) }
-
-// Identify asks Slack who the bot is (auth.test), so that its own
-// messages are ignored.
-func (a *Adapter) Identify(ctx context.Context, c *Client) error {
-	r, err := c.API.AuthTestContext(ctx)
+// Run identifies the bot (auth.test, so that its own messages are
+// ignored), then receives events until ctx is done: over Socket Mode
+// when there is an app-level token, else from HTTPHandler. When ctx is
+// done it waits for the answers under way.
+func (a *Adapter) Run(ctx context.Context) error {
+	if a.auth == nil {
+		return errors.New("slack: Run needs an adapter built by New")
+	}
+	if a.socket == nil && a.secret == "" {
+		return errors.New("slack: the bot token needs an app-level token (Socket Mode) or a signing secret (HTTP mode)")
+	}
+	r, err := a.auth.AuthTestContext(ctx)
 	if err != nil {
 		return fmt.Errorf("slack: auth.test: %w", err)
 	}
-	a.opts.BotUserID = r.UserID
-	return nil
+	a.botID.Store(r.UserID)
+	a.work.start(ctx)
+	defer a.work.stop()
+	if a.socket == nil {
+		a.connected.Store(true) // HTTP mode: Slack calls us
+		<-ctx.Done()
+		return nil
+	}
+	return a.runSocketMode(ctx)
 }
 
-// RunSocketMode receives events over Socket Mode until ctx is done. Each
+// runSocketMode receives events over Socket Mode until ctx is done. Each
 // envelope is acknowledged at once, even one slack-go cannot decode, then
 // handled concurrently; duplicates (Slack retries, redeliveries after a
 // reconnect) are answered once. Lost connections are reopened with
 // backoff; slack-go's ping watchdog reopens a silent one.
-func (a *Adapter) RunSocketMode(ctx context.Context, c *Client) error {
-	if c.Socket == nil {
-		return errors.New("slack: Socket Mode needs an app-level token")
-	}
+func (a *Adapter) runSocketMode(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	runErr := make(chan error, 1)
 	go func() {
 		backoff := time.Second
 		for {
-			err := c.Socket.RunContext(ctx)
+			err := a.socket.RunContext(ctx)
 			if ctx.Err() != nil {
 				runErr <- nil
 				return
@@ -88,23 +111,21 @@ func (a *Adapter) RunSocketMode(ctx context.Context, c *Client) error {
 			backoff = min(backoff*2, time.Minute)
 		}
 	}()
-	var wg sync.WaitGroup
-	defer wg.Wait()
 	for {
 		select {
 		case <-ctx.Done():
 			return <-runErr
-		case evt, ok := <-c.Socket.Events:
+		case evt, ok := <-a.socket.Events:
 			if !ok {
 				return <-runErr
 			}
-			a.dispatch(ctx, c.Socket, evt, &wg)
+			a.dispatch(ctx, a.socket, evt)
 		}
 	}
 }
 
 // dispatch acknowledges and handles one Socket Mode event.
-func (a *Adapter) dispatch(ctx context.Context, sc *socketmode.Client, evt socketmode.Event, wg *sync.WaitGroup) {
+func (a *Adapter) dispatch(ctx context.Context, sc *socketmode.Client, evt socketmode.Event) {
 	switch evt.Type {
 	case socketmode.EventTypeConnecting, socketmode.EventTypeConnectionError, socketmode.EventTypeDisconnect:
 		a.connected.Store(false)
@@ -138,7 +159,7 @@ func (a *Adapter) dispatch(ctx context.Context, sc *socketmode.Client, evt socke
 	if err := sc.AckCtx(ctx, evt.Request.EnvelopeID, nil); err != nil {
 		a.opts.Logger.Warn("slack: ack", "err", err)
 	}
-	wg.Go(func() {
+	a.work.Go(func(ctx context.Context) {
 		switch evt.Type {
 		case socketmode.EventTypeEventsAPI:
 			if ev, ok := evt.Data.(slackevents.EventsAPIEvent); ok {

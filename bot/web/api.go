@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mailhelp/mailhelp/bot"
 )
@@ -75,8 +76,8 @@ func (s *Server) apiAsk(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) {
 		return
 	}
-	if req.Lang != "" && !bot.Supported(req.Lang) {
-		writeError(w, http.StatusBadRequest, "bad_lang", "lang must be en or fr")
+	if langs := s.langs(); req.Lang != "" && !langs.Has(req.Lang) {
+		writeError(w, http.StatusBadRequest, "bad_lang", "lang must be one of "+strings.Join(langs, ", "))
 		return
 	}
 	reply := s.opts.Router.Serve(r.Context(), &bot.Request{
@@ -94,10 +95,11 @@ type checkRequest struct {
 
 // codeStatus maps a reply's code to the HTTP status of a failed check.
 var codeStatus = map[string]int{
-	"rate_limited": http.StatusTooManyRequests, "not_allowed": http.StatusForbidden,
-	"blocked_address": http.StatusForbidden, "bad_host": http.StatusBadRequest, "port": http.StatusForbidden,
-	"unknown_domain": http.StatusNotFound, "too_long": http.StatusRequestEntityTooLarge,
-	"check_failed": http.StatusServiceUnavailable, "internal": http.StatusInternalServerError,
+	bot.CodeRateLimited: http.StatusTooManyRequests, bot.CodeNotAllowed: http.StatusForbidden,
+	bot.CodeBlockedAddress: http.StatusForbidden, bot.CodeBadHost: http.StatusBadRequest, bot.CodePort: http.StatusForbidden,
+	bot.CodeUnknownDomain: http.StatusNotFound, bot.CodeTooLong: http.StatusRequestEntityTooLarge,
+	bot.CodeCheckFailed: http.StatusServiceUnavailable, bot.CodeInternal: http.StatusInternalServerError,
+	bot.CodeBadTarget: http.StatusBadRequest,
 }
 
 // apiCheck runs a live check through the same path as chat (dial
@@ -107,22 +109,19 @@ func (s *Server) apiCheck(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) {
 		return
 	}
-	target := strings.TrimSpace(req.Address + req.Host)
-	if (req.Address == "") == (req.Host == "") || target == "" || len(target) > 320 {
-		writeError(w, http.StatusBadRequest, "bad_target", "give exactly one of address or host")
+	if (req.Address == "") == (req.Host == "") {
+		writeError(w, http.StatusBadRequest, bot.CodeBadTarget, "give exactly one of address or host")
 		return
 	}
-	p := bot.Parse(target)
-	if (req.Address != "" && p.Address.IsZero()) || (req.Host != "" && p.Host == "") {
-		writeError(w, http.StatusBadRequest, "bad_target", "not a mail address or a host name")
-		return
+	form := bot.Form{Intent: bot.IntentCheck, Target: req.Address, Kind: bot.TargetAddress}
+	if req.Host != "" {
+		form.Target, form.Kind = req.Host, bot.TargetHost
 	}
-	lang := bot.NormalizeLang(req.Lang)
 	reply := s.opts.Router.Serve(r.Context(), &bot.Request{
-		Text: "check " + target, ForceLang: lang, Platform: "web", UserID: clientID(r),
+		Form: &form, ForceLang: s.langs().Match(req.Lang), Platform: "web", UserID: clientID(r),
 	})
-	if reply.Detail != nil {
-		writeJSON(w, http.StatusOK, reply.Detail)
+	if reply.Check != nil {
+		writeJSON(w, http.StatusOK, reply.Check)
 		return
 	}
 	code := reply.Code
@@ -131,20 +130,10 @@ func (s *Server) apiCheck(w http.ResponseWriter, r *http.Request) {
 		// Live checks are turned off: the reply lists what to verify.
 		code, status = "check_disabled", http.StatusServiceUnavailable
 	}
-	if code == "rate_limited" {
-		w.Header().Set("Retry-After", retryAfter(reply))
+	if code == bot.CodeRateLimited {
+		w.Header().Set("Retry-After", strconv.Itoa(int(max(reply.RetryAfter.Round(time.Second), time.Second)/time.Second)))
 	}
 	writeError(w, status, code, reply.Title)
-}
-
-// retryAfter finds the seconds in a rate-limit reply; 60 if it cannot.
-func retryAfter(r *bot.Reply) string {
-	for _, f := range strings.Fields(r.Title) {
-		if n, err := strconv.Atoi(f); err == nil && n > 0 {
-			return strconv.Itoa(n)
-		}
-	}
-	return "60"
 }
 
 func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {

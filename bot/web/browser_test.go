@@ -76,7 +76,7 @@ func TestBrowser(t *testing.T) {
 
 	// Switch to French: the page itself changes language.
 	if err := chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS("#lang-switch")),
+		chromedp.Click(chromedp.CSS("#lang-fr")),
 		chromedp.WaitVisible(chromedp.CSS(`html[lang="fr"]`)),
 	); err != nil {
 		t.Fatalf("switch to French: %v", err)

@@ -10,7 +10,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/mailhelp/mailhelp/bot"
-	"github.com/mailhelp/mailhelp/probe"
 )
 
 // Metrics counts answers, checks, refusals and reconnects in Prometheus
@@ -65,10 +64,10 @@ func (m *Metrics) Answered(platform string, intent bot.Intent, reply *bot.Reply,
 	}
 	m.answers.WithLabelValues(platform, string(intent)).Inc()
 	m.latency.WithLabelValues(platform, string(intent)).Observe(took.Seconds())
-	if rep, ok := reply.Detail.(*probe.Report); ok {
-		m.checks.WithLabelValues(string(rep.Verdict)).Inc()
+	if reply.Check != nil {
+		m.checks.WithLabelValues(string(reply.Check.Verdict)).Inc()
 	}
-	if reply.Code == "rate_limited" {
+	if reply.Code == bot.CodeRateLimited {
 		m.limited.WithLabelValues(platform).Inc()
 	}
 }

@@ -9,19 +9,18 @@ import (
 
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/bot/render"
-	"github.com/mailhelp/mailhelp/knowledge"
 )
 
 // page is what the templates render.
 type page struct {
-	Lang                                   string
-	OtherLang, OtherLangName, OtherLangURL string
-	UI                                     map[string]string
-	Chat                                   bool
-	Question                               string
-	Answer                                 *answerView
-	Examples                               []bot.Action
-	NotFound                               *notFoundView
+	Lang       string
+	OtherLangs []langLink
+	UI         map[string]string
+	Chat       bool
+	Question   string
+	Answer     *answerView
+	Examples   []bot.Action
+	NotFound   *notFoundView
 }
 
 type answerView struct {
@@ -39,7 +38,9 @@ type notFoundView struct {
 
 type clientLink struct{ Name, URL string }
 
-var langNames = map[string]string{bot.LangEnglish: "English", bot.LangFrench: "Français"}
+// langLink is one entry of the pages' language switch: the same page in
+// another language, named in that language.
+type langLink struct{ Lang, Name, URL string }
 
 // uiIDs are the pages' own words, by template key.
 var uiIDs = map[string]string{
@@ -57,24 +58,32 @@ func (s *Server) newPage(r *http.Request, lang string) *page {
 	for k, id := range uiIDs {
 		ui[k] = loc.Text(id, nil)
 	}
-	other := bot.LangFrench
-	if lang == bot.LangFrench {
-		other = bot.LangEnglish
+	p := &page{Lang: lang, UI: ui}
+	for _, c := range bot.SwitchFor(s.opts.Translator, lang).Choices {
+		p.OtherLangs = append(p.OtherLangs, langLink{Lang: c.Lang, Name: c.Name, URL: s.langURL(r, lang, c.Lang)})
 	}
+	return p
+}
+
+// langURL is the address of the page r asked for, in language other.
+func (s *Server) langURL(r *http.Request, lang, other string) string {
 	q := r.URL.Query()
 	q.Set("lang", other)
 	q.Del("partial")
-	otherURL := r.URL.Path + "?" + q.Encode()
-	if strings.Count(r.URL.Path, "/") >= 2 && bot.Supported(r.PathValue("lang")) {
+	if strings.Count(r.URL.Path, "/") >= 2 && s.langs().Has(r.PathValue("lang")) {
 		// A permalink: the language is in the path.
 		q.Del("lang")
-		otherURL = "/" + other + strings.TrimPrefix(r.URL.Path, "/"+lang)
+		u := "/" + other + strings.TrimPrefix(r.URL.Path, "/"+lang)
 		if enc := q.Encode(); enc != "" {
-			otherURL += "?" + enc
+			u += "?" + enc
 		}
+		return u
 	}
-	return &page{Lang: lang, OtherLang: other, OtherLangName: langNames[other], OtherLangURL: otherURL, UI: ui}
+	return r.URL.Path + "?" + q.Encode()
 }
+
+// langs are the languages the pages are offered in.
+func (s *Server) langs() bot.Languages { return s.opts.Translator.Languages() }
 
 func (s *Server) answerView(r *http.Request, reply *bot.Reply, ui map[string]string) *answerView {
 	v := &answerView{Reply: reply, UI: ui, SettingsText: settingsText(reply)}
@@ -145,7 +154,7 @@ func (s *Server) ask(w http.ResponseWriter, r *http.Request) {
 	reply := s.opts.Router.Serve(r.Context(), &bot.Request{
 		Text: q, LocaleHint: lang, Platform: "web", UserID: clientID(r),
 	})
-	p.Question = render.EscapeText(bot.Clean(truncate(q, 300)))
+	p.Question = render.EscapeText(bot.Clip(bot.Clean(q), 300))
 	p.Answer = s.answerView(r, reply, p.UI)
 	if r.URL.Query().Get("partial") == "1" {
 		s.render(w, http.StatusOK, "partial", p)
@@ -164,7 +173,7 @@ func (s *Server) permalink(w http.ResponseWriter, r *http.Request) {
 	}
 	reply, status, nf := s.permalinkReply(r)
 	lang := r.PathValue("lang")
-	if !bot.Supported(lang) {
+	if !s.langs().Has(lang) {
 		lang = s.pageLang(r)
 	}
 	p := s.newPage(r, lang)
@@ -203,33 +212,27 @@ func (s *Server) ticket(w http.ResponseWriter, r *http.Request) {
 // says why there is no such page.
 func (s *Server) permalinkReply(r *http.Request) (*bot.Reply, int, *notFoundView) {
 	lang := r.PathValue("lang")
-	if !bot.Supported(lang) {
+	if !s.langs().Has(lang) {
 		return nil, http.StatusNotFound, s.notFoundView(s.pageLang(r), "web.not_found.intro", nil)
 	}
-	client, ok := knowledge.ClientByID(knowledge.ClientID(r.PathValue("client")))
-	if !ok {
-		return nil, http.StatusNotFound, s.notFoundView(lang, "web.not_found.client", nil)
-	}
 	q := r.URL.Query()
-	text := "configure " + client.Name
+	form := bot.Form{Intent: bot.IntentConfigure, Client: r.PathValue("client")}
 	address, domain := q.Get("address"), q.Get("domain")
 	switch {
 	case address != "":
-		p := bot.Parse(address)
-		if p.Addresses != 1 || !strings.EqualFold(p.Address.String(), strings.TrimSpace(address)) {
-			return nil, http.StatusNotFound, s.notFoundView(lang, "web.not_found.address", nil)
-		}
-		text += " for " + p.Address.String()
+		form.Target, form.Kind = address, bot.TargetAddress
 	case domain != "":
-		p := bot.Parse(domain)
-		if p.Host == "" || !p.Address.IsZero() {
-			return nil, http.StatusNotFound, s.notFoundView(lang, "web.not_found.domain", map[string]any{"Domain": truncate(domain, 80)})
-		}
-		text += " for " + p.Host
+		form.Target, form.Kind = domain, bot.TargetHost
 	}
-	reply := s.opts.Router.Serve(r.Context(), &bot.Request{Text: text, ForceLang: lang, Platform: "web", UserID: clientID(r)})
-	if domain != "" && reply.About.Domain == "" {
-		return nil, http.StatusNotFound, s.notFoundView(lang, "web.not_found.domain", map[string]any{"Domain": truncate(domain, 80)})
+	reply := s.opts.Router.Serve(r.Context(), &bot.Request{Form: &form, ForceLang: lang, Platform: "web", UserID: clientID(r)})
+	badDomain := s.notFoundView(lang, "web.not_found.domain", map[string]any{"Domain": bot.Clip(domain, 80)})
+	switch {
+	case reply.Code == bot.CodeBadClient:
+		return nil, http.StatusNotFound, s.notFoundView(lang, "web.not_found.client", nil)
+	case reply.Code == bot.CodeBadTarget && address != "":
+		return nil, http.StatusNotFound, s.notFoundView(lang, "web.not_found.address", nil)
+	case reply.Code == bot.CodeBadTarget, domain != "" && reply.About.Domain == "":
+		return nil, http.StatusNotFound, badDomain
 	}
 	return reply, http.StatusOK, nil
 }
@@ -237,7 +240,7 @@ func (s *Server) permalinkReply(r *http.Request) (*bot.Reply, int, *notFoundView
 func (s *Server) notFoundView(lang, msgID string, data map[string]any) *notFoundView {
 	nf := &notFoundView{Message: s.opts.Translator.For(lang).Text(msgID, data)}
 	if msgID == "web.not_found.client" {
-		for _, c := range knowledge.Clients() {
+		for _, c := range s.opts.Router.Clients() {
 			nf.Clients = append(nf.Clients, clientLink{Name: c.Name, URL: "/" + lang + "/" + string(c.ID)})
 		}
 	}
@@ -254,14 +257,4 @@ func (s *Server) notFoundPage(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, lang)
 	p.NotFound = s.notFoundView(lang, "web.not_found.intro", nil)
 	s.render(w, http.StatusNotFound, "layout", p)
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n] + "…"
 }

@@ -69,7 +69,7 @@ func New(opts Options) (*Server, error) {
 	if opts.Router == nil || opts.Translator == nil {
 		return nil, fmt.Errorf("web: Router and Translator are required")
 	}
-	if !bot.Supported(opts.DefaultLang) {
+	if !opts.Translator.Languages().Has(opts.DefaultLang) {
 		opts.DefaultLang = bot.LangEnglish
 	}
 	if opts.Logger == nil {
@@ -195,12 +195,13 @@ func (s *Server) baseURL(r *http.Request) string {
 // pageLang picks the pages' language: ?lang=, else Accept-Language,
 // else the default.
 func (s *Server) pageLang(r *http.Request) string {
-	if l := bot.NormalizeLang(r.URL.Query().Get("lang")); l != "" {
+	langs := s.langs()
+	if l := langs.Match(r.URL.Query().Get("lang")); l != "" {
 		return l
 	}
 	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
 		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if l := bot.NormalizeLang(tag); l != "" {
+		if l := langs.Match(tag); l != "" {
 			return l
 		}
 	}

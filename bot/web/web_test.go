@@ -69,8 +69,9 @@ func routerOf(t testing.TB, log *slog.Logger) *bot.Router {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := bot.NewRouter(bot.RouterOptions{Translator: translator(t), DefaultLang: "en", DomainLang: handlers.DomainLang(cfg.Directory), Logger: log})
-	handlers.Register(r, handlers.Deps{Directory: cfg.Directory})
+	cat := translator(t)
+	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Parser: cat.Parser(), DefaultLang: "en", DomainLang: handlers.DomainLang(cfg.Directory), Logger: log})
+	handlers.Register(r, handlers.Deps{Directory: cfg.Directory, Translator: cat})
 	return r
 }
 
@@ -84,8 +85,8 @@ func newFixture(t testing.TB, prober handlers.Prober, limiter handlers.Limiter) 
 	f := &fixture{logs: &bytes.Buffer{}}
 	log := slog.New(slog.NewJSONHandler(f.logs, nil))
 	metrics := web.NewMetrics()
-	r := bot.NewRouter(bot.RouterOptions{Translator: cat, DefaultLang: "en", DomainLang: handlers.DomainLang(cfg.Directory), Logger: log, Observer: metrics})
-	handlers.Register(r, handlers.Deps{Directory: cfg.Directory, Prober: prober, Limiter: limiter})
+	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Parser: cat.Parser(), DefaultLang: "en", DomainLang: handlers.DomainLang(cfg.Directory), Logger: log, Observer: metrics})
+	handlers.Register(r, handlers.Deps{Directory: cfg.Directory, Prober: prober, Limiter: limiter, Translator: cat})
 	h, err := web.New(web.Options{Router: r, Translator: cat, DefaultLang: "en", PublicURL: "https://help.domaine.com",
 		Logger: log, Metrics: metrics, Ready: func() error { return f.ready }})
 	if err != nil {
@@ -135,7 +136,7 @@ func TestPages(t *testing.T) {
 		{"permalink in French", "/fr/blackberry10?address=alice%40domaine.com", nil, 200, []string{"Configurer BlackBerry 10 pour alice@domaine.com", `<html lang="fr">`}, nil},
 		{"permalink by domain", "/en/thunderbird?domain=domaine.com", nil, 200, []string{"bm.domaine.com", "?domain=domaine.com"}, nil},
 		{"unknown client", "/fr/nokia3310?address=alice%40domaine.com", nil, 404, []string{"Page introuvable", `href="/fr/blackberry10"`}, nil},
-		{"unknown language", "/de/blackberry10", nil, 404, []string{"Page not found"}, nil},
+		{"unknown language", "/xx/blackberry10", nil, 404, []string{"Page not found"}, nil},
 		{"bad address", "/en/blackberry10?address=%3Cscript%3E", nil, 404, []string{"does not hold a valid mail address"}, []string{"<script>"}},
 		{"unknown domain", "/en/blackberry10?domain=nowhere.example", nil, 404, []string{"nowhere.example is not in mailhelp"}, nil},
 		{"other path", "/no/such/page/here", nil, 404, []string{"Page not found"}, nil},
@@ -207,7 +208,7 @@ func TestAPIAsk(t *testing.T) {
 		{"bad json", "POST", "/api/v1/ask", "application/json", `{"text":`, 400, "bad_json"},
 		{"unknown field", "POST", "/api/v1/ask", "application/json", `{"text":"x","admin":true}`, 400, "bad_json"},
 		{"oversized body", "POST", "/api/v1/ask", "application/json", `{"text":"` + strings.Repeat("a", 20000) + `"}`, 413, "body_too_large"},
-		{"bad language", "POST", "/api/v1/ask", "application/json", `{"text":"x","lang":"de"}`, 400, "bad_lang"},
+		{"bad language", "POST", "/api/v1/ask", "application/json", `{"text":"x","lang":"xx"}`, 400, "bad_lang"},
 		{"wrong method", "GET", "/api/v1/ask", "", "", 405, "method_not_allowed"},
 		{"unknown endpoint", "POST", "/api/v1/nope", "application/json", `{}`, 404, "not_found"},
 		{"unknown api path", "GET", "/api/v2", "", "", 404, "not_found"},

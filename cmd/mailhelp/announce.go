@@ -8,13 +8,19 @@ import (
 	"io"
 	"strings"
 
-	"github.com/mailhelp/mailhelp/audit"
+	"github.com/mailhelp/mailhelp/app"
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/bot/discordbot"
 	"github.com/mailhelp/mailhelp/bot/render"
 	"github.com/mailhelp/mailhelp/bot/slackbot"
 	"github.com/mailhelp/mailhelp/locales"
 )
+
+// announceTarget is one channel to post an announcement to.
+type announceTarget struct {
+	name, channel string
+	post          func(ctx context.Context, channel string, card *bot.Reply) error
+}
 
 // announce posts a domain's settings card to Slack and/or Discord
 // channels, after showing it and asking for confirmation. Whoever holds
@@ -25,7 +31,8 @@ func (m *Main) announce(ctx context.Context, args []string) int {
 	domain := fs.String("domain", "", "the mail domain whose settings to announce")
 	slackCh := fs.String("slack-channel", "", "Slack channel id (needs SLACK_BOT_TOKEN)")
 	discordCh := fs.String("discord-channel", "", "Discord channel id (needs DISCORD_BOT_TOKEN)")
-	lang := fs.String("lang", "", "language of the card: en or fr (default: the channel's from announce.channels, else the domain's, else the configuration's)")
+	lang := fs.String("lang", "", "language of the card: one of "+strings.Join(locales.Tags(), ", ")+
+		" (default: the channel's from announce.channels, else the domain's, else the configuration's)")
 	yes := fs.Bool("yes", false, "post without asking for confirmation")
 	cfgPath := fs.String("config", "", "configuration file (default: $MAILHELP_CONFIG, else built in)")
 	if code, ok := parseFlags(fs, args); !ok {
@@ -35,103 +42,100 @@ func (m *Main) announce(ctx context.Context, args []string) int {
 		fmt.Fprintln(m.Stderr, "mailhelp announce: give --domain and at least one of --slack-channel, --discord-channel")
 		return exitUsage
 	}
-	if *lang != "" && !bot.Supported(*lang) {
-		fmt.Fprintf(m.Stderr, "mailhelp announce: unknown language %q (want en or fr)\n", *lang)
+	if !m.knownLang("announce", *lang, locales.Tags()) {
 		return exitUsage
 	}
-	if *slackCh != "" && m.Getenv("SLACK_BOT_TOKEN") == "" || *discordCh != "" && m.Getenv("DISCORD_BOT_TOKEN") == "" {
-		fmt.Fprintln(m.Stderr, "mailhelp announce: posting needs SLACK_BOT_TOKEN for Slack and DISCORD_BOT_TOKEN for Discord")
+	targets, err := m.announceTargets(*slackCh, *discordCh)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "mailhelp announce: %v\n", err)
 		return exitUsage
 	}
-	cfg, err := m.loadConfig(*cfgPath)
+	a, err := m.newApp(*cfgPath, app.Options{AuditAlways: true})
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "mailhelp announce: %v\n", err)
 		return exitFail
 	}
-	d, ok := cfg.Directory.Lookup(*domain)
-	if !ok {
-		fmt.Fprintf(m.Stderr, "mailhelp announce: %s is not in the configuration\n", *domain)
-		return exitFail
+	defer a.Close()
+	anns := make([]*bot.Announcement, len(targets))
+	for i, t := range targets {
+		if anns[i], err = a.Announcement(*domain, t.channel, *lang); err != nil {
+			fmt.Fprintf(m.Stderr, "mailhelp announce: %v\n", err)
+			return exitFail
+		}
 	}
-	l := cmpOr(bot.NormalizeLang(*lang), cmpOr(bot.NormalizeLang(d.Language), cfg.DefaultLanguage))
+	m.showCards(anns)
+	if !*yes && !m.confirm() {
+		fmt.Fprintln(m.Stdout, "Nothing posted.")
+		return exitOK
+	}
+	return m.postAnnouncements(ctx, a, targets, anns)
+}
+
+// announceTargets are the channels to post to, with the adapters that
+// post there; tokens come from the environment only.
+func (m *Main) announceTargets(slackCh, discordCh string) ([]announceTarget, error) {
+	var targets []announceTarget
 	cat, err := locales.Load()
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "mailhelp announce: %v\n", err)
-		return exitFail
+		return nil, err
 	}
-	pol := newAnnouncer(cfg, cat)
-	if *lang != "" {
-		pol.ChannelLang = nil // the flag wins over the channels' languages
+	quiet := m.logger()
+	if slackCh != "" {
+		sa, err := slackbot.New(slackbot.Config{BotToken: m.Getenv("SLACK_BOT_TOKEN"),
+			APIURL: m.Getenv("SLACK_API_URL")}, slackbot.Options{Translator: cat, Logger: quiet})
+		if err != nil {
+			return nil, fmt.Errorf("posting to Slack needs SLACK_BOT_TOKEN: %w", err)
+		}
+		targets = append(targets, announceTarget{"Slack", slackCh, sa.PostReply})
 	}
-	cardsOf := func(channel string) []*bot.Reply { return pol.Cards(channel, l, d) }
+	if discordCh != "" {
+		if m.Getenv("DISCORD_BOT_TOKEN") == "" {
+			return nil, fmt.Errorf("posting to Discord needs DISCORD_BOT_TOKEN")
+		}
+		db, err := discordbot.New(discordbot.Config{Token: m.Getenv("DISCORD_BOT_TOKEN"), APIURL: m.Getenv("DISCORD_API_URL")},
+			discordbot.Options{Translator: cat, Logger: quiet})
+		if err != nil {
+			return nil, err
+		}
+		targets = append(targets, announceTarget{"Discord", discordCh, db.Adapter.PostReply})
+	}
+	return targets, nil
+}
+
+// showCards prints each language's card once.
+func (m *Main) showCards(anns []*bot.Announcement) {
 	shown := map[string]bool{}
-	for _, ch := range []string{*slackCh, *discordCh} {
-		for _, card := range cardsOf(ch) {
-			if ch != "" && !shown[card.Lang] {
+	for _, ann := range anns {
+		for _, card := range ann.Cards {
+			if !shown[card.Lang] {
 				shown[card.Lang] = true
 				fmt.Fprint(m.Stdout, render.Text(card))
 			}
 		}
 	}
-	if !*yes {
-		fmt.Fprint(m.Stdout, "\nPost this? [y/N] ")
-		line, _, err := readLine(bufio.NewReader(m.Stdin), 16)
-		if err != nil && err != io.EOF || !strings.EqualFold(strings.TrimSpace(line), "y") && !strings.EqualFold(strings.TrimSpace(line), "yes") {
-			fmt.Fprintln(m.Stdout, "Nothing posted.")
-			return exitOK
-		}
-	}
-	trail, _ := openAudit(cfg)
-	record := func(channel, result string) {
-		if trail != nil {
-			_ = trail.Record(audit.Entry{Platform: "cli", User: "cli", Action: "announce", Target: d.Name, Channel: channel, Result: result})
-		}
-	}
-	defer func() {
-		if trail != nil {
-			_ = trail.Close()
-		}
-	}()
+}
+
+// confirm asks on stdin whether to post.
+func (m *Main) confirm() bool {
+	fmt.Fprint(m.Stdout, "\nPost this? [y/N] ")
+	line, _, err := readLine(bufio.NewReader(m.Stdin), 16)
+	answer := strings.TrimSpace(line)
+	return (err == nil || err == io.EOF) && (strings.EqualFold(answer, "y") || strings.EqualFold(answer, "yes"))
+}
+
+// postAnnouncements posts each announcement's cards in order and records
+// the outcome; exit 1 when any channel failed.
+func (m *Main) postAnnouncements(ctx context.Context, a *app.App, targets []announceTarget, anns []*bot.Announcement) int {
 	code := exitOK
-	quiet := m.logger()
-	type target struct {
-		name, channel string
-		post          func() error
-	}
-	var targets []target
-	if *slackCh != "" {
-		sa := slackbot.New(slackbot.NewClient(m.Getenv("SLACK_BOT_TOKEN"), "", m.Getenv("SLACK_API_URL")),
-			slackbot.Options{Translator: cat, Logger: quiet})
-		targets = append(targets, target{"Slack", *slackCh, func() error {
-			return postAll(cardsOf(*slackCh), func(c *bot.Reply) error { return sa.PostReply(ctx, *slackCh, c) })
-		}})
-	}
-	if *discordCh != "" {
-		db, err := discordbot.New(discordbot.Config{Token: m.Getenv("DISCORD_BOT_TOKEN"), APIURL: m.Getenv("DISCORD_API_URL")},
-			discordbot.Options{Translator: cat, Logger: quiet})
+	for i, t := range targets {
+		_, err := bot.PostCards(anns[i], func(card *bot.Reply) error { return t.post(ctx, t.channel, card) })
+		a.Announcements().Posted(ctx, anns[i], err)
 		if err != nil {
-			fmt.Fprintf(m.Stderr, "mailhelp announce: %v\n", err)
-			return exitFail
-		}
-		targets = append(targets, target{"Discord", *discordCh, func() error {
-			return postAll(cardsOf(*discordCh), func(c *bot.Reply) error { return db.Adapter.PostReply(ctx, *discordCh, c) })
-		}})
-	}
-	for _, t := range targets {
-		if err := t.post(); err != nil {
-			record(t.channel, "failed")
 			fmt.Fprintf(m.Stderr, "mailhelp announce: %s channel %s: %v\n", t.name, t.channel, err)
 			code = exitFail
 			continue
 		}
-		record(t.channel, "posted")
 		fmt.Fprintf(m.Stdout, "Posted to %s channel %s.\n", t.name, t.channel)
 	}
 	return code
-}
-
-// postAll posts cards in order, stopping at the first failure.
-func postAll(cards []*bot.Reply, post func(*bot.Reply) error) error {
-	_, err := bot.PostCards(&bot.Announcement{ID: "cli", Cards: cards}, post)
-	return err
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/mailhelp/mailhelp/app"
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/bot/render"
 )
@@ -35,24 +36,18 @@ func (m *Main) ask(ctx context.Context, args []string) int {
 		return exitUsage
 	}
 	write, lang := writers[*of.format], of.lang
-	cfg, err := m.loadConfig(*of.config)
+	a, err := m.newApp(*of.config, app.Options{})
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "mailhelp ask: %v\n", err)
 		return exitFail
 	}
-	router, closeRouter, err := m.newRouter(cfg, m.logger())
-	if err != nil {
-		fmt.Fprintf(m.Stderr, "mailhelp ask: %v\n", err)
-		return exitFail
-	}
-	defer closeRouter()
+	defer a.Close()
 	out := bufio.NewWriter(m.Stdout)
 	defer out.Flush()
 	answer := func(n int, text string, size int) error {
-		reply := router.Serve(ctx, &bot.Request{Text: text, Size: size, Platform: "cli", ForceLang: *lang})
+		reply := a.Answerer().Serve(ctx, &bot.Request{Text: text, Size: size, Platform: "cli", ForceLang: *lang})
 		return write(out, n, reply)
 	}
-
 	if fs.NArg() > 0 {
 		if err := answer(0, strings.Join(fs.Args(), " "), 0); err != nil {
 			fmt.Fprintf(m.Stderr, "mailhelp ask: %v\n", err)
@@ -60,6 +55,12 @@ func (m *Main) ask(ctx context.Context, args []string) int {
 		}
 		return exitOK
 	}
+	return m.askLines(ctx, out, answer)
+}
+
+// askLines answers each line of stdin, keeping at most maxLineBytes of
+// a line.
+func (m *Main) askLines(ctx context.Context, out *bufio.Writer, answer func(n int, text string, size int) error) int {
 	in := bufio.NewReaderSize(m.Stdin, 64<<10)
 	for n := 0; ; {
 		if err := ctx.Err(); err != nil {

@@ -10,11 +10,9 @@ import (
 	"io"
 	"strings"
 
-	"github.com/mailhelp/mailhelp/audit"
+	"github.com/mailhelp/mailhelp/app"
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/bot/render"
-	"github.com/mailhelp/mailhelp/handlers"
-	"github.com/mailhelp/mailhelp/locales"
 	"github.com/mailhelp/mailhelp/probe"
 )
 
@@ -37,114 +35,77 @@ func (m *Main) check(ctx context.Context, args []string) int {
 	if !of.validate(m.Stderr, "check") {
 		return exitUsage
 	}
-	format, lang := of.format, of.lang
-	subject := strings.TrimSpace(strings.Join(fs.Args(), " "))
-	if (subject == "") == (*host == "") {
-		fmt.Fprintln(m.Stderr, "mailhelp check: give an address, or --host HOST, not both")
+	cr, ok := m.checkRequest(strings.TrimSpace(strings.Join(fs.Args(), " ")), *host, *user, *of.lang)
+	if !ok {
 		fs.Usage()
 		return exitUsage
 	}
-	if *host != "" {
-		subject = *host
-	}
-	p := bot.Parse("check " + subject)
-	if p.Address.IsZero() && p.Host == "" {
-		fmt.Fprintf(m.Stderr, "mailhelp check: %q is neither an address nor a host name\n", subject)
-		return exitUsage
-	}
-	cfg, err := m.loadConfig(*of.config)
+	a, err := m.newApp(*of.config, app.Options{})
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "mailhelp check: %v\n", err)
 		return exitFail
 	}
-	var creds *probe.Credentials
-	if *user != "" {
+	defer a.Close()
+	reply, err := a.Check(ctx, cr)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "mailhelp check: %v\n", err)
+		return exitFail
+	}
+	if reply.Code == bot.CodeBadTarget {
+		fmt.Fprintf(m.Stderr, "mailhelp check: %q is neither an address nor a host name\n", cr.Target)
+		return exitUsage
+	}
+	if reply.Check == nil {
+		fmt.Fprintf(m.Stderr, "mailhelp check: %s\n", reply.Title)
+		return exitFail
+	}
+	return m.printCheck(*of.format, reply)
+}
+
+// checkRequest reads check's arguments: an address or --host, and with
+// --user the password.
+func (m *Main) checkRequest(subject, host, user, lang string) (app.CheckRequest, bool) {
+	if (subject == "") == (host == "") {
+		fmt.Fprintln(m.Stderr, "mailhelp check: give an address, or --host HOST, not both")
+		return app.CheckRequest{}, false
+	}
+	cr := app.CheckRequest{Target: subject, Kind: bot.TargetAny, Lang: lang}
+	if host != "" {
+		cr.Target, cr.Kind = host, bot.TargetHost
+	}
+	if user != "" {
 		pw, err := m.password()
 		if err != nil {
 			fmt.Fprintf(m.Stderr, "mailhelp check: %v\n", err)
-			return exitUsage
+			return app.CheckRequest{}, false
 		}
-		creds = &probe.Credentials{Username: *user, Password: pw}
+		cr.Creds = &probe.Credentials{Username: user, Password: pw}
 	}
-	checker, err := m.newChecker(cfg)
-	if err != nil {
-		fmt.Fprintf(m.Stderr, "mailhelp check: %v\n", err)
-		return exitFail
-	}
-	cat, err := locales.Load()
-	if err != nil {
-		fmt.Fprintf(m.Stderr, "mailhelp check: %v\n", err)
-		return exitFail
-	}
-	l := bot.NormalizeLang(*lang)
-	if l == "" {
-		l = cmpOr(handlers.DomainLang(cfg.Directory)(p), cfg.DefaultLanguage)
-	}
-	loc := cat.For(l)
+	return cr, true
+}
 
-	target, err := handlers.CheckTarget(cfg.Directory, p)
-	if err != nil {
-		return m.refuse(loc, err)
-	}
-	trail, err := openAudit(cfg)
-	if err != nil {
-		fmt.Fprintf(m.Stderr, "mailhelp check: %v\n", err)
-		return exitFail
-	}
-	rep, err := checker.Check(ctx, target, creds)
-	if trail != nil {
-		result := "error"
-		var pe *probe.PolicyError
-		switch {
-		case errors.As(err, &pe):
-			result = "refused:" + pe.Code
-		case err == nil:
-			result = string(rep.Verdict)
-		}
-		_ = trail.Record(audit.Entry{Platform: "cli", User: "cli", Action: "check", Target: target.Host, Result: result})
-		_ = trail.Close()
-	}
-	if err != nil {
-		return m.refuse(loc, err)
-	}
+// printCheck writes a check's result; exit 1 when what the recommended
+// settings need fails.
+func (m *Main) printCheck(format string, reply *bot.Reply) int {
 	out := bufio.NewWriter(m.Stdout)
 	defer out.Flush()
-	switch *format {
+	switch format {
 	case "json":
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
+		if err := enc.Encode(reply.Check); err != nil {
 			fmt.Fprintf(m.Stderr, "mailhelp check: %v\n", err)
 			return exitFail
 		}
 	case "markdown":
-		reply := handlers.CheckReply(loc, rep)
-		reply.Lang = l
 		_, _ = io.WriteString(out, render.Markdown(reply))
 	default:
-		reply := handlers.CheckReply(loc, rep)
-		reply.Lang = l
 		_, _ = io.WriteString(out, render.Text(reply))
 	}
-	if rep.Verdict == probe.StatusFail {
+	if reply.Check.Verdict == probe.StatusFail {
 		return exitFail
 	}
 	return exitOK
-}
-
-// refuse explains why a check could not run; exit 1.
-func (m *Main) refuse(loc bot.Localizer, err error) int {
-	var be *bot.Error
-	var pe *probe.PolicyError
-	switch {
-	case errors.As(err, &be):
-		fmt.Fprintf(m.Stderr, "mailhelp check: %s\n", loc.Text(be.MsgID, be.Data))
-	case errors.As(err, &pe):
-		fmt.Fprintf(m.Stderr, "mailhelp check: %v\n", pe)
-	default:
-		fmt.Fprintf(m.Stderr, "mailhelp check: %v\n", err)
-	}
-	return exitFail
 }
 
 // password reads the password from the environment, else from the first
@@ -161,11 +122,4 @@ func (m *Main) password() (string, error) {
 		return "", errors.New("--user needs a password in $MAILHELP_PASSWORD or on standard input")
 	}
 	return line, nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

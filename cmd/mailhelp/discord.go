@@ -6,14 +6,14 @@ import (
 	"log/slog"
 	"strconv"
 
-	"github.com/mailhelp/mailhelp/bot"
+	"github.com/mailhelp/mailhelp/app"
 	"github.com/mailhelp/mailhelp/bot/discordbot"
 	"github.com/mailhelp/mailhelp/bot/web"
 )
 
 // newDiscord builds the Discord bot from the environment, or returns nil
 // when DISCORD_BOT_TOKEN is not set. Secrets come only from there.
-func (m *Main) newDiscord(router bot.Answerer, tr bot.Translator, log *slog.Logger, metrics *web.Metrics) (*discordbot.Bot, error) {
+func (m *Main) newDiscord(a *app.App, log *slog.Logger, metrics *web.Metrics) (*discordbot.Bot, error) {
 	token := m.Getenv("DISCORD_BOT_TOKEN")
 	if token == "" {
 		return nil, nil
@@ -31,8 +31,8 @@ func (m *Main) newDiscord(router bot.Answerer, tr bot.Translator, log *slog.Logg
 			return nil, fmt.Errorf("discord: DISCORD_SHARD_ID %q and DISCORD_SHARD_COUNT %q must be 0 <= id < count", id, count)
 		}
 	}
-	b, err := discordbot.New(cfg, discordbot.Options{Router: router, Translator: tr, Logger: log,
-		Announcements: m.announcer})
+	b, err := discordbot.New(cfg, discordbot.Options{Router: a.Answerer(), Translator: a.Catalog(), Logger: log,
+		Announcements: a.Announcements()})
 	if err != nil {
 		return nil, err
 	}

@@ -5,8 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
-	"github.com/mailhelp/mailhelp/bot"
+	"github.com/mailhelp/mailhelp/locales"
 )
 
 // outputFlags are the flags every answering subcommand shares.
@@ -18,7 +20,7 @@ type outputFlags struct {
 // where the language comes from when --lang is not given.
 func (o *outputFlags) register(fs *flag.FlagSet, langDefault string) {
 	o.format = fs.String("format", "text", "output format: text, markdown or json")
-	o.lang = fs.String("lang", "", "answer language: en or fr (default: "+langDefault+")")
+	o.lang = fs.String("lang", "", "answer language: one of "+strings.Join(locales.Tags(), ", ")+" (default: "+langDefault+")")
 	o.config = fs.String("config", "", "configuration file (default: $MAILHELP_CONFIG, else built in)")
 }
 
@@ -30,8 +32,8 @@ func (o *outputFlags) validate(stderr io.Writer, cmd string) bool {
 		fmt.Fprintf(stderr, "mailhelp %s: unknown format %q (want text, markdown or json)\n", cmd, *o.format)
 		return false
 	}
-	if *o.lang != "" && !bot.Supported(*o.lang) {
-		fmt.Fprintf(stderr, "mailhelp %s: unknown language %q (want en or fr)\n", cmd, *o.lang)
+	if langs := locales.Tags(); *o.lang != "" && !slices.Contains(langs, *o.lang) {
+		fmt.Fprintf(stderr, "mailhelp %s: unknown language %q (want one of %s)\n", cmd, *o.lang, strings.Join(langs, ", "))
 		return false
 	}
 	return true

@@ -3,8 +3,8 @@
 //
 // Usage:
 //
-//	mailhelp ask [--format text|markdown|json] [--lang en|fr] [--config FILE] [QUESTION...]
-//	mailhelp check [--format text|markdown|json] [--lang en|fr] [--config FILE] [--user USER] ADDRESS | --host HOST
+//	mailhelp ask [--format text|markdown|json] [--lang LANG] [--config FILE] [QUESTION...]
+//	mailhelp check [--format text|markdown|json] [--lang LANG] [--config FILE] [--user USER] ADDRESS | --host HOST
 //	mailhelp serve [--config FILE] [--listen ADDR]
 //	mailhelp announce --domain D [--slack-channel C] [--discord-channel C] [--lang L] [--yes]
 //	mailhelp audit [--file F] [--action A] [--user U] [--platform P] [--since D] [--json]
@@ -25,8 +25,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-
-	"github.com/mailhelp/mailhelp/handlers"
 )
 
 // Exit codes.
@@ -53,10 +51,6 @@ type Main struct {
 	Getenv func(string) string
 	// HUP, when set, replaces SIGHUP as the reload signal (tests).
 	HUP <-chan struct{}
-
-	// announcer is shared by every configuration a serve loads, so that
-	// previews survive a reload.
-	announcer *handlers.Announcer
 }
 
 // hangups delivers SIGHUP (or m.HUP) until ctx is done.

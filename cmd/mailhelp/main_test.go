@@ -205,7 +205,7 @@ func TestUsageErrors(t *testing.T) {
 		{nil, exitUsage, "Usage"},
 		{[]string{"frobnicate"}, exitUsage, "unknown command"},
 		{[]string{"ask", "--format", "xml", "help"}, exitUsage, "unknown format"},
-		{[]string{"ask", "--lang", "de", "help"}, exitUsage, "unknown language"},
+		{[]string{"ask", "--lang", "xx", "help"}, exitUsage, "unknown language"},
 		{[]string{"ask", "--nope"}, exitUsage, "flag provided but not defined"},
 		{[]string{"ask", "--config", "/nonexistent/mailhelp.yaml", "help"}, exitFail, "no such file"},
 		{[]string{"help"}, exitOK, ""},

@@ -5,41 +5,21 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
-	"time"
 
-	"github.com/mailhelp/mailhelp/audit"
-	"github.com/mailhelp/mailhelp/bot"
-	"github.com/mailhelp/mailhelp/bot/web"
+	"github.com/mailhelp/mailhelp/app"
 	"github.com/mailhelp/mailhelp/config"
-	"github.com/mailhelp/mailhelp/handlers"
 )
 
-// reloader swaps in a new configuration without dropping anything: a
-// broken file keeps the running one and says why.
+// reloader reads the configuration file again and hands it to the app;
+// one reload at a time.
 type reloader struct {
 	m       *Main
+	app     *app.App
 	cfgPath string
-	log     *slog.Logger
-	metrics *web.Metrics
-	sw      *bot.Switch
-	tr      bot.Translator
-
 	mu      sync.Mutex
-	current *config.Config
-	closers []func()
-	// notifiers send change announcements to admins, per platform.
-	notifiers map[string]notifier
-}
-
-// notifier sends admins the preview of an announcement to confirm; the
-// Slack and Discord adapters implement it.
-type notifier interface {
-	NotifyAdmins(ctx context.Context, users []string, preview *bot.Reply, ann *bot.Announcement) error
-	TellAdmins(ctx context.Context, users []string, text string) error
 }
 
 // reload reads the configuration again and, when it is valid, serves
@@ -48,125 +28,11 @@ func (r *reloader) reload(source string) ([]config.Change, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	cfg, err := r.m.loadConfig(r.cfgPath)
-	if err == nil {
-		var router *bot.Router
-		var closer func()
-		if router, closer, err = r.m.newRouterObserved(cfg, r.log, r.metrics); err == nil {
-			return r.apply(source, cfg, router, closer), nil
-		}
+	if err != nil {
+		r.app.Refuse(source, err)
+		return nil, err
 	}
-	r.log.Error("reload refused: the running configuration stays", "source", source, "err", err)
-	r.audit(r.current, source, "refused")
-	go r.tellAdmins(r.current, err)
-	return nil, err
-}
-
-// apply serves from a new configuration; the caller holds r.mu.
-func (r *reloader) apply(source string, cfg *config.Config, router *bot.Router, closer func()) []config.Change {
-	changes := config.Diff(r.current, cfg)
-	r.sw.Replace(router)
-	r.current = cfg
-	r.closers = append(r.closers, closer)
-	r.log.Info("configuration reloaded", "source", source, "changes", len(changes))
-	for _, c := range changes {
-		r.log.Info("configuration change", "domain", c.Domain, "field", c.Field, "old", c.Old, "new", c.New)
-	}
-	r.audit(cfg, source, "applied")
-	go r.announceChanges(cfg, changes) // network calls: not on the reload path
-	return changes
-}
-
-// audit records a reload in the trail of cfg (the new configuration when
-// it was applied, the running one when it was refused).
-func (r *reloader) audit(cfg *config.Config, source, result string) {
-	if cfg == nil {
-		return
-	}
-	trail, err := openAudit(cfg)
-	if err != nil || trail == nil {
-		if err != nil {
-			r.log.Error("audit", "err", err)
-		}
-		return
-	}
-	defer trail.Close()
-	if err := trail.Record(audit.Entry{Platform: "ops", User: source, Action: "reload", Result: result}); err != nil {
-		r.log.Error("audit", "err", err)
-	}
-}
-
-// tellAdmins sends each platform's admins, in the running configuration's
-// language, why a new configuration was refused.
-func (r *reloader) tellAdmins(cfg *config.Config, why error) {
-	if cfg == nil || r.tr == nil {
-		return
-	}
-	problems := why.Error()
-	var ce *config.Error
-	if errors.As(why, &ce) {
-		lines := make([]string, 0, len(ce.Problems))
-		for _, p := range ce.Problems {
-			lines = append(lines, p.String())
-		}
-		problems = strings.Join(lines, "; ")
-	}
-	text := r.tr.For(cfg.DefaultLanguage).Text("reload.refused", map[string]any{"Problems": bot.Clip(problems, 500)})
-	for platform, n := range r.notifiers {
-		admins := r.m.announcer.AdminUsers(platform)
-		if len(admins) == 0 {
-			continue
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		if err := n.TellAdmins(ctx, admins, text); err != nil {
-			r.log.Error("reload refused: telling admins", "platform", platform, "err", err)
-		}
-		cancel()
-	}
-}
-
-// announceChanges prepares, for each domain whose settings changed, an
-// announcement of what changed, and sends it to the admins of each
-// platform that has a channel for it; nothing is posted unless one of
-// them confirms.
-func (r *reloader) announceChanges(cfg *config.Config, changes []config.Change) {
-	byDomain := map[string][]handlers.ChangeLine{}
-	var order []string
-	for _, c := range changes {
-		if c.Field == "domain" {
-			continue // added or removed: not a change of settings
-		}
-		if _, ok := byDomain[c.Domain]; !ok {
-			order = append(order, c.Domain)
-		}
-		byDomain[c.Domain] = append(byDomain[c.Domain], handlers.ChangeLine{Field: c.Field, Old: c.Old, New: c.New})
-	}
-	for _, name := range order {
-		d, ok := cfg.Directory.Lookup(name)
-		if !ok {
-			continue
-		}
-		lang := cmpOr(bot.NormalizeLang(d.Language), cfg.DefaultLanguage)
-		for platform, channel := range cfg.Announce.Changes {
-			n, ok := r.notifiers[platform]
-			admins := r.m.announcer.AdminUsers(platform)
-			if !ok || len(admins) == 0 {
-				continue
-			}
-			ann, preview := r.m.announcer.PrepareChange(platform, channel, d, byDomain[name], lang)
-			if err := n.NotifyAdmins(context.Background(), admins, preview, ann); err != nil {
-				r.log.Error("change announcement", "platform", platform, "domain", name, "err", err)
-			}
-		}
-	}
-}
-
-// close releases what every loaded configuration opened.
-func (r *reloader) close() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, c := range r.closers {
-		c()
-	}
+	return r.app.Reload(cfg, source)
 }
 
 // adminHandler serves POST /admin/reload, for a bearer token only.

@@ -10,17 +10,29 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/mailhelp/mailhelp/bot"
+	"github.com/mailhelp/mailhelp/app"
 	"github.com/mailhelp/mailhelp/bot/web"
-	"github.com/mailhelp/mailhelp/handlers"
-	"github.com/mailhelp/mailhelp/locales"
 )
 
 // shutdownGrace bounds how long in-flight requests (a live check among
 // them) may run after a stop signal.
 const shutdownGrace = 20 * time.Second
 
-// serve runs the web side until ctx is done (SIGINT or SIGTERM).
+// chatAdapter is what serve needs of a chat adapter: Slack's and
+// Discord's have the same shape.
+type chatAdapter interface {
+	Run(ctx context.Context) error
+	Connected() bool
+}
+
+// namedAdapter is a chat adapter that serve runs.
+type namedAdapter struct {
+	name string
+	chatAdapter
+}
+
+// serve runs the web side and the chat adapters until ctx is done
+// (SIGINT or SIGTERM).
 func (m *Main) serve(ctx context.Context, args []string) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
@@ -35,78 +47,83 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 		return code
 	}
 	log := slog.New(slog.NewJSONHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	cfg, err := m.loadConfig(*cfgPath)
-	if err != nil {
-		log.Error("configuration", "err", err)
-		return exitFail
-	}
-	addr := cfg.Web.Listen
-	if *listen != "" {
-		addr = *listen
-	}
 	metrics := web.NewMetrics()
-	m.announcer = &handlers.Announcer{}
-	first, closeFirst, err := m.newRouterObserved(cfg, log, metrics)
+	a, err := m.newApp(*cfgPath, app.Options{Logger: log, Observer: metrics})
 	if err != nil {
 		log.Error("setup", "err", err)
 		return exitFail
 	}
-	router := bot.NewSwitch(first)
-	rl := &reloader{m: m, cfgPath: *cfgPath, log: log, metrics: metrics, sw: router, current: cfg, closers: []func(){closeFirst}}
-	defer rl.close()
-	cat, err := locales.Load()
+	defer a.Close()
+	rl := &reloader{m: m, app: a, cfgPath: *cfgPath}
+	adapters, mounts, err := m.chatAdapters(a, log, metrics)
 	if err != nil {
 		log.Error("setup", "err", err)
 		return exitFail
 	}
-	adapters, stopAdapters := context.WithCancel(context.Background())
-	defer stopAdapters()
-	slk, err := m.startSlack(adapters, router, cat, log, metrics)
-	if err != nil {
-		log.Error("setup", "err", err)
-		return exitFail
-	}
-	dsc, err := m.newDiscord(router, cat, log, metrics)
-	if err != nil {
-		log.Error("setup", "err", err)
-		return exitFail
-	}
-	rl.tr = cat
-	rl.notifiers = map[string]notifier{}
-	if slk != nil {
-		rl.notifiers["slack"] = slk.adapter
-	}
-	if dsc != nil {
-		rl.notifiers["discord"] = dsc.Adapter
-	}
-	mounts := map[string]http.Handler{}
 	if token := m.Getenv("MAILHELP_ADMIN_TOKEN"); token != "" {
 		mounts["POST /admin/reload"] = rl.adminHandler(token)
 	}
-	if slk != nil && slk.mount != nil {
-		for _, path := range []string{"/slack/events", "/slack/commands", "/slack/interactivity"} {
-			mounts["POST "+path] = slk.mount
-		}
-		log.Info("slack: HTTP mode on /slack/events, /slack/commands, /slack/interactivity")
-	}
 	handler, err := web.New(web.Options{
-		Router: router, Translator: cat, DefaultLang: cfg.DefaultLanguage,
-		PublicURL: cfg.Web.PublicURL, Logger: log, Metrics: metrics,
-		Ready: func() error {
-			if err := slk.ready(); err != nil {
-				return err
-			}
-			if dsc != nil && !dsc.Connected() {
-				return errors.New("discord: gateway not connected")
-			}
-			return nil
-		},
-		Mounts: mounts,
+		Router: a.Answerer(), Translator: a.Catalog(), DefaultLang: a.Config().DefaultLanguage,
+		PublicURL: a.Config().Web.PublicURL, Logger: log, Metrics: metrics,
+		Ready: func() error { return ready(adapters) }, Mounts: mounts,
 	})
 	if err != nil {
 		log.Error("setup", "err", err)
 		return exitFail
 	}
+	addr := a.Config().Web.Listen
+	if *listen != "" {
+		addr = *listen
+	}
+	return m.run(ctx, addr, handler, adapters, rl, log)
+}
+
+// chatAdapters builds the Slack and Discord adapters whose tokens are in
+// the environment, registers them with the app for admins' messages, and
+// returns the HTTP endpoints they serve (Slack's HTTP mode).
+func (m *Main) chatAdapters(a *app.App, log *slog.Logger, metrics *web.Metrics) ([]namedAdapter, map[string]http.Handler, error) {
+	var adapters []namedAdapter
+	mounts := map[string]http.Handler{}
+	slk, err := m.newSlack(a, log, metrics)
+	if err != nil {
+		return nil, nil, err
+	}
+	if slk != nil {
+		a.SetNotifier("slack", slk)
+		adapters = append(adapters, namedAdapter{"slack", slk})
+		if h := slk.HTTPHandler(); h != nil {
+			for _, path := range []string{"/slack/events", "/slack/commands", "/slack/interactivity"} {
+				mounts["POST "+path] = h
+			}
+			log.Info("slack: HTTP mode on /slack/events, /slack/commands, /slack/interactivity")
+		}
+	}
+	dsc, err := m.newDiscord(a, log, metrics)
+	if err != nil {
+		return nil, nil, err
+	}
+	if dsc != nil {
+		a.SetNotifier("discord", dsc.Adapter)
+		adapters = append(adapters, namedAdapter{"discord", dsc})
+	}
+	return adapters, mounts, nil
+}
+
+// ready reports the first chat adapter that is not connected.
+func ready(adapters []namedAdapter) error {
+	for _, ad := range adapters {
+		if !ad.Connected() {
+			return errors.New(ad.name + ": not connected")
+		}
+	}
+	return nil
+}
+
+// run serves HTTP on addr and runs the adapters until ctx is done or one
+// of them fails, then stops them in order: HTTP first, then the
+// adapters, each finishing what it was answering within shutdownGrace.
+func (m *Main) run(ctx context.Context, addr string, handler http.Handler, adapters []namedAdapter, rl *reloader, log *slog.Logger) int {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		log.Error("listen", "addr", addr, "err", err)
@@ -116,34 +133,40 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 	url := "http://" + ln.Addr().String() + "/"
 	fmt.Fprintf(m.Stdout, "mailhelp is serving on %s\n", url)
 	log.Info("serving", "url", url)
-
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	go rl.watchHUP(adapters, m.hangups(adapters))
-	slackDone := make(chan error, 1)
-	if slk != nil && slk.socket {
-		go func() { slackDone <- slk.adapter.RunSocketMode(adapters, slk.client) }()
-		log.Info("slack: Socket Mode")
-	}
-	discordDone := make(chan error, 1)
-	if dsc != nil {
-		go func() { discordDone <- dsc.Run(adapters) }()
-		log.Info("discord: connecting")
+	actx, stopAdapters := context.WithCancel(context.Background())
+	defer stopAdapters()
+	go rl.watchHUP(actx, m.hangups(actx))
+	done := make(chan error, len(adapters))
+	for _, ad := range adapters {
+		go func() { done <- adapterErr(ad.name, ad.Run(actx)) }()
+		log.Info(ad.name + ": starting")
 	}
 	select {
 	case err := <-errc:
 		log.Error("serve", "err", err)
 		return exitFail
-	case err := <-slackDone:
-		log.Error("slack", "err", err)
-		_ = srv.Close()
-		return exitFail
-	case err := <-discordDone:
-		log.Error("discord", "err", err)
+	case err := <-done:
+		log.Error("adapter stopped", "err", err)
 		_ = srv.Close()
 		return exitFail
 	case <-ctx.Done():
 	}
+	return m.shutdown(srv, errc, stopAdapters, done, len(adapters), log)
+}
+
+// adapterErr names the adapter a Run error comes from; a Run that ends
+// without error before shutdown is an error too.
+func adapterErr(name string, err error) error {
+	if err == nil {
+		return errors.New(name + ": stopped")
+	}
+	return err
+}
+
+// shutdown stops the HTTP server, then the adapters, within the grace.
+func (m *Main) shutdown(srv *http.Server, errc chan error, stopAdapters func(), done chan error, n int, log *slog.Logger) int {
 	log.Info("stopping", "grace", shutdownGrace.String())
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
@@ -154,18 +177,13 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 	// Then the adapters: they stop taking events and finish what they
 	// were answering.
 	stopAdapters()
-	if slk != nil && slk.socket {
+wait:
+	for range n {
 		select {
-		case <-slackDone:
+		case <-done:
 		case <-sctx.Done():
-			log.Warn("slack: did not finish in time")
-		}
-	}
-	if dsc != nil {
-		select {
-		case <-discordDone:
-		case <-sctx.Done():
-			log.Warn("discord: did not finish in time")
+			log.Warn("adapters did not finish in time")
+			break wait
 		}
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -1,39 +1,26 @@
 package main
 
 import (
-	"crypto/x509"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 
-	"github.com/mailhelp/mailhelp/audit"
+	"github.com/mailhelp/mailhelp/app"
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/config"
-	"github.com/mailhelp/mailhelp/handlers"
-	"github.com/mailhelp/mailhelp/locales"
-	"github.com/mailhelp/mailhelp/probe"
 )
 
 // loadConfig reads the configuration named by the flag, else by
 // MAILHELP_CONFIG, else the embedded default.
 func (m *Main) loadConfig(flagPath string) (*config.Config, error) {
-	path := flagPath
-	if path == "" {
-		path = m.Getenv("MAILHELP_CONFIG")
-	}
+	path := m.configPath(flagPath)
 	if path == "" {
 		return config.Default()
 	}
-	f, err := os.Open(path)
+	data, err := readFileLimited(path, config.MaxSize)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, config.MaxSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("config: %s: %w", path, err)
 	}
 	cfg, err := config.Parse(data)
 	if err != nil {
@@ -42,125 +29,28 @@ func (m *Main) loadConfig(flagPath string) (*config.Config, error) {
 	return cfg, nil
 }
 
-// newRouter wires the parser, the handlers, the messages and, when
-// enabled, the live checker.
-func (m *Main) newRouter(cfg *config.Config, log *slog.Logger) (*bot.Router, func(), error) {
-	return m.newRouterObserved(cfg, log, nil)
+// configPath is the configuration file named by the flag, else by
+// MAILHELP_CONFIG; "" means the embedded default.
+func (m *Main) configPath(flagPath string) string {
+	if flagPath != "" {
+		return flagPath
+	}
+	return m.Getenv("MAILHELP_CONFIG")
 }
 
-// newRouterObserved is newRouter with an observer of every answer. The
-// returned func closes what it opened (the audit trail).
-func (m *Main) newRouterObserved(cfg *config.Config, log *slog.Logger, obs bot.Observer) (*bot.Router, func(), error) {
-	if cfg == nil {
-		return nil, nil, errors.New("no configuration")
-	}
-	cat, err := locales.Load()
+// newApp loads the configuration and builds the application on it.
+func (m *Main) newApp(configFlag string, opts app.Options) (*app.App, error) {
+	cfg, err := m.loadConfig(configFlag)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	r := bot.NewRouter(bot.RouterOptions{
-		Translator:  cat,
-		DefaultLang: cfg.DefaultLanguage,
-		DomainLang:  handlers.DomainLang(cfg.Directory),
-		Logger:      log,
-		Observer:    obs,
-		PublicURL:   cfg.Web.PublicURL,
-	})
-	deps := handlers.Deps{Directory: cfg.Directory}
-	closer := func() {}
-	policy := newAnnouncer(cfg, cat)
-	deps.Announcer = m.announcer
-	if deps.Announcer == nil {
-		deps.Announcer = &handlers.Announcer{}
+	if opts.Logger == nil {
+		opts.Logger = m.logger()
 	}
-	var trail *audit.Log
-	if cfg.Check.Enabled || adminsConfigured(cfg) {
-		if trail, err = openAudit(cfg); err != nil {
-			return nil, nil, err
-		}
-	}
-	if trail != nil {
-		policy.Audit = trail
-		closer = func() { _ = trail.Close() }
-	}
-	deps.Announcer.SetPolicy(policy)
-	if cfg.Check.Enabled {
-		checker, err := m.newChecker(cfg)
-		if err != nil {
-			return nil, nil, err
-		}
-		if trail != nil {
-			deps.Audit = trail
-		}
-		deps.Prober = checker
-		deps.Limiter = probe.NewLimiter(probe.Limits{
-			PerUser: cfg.Check.PerUser, PerTarget: cfg.Check.PerTarget,
-			Window: cfg.Check.Window, MaxConcurrent: cfg.Check.MaxConcurrent,
-		}, nil)
-	}
-	handlers.Register(r, deps)
-	return r, closer, nil
+	return app.New(cfg, opts)
 }
 
-// newAnnouncer builds the announcements' policy from the configuration.
-func newAnnouncer(cfg *config.Config, tr bot.Translator) *handlers.Announcer {
-	admins := handlers.Admins{}
-	for platform, set := range cfg.Admins {
-		roles := append([]string(nil), set.Roles...)
-		if set.ManageServer {
-			roles = append(roles, "manage_server")
-		}
-		admins[platform] = handlers.AdminSet{Users: set.Users, Roles: roles}
-	}
-	return &handlers.Announcer{Admins: admins, Expiry: cfg.Announce.Expiry, ChannelLang: cfg.Announce.ChannelLang,
-		PublicURL: cfg.Web.PublicURL, Translator: tr}
-}
-
-// adminsConfigured reports whether anyone may run admin actions.
-func adminsConfigured(cfg *config.Config) bool {
-	for _, set := range cfg.Admins {
-		if len(set.Users) > 0 || len(set.Roles) > 0 || set.ManageServer {
-			return true
-		}
-	}
-	return false
-}
-
-// openAudit opens the configured audit trail, or nil when it is "off".
-func openAudit(cfg *config.Config) (*audit.Log, error) {
-	if cfg.Audit.File == "off" {
-		return nil, nil
-	}
-	return audit.Open(cfg.Audit.File, cfg.Audit.MaxBytes, cfg.Audit.Keep)
-}
-
-// newChecker builds the live checker of a configuration: its dial policy,
-// its budget, and the system roots plus the configured CA file.
-func (m *Main) newChecker(cfg *config.Config) (*probe.Checker, error) {
-	roots, err := x509.SystemCertPool()
-	if err != nil {
-		roots = x509.NewCertPool()
-	}
-	if cfg.Check.CAFile != "" {
-		pemData, err := readFileLimited(cfg.Check.CAFile, 1<<20)
-		if err != nil {
-			return nil, fmt.Errorf("check.ca_file: %w", err)
-		}
-		if !roots.AppendCertsFromPEM(pemData) {
-			return nil, fmt.Errorf("check.ca_file: %s holds no PEM certificate", cfg.Check.CAFile)
-		}
-	}
-	var resolver probe.Resolver
-	if len(cfg.Check.Hosts) > 0 {
-		resolver = probe.PinnedResolver{Hosts: cfg.Check.Hosts}
-	}
-	return probe.New(probe.Options{
-		Policy: handlers.CheckPolicy(cfg.Directory, cfg.Check.AllowAnyHost, resolver),
-		Budget: cfg.Check.Budget,
-		Roots:  roots,
-	}), nil
-}
-
+// readFileLimited reads a file of at most limit bytes.
 func readFileLimited(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -169,7 +59,7 @@ func readFileLimited(path string, limit int64) ([]byte, error) {
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("%s is over %d bytes", path, limit)
@@ -180,4 +70,14 @@ func readFileLimited(path string, limit int64) ([]byte, error) {
 // logger writes warnings and errors to stderr; never message text.
 func (m *Main) logger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+// knownLang reports whether lang is empty or a language mailhelp speaks,
+// telling stderr which ones it speaks otherwise.
+func (m *Main) knownLang(cmd, lang string, langs bot.Languages) bool {
+	if lang == "" || langs.Has(lang) {
+		return true
+	}
+	fmt.Fprintf(m.Stderr, "mailhelp %s: unknown language %q (want one of %v)\n", cmd, lang, []string(langs))
+	return false
 }

@@ -38,8 +38,8 @@ func Router(t testing.TB, prober handlers.Prober) (*bot.Router, *locales.Catalog
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := bot.NewRouter(bot.RouterOptions{Translator: cat, DefaultLang: "en", Logger: Quiet()})
-	handlers.Register(r, handlers.Deps{Directory: cfg.Directory, Prober: prober})
+	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Parser: cat.Parser(), DefaultLang: "en", Logger: Quiet()})
+	handlers.Register(r, handlers.Deps{Directory: cfg.Directory, Prober: prober, Translator: cat})
 	return r, cat
 }
 

@@ -1,0 +1,112 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/mailhelp/mailhelp/bot"
+	"github.com/mailhelp/mailhelp/bot/parse"
+	"github.com/mailhelp/mailhelp/config"
+	"github.com/mailhelp/mailhelp/handlers"
+	"github.com/mailhelp/mailhelp/locales"
+)
+
+// Options configures an App. The zero value of each field means its
+// default.
+type Options struct {
+	// Logger receives errors, never message text. Default slog.Default().
+	Logger *slog.Logger
+	// Observer is told about every answer (metrics).
+	Observer bot.Observer
+	// Catalog is the messages and vocabularies; default the embedded
+	// ones (locales.Load).
+	Catalog *locales.Catalog
+	// Prober, when set, runs live checks instead of the checker built
+	// from the configuration (tests).
+	Prober handlers.Prober
+	// AuditAlways opens the audit trail even when neither live checks
+	// nor admins need it: the command line's admin actions are recorded.
+	AuditAlways bool
+}
+
+// App is mailhelp's application: it answers requests from the running
+// configuration and swaps configurations on Reload. Safe for concurrent
+// use.
+type App struct {
+	opts     Options
+	cat      *locales.Catalog
+	parser   *parse.Parser
+	sw       *bot.Switch
+	previews *handlers.Previews
+	ann      *handlers.Announcements
+
+	mu        sync.Mutex
+	cur       *instance
+	notifiers map[string]Notifier
+}
+
+// instance is what one configuration built.
+type instance struct {
+	cfg   *config.Config
+	parts *parts
+}
+
+// New builds the application for cfg. It opens the audit trail (when
+// live checks or admins need it) and reads the configured CA file; it
+// makes no network call.
+func New(cfg *config.Config, opts Options) (*App, error) {
+	if cfg == nil {
+		return nil, errors.New("app: no configuration")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	a := &App{opts: opts, cat: opts.Catalog, previews: &handlers.Previews{}, notifiers: map[string]Notifier{}}
+	if a.cat == nil {
+		cat, err := locales.Load()
+		if err != nil {
+			return nil, fmt.Errorf("app: %w", err)
+		}
+		a.cat = cat
+	}
+	a.parser = a.cat.Parser()
+	a.ann = handlers.NewAnnouncements(a.previews, nil)
+	p, err := a.build(cfg)
+	if err != nil {
+		return nil, err
+	}
+	a.ann.SetPolicy(p.policy)
+	a.sw = bot.NewSwitch(p.router)
+	a.cur = &instance{cfg: cfg, parts: p}
+	return a, nil
+}
+
+// Answerer plans and answers requests with the running configuration;
+// adapters are given it.
+func (a *App) Answerer() bot.Answerer { return a.sw }
+
+// Catalog is the messages of every language.
+func (a *App) Catalog() *locales.Catalog { return a.cat }
+
+// Announcements confirms and cancels admins' previews, across reloads.
+func (a *App) Announcements() *handlers.Announcements { return a.ann }
+
+// Config is the running configuration.
+func (a *App) Config() *config.Config {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.cur.cfg
+}
+
+// AdminGroups are the Slack user groups whose members are admins, in the
+// running configuration.
+func (a *App) AdminGroups() []string { return a.ann.Policy().Admins["slack"].Roles }
+
+// Close releases what the running configuration opened.
+func (a *App) Close() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.cur.parts.close()
+}

@@ -1,0 +1,138 @@
+package app
+
+import (
+	"crypto/x509"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/mailhelp/mailhelp/audit"
+	"github.com/mailhelp/mailhelp/bot"
+	"github.com/mailhelp/mailhelp/config"
+	"github.com/mailhelp/mailhelp/handlers"
+	"github.com/mailhelp/mailhelp/probe"
+)
+
+// parts are what one configuration builds: the router and what it holds
+// open.
+type parts struct {
+	router  *bot.Router
+	policy  *handlers.AnnouncePolicy
+	trail   *audit.Log // nil when off or not needed
+	checker *probe.Checker
+	deps    handlers.Deps
+}
+
+// close releases what the parts opened.
+func (p *parts) close() {
+	if p.trail != nil {
+		_ = p.trail.Close()
+	}
+}
+
+// build wires a configuration: audit trail, checker and limits, the
+// announcements' policy, the handlers on a router.
+func (a *App) build(cfg *config.Config) (*parts, error) {
+	p := &parts{}
+	if cfg.Check.Enabled || adminsConfigured(cfg) || a.opts.AuditAlways {
+		trail, err := OpenAudit(cfg)
+		if err != nil {
+			return nil, err
+		}
+		p.trail = trail
+	}
+	p.policy = &handlers.AnnouncePolicy{Admins: cfg.Admins, Expiry: cfg.Announce.Expiry,
+		ChannelLang: cfg.Announce.ChannelLang, PublicURL: cfg.Web.PublicURL, Translator: a.cat}
+	p.deps = handlers.Deps{Directory: cfg.Directory, Announcements: a.ann, Prober: a.opts.Prober, Translator: a.cat}
+	if p.trail != nil {
+		p.policy.Audit = p.trail
+		p.deps.Audit = p.trail
+	}
+	if cfg.Check.Enabled {
+		checker, err := newChecker(cfg)
+		if err != nil {
+			p.close()
+			return nil, err
+		}
+		p.checker = checker
+		if p.deps.Prober == nil {
+			p.deps.Prober = checker
+		}
+		p.deps.Limiter = probe.NewLimiter(probe.Limits{
+			PerUser: cfg.Check.PerUser, PerTarget: cfg.Check.PerTarget,
+			Window: cfg.Check.Window, MaxConcurrent: cfg.Check.MaxConcurrent,
+		}, nil)
+	}
+	p.router = bot.NewRouter(bot.RouterOptions{
+		Translator:  a.cat,
+		Parser:      a.parser,
+		DefaultLang: cfg.DefaultLanguage,
+		DomainLang:  handlers.DomainLang(cfg.Directory),
+		Logger:      a.opts.Logger,
+		Observer:    a.opts.Observer,
+		PublicURL:   cfg.Web.PublicURL,
+	})
+	handlers.Register(p.router, p.deps)
+	return p, nil
+}
+
+// adminsConfigured reports whether anyone may run admin actions.
+func adminsConfigured(cfg *config.Config) bool {
+	for _, set := range cfg.Admins {
+		if len(set.Users) > 0 || len(set.Roles) > 0 || set.ManageServer {
+			return true
+		}
+	}
+	return false
+}
+
+// OpenAudit opens the configured audit trail, or nil when it is "off".
+func OpenAudit(cfg *config.Config) (*audit.Log, error) {
+	if cfg.Audit.File == "off" {
+		return nil, nil
+	}
+	return audit.Open(cfg.Audit.File, cfg.Audit.MaxBytes, cfg.Audit.Keep)
+}
+
+// newChecker builds the live checker of a configuration: its dial policy,
+// its budget, and the system roots plus the configured CA file.
+func newChecker(cfg *config.Config) (*probe.Checker, error) {
+	roots, err := x509.SystemCertPool()
+	if err != nil {
+		roots = x509.NewCertPool()
+	}
+	if cfg.Check.CAFile != "" {
+		pemData, err := readFileLimited(cfg.Check.CAFile, 1<<20)
+		if err != nil {
+			return nil, fmt.Errorf("check.ca_file: %w", err)
+		}
+		if !roots.AppendCertsFromPEM(pemData) {
+			return nil, fmt.Errorf("check.ca_file: %s holds no PEM certificate", cfg.Check.CAFile)
+		}
+	}
+	var resolver probe.Resolver
+	if len(cfg.Check.Hosts) > 0 {
+		resolver = probe.PinnedResolver{Hosts: cfg.Check.Hosts}
+	}
+	return probe.New(probe.Options{
+		Policy: handlers.CheckPolicy(cfg.Directory, cfg.Check.AllowAnyHost, resolver),
+		Budget: cfg.Check.Budget,
+		Roots:  roots,
+	}), nil
+}
+
+func readFileLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s is over %d bytes", path, limit)
+	}
+	return data, nil
+}

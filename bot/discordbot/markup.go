@@ -1,0 +1,71 @@
+package discordbot
+
+import "strings"
+
+// maxMarkup bounds the inside of one markup <…>.
+const maxMarkup = 512
+
+// unwrap removes Discord's markup from a message, for the core parser,
+// which reads plain text: mentions of users and roles (<@1>, <@!1>,
+// <@&1>), custom emoji (<:name:1>, <a:name:1>), timestamps (<t:1:R>) and
+// command mentions (</mailhelp:1>) are dropped, so they are never parsed
+// as words nor echoed; <https://x> (a link without preview) becomes the
+// URL. The first channel link (<#1>) is returned by id, for
+// announcements, and dropped from the text.
+func unwrap(s string) (plain, channel string) {
+	if !strings.Contains(s, "<") {
+		return s, ""
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			b.WriteString(s)
+			return b.String(), channel
+		}
+		b.WriteString(s[:i])
+		rest := s[i+1:]
+		j := strings.IndexByte(rest[:min(len(rest), maxMarkup+1)], '>')
+		if j < 0 {
+			b.WriteByte(' ')
+			s = rest
+			continue
+		}
+		inner := rest[:j]
+		s = rest[j+1:]
+		if id, ok := strings.CutPrefix(inner, "#"); ok && channel == "" && isSnowflake(id) {
+			channel = id
+		}
+		b.WriteByte(' ')
+		b.WriteString(unwrapOne(inner))
+		b.WriteByte(' ')
+	}
+}
+
+// unwrapOne is the plain text of one <…>.
+func unwrapOne(inner string) string {
+	switch {
+	case inner == "":
+		return ""
+	case strings.HasPrefix(inner, "http://"), strings.HasPrefix(inner, "https://"):
+		return inner
+	case strings.ContainsRune("@#:/", rune(inner[0])), strings.HasPrefix(inner, "a:"), strings.HasPrefix(inner, "t:"):
+		return "" // a mention, a channel, an emoji, a command or a timestamp
+	default:
+		return inner
+	}
+}
+
+// isSnowflake reports whether s is a Discord id: digits only.
+func isSnowflake(s string) bool {
+	if s == "" || len(s) > 20 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}

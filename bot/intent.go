@@ -1,0 +1,125 @@
+package bot
+
+import "github.com/mailhelp/mailhelp/knowledge"
+
+// Intent is what a request asks for.
+type Intent string
+
+// The intents mailhelp understands.
+const (
+	// IntentConfigure: set up a client for an address.
+	IntentConfigure Intent = "configure"
+	// IntentCheck: test a server live (by address or host).
+	IntentCheck Intent = "check"
+	// IntentPorts: questions on ports, security and sending.
+	IntentPorts Intent = "ports"
+	// IntentClients: which clients are supported.
+	IntentClients Intent = "clients"
+	// IntentHelp: what the bot can do.
+	IntentHelp Intent = "help"
+	// IntentAnnounce: an admin posts a domain's settings in a channel.
+	IntentAnnounce Intent = "announce"
+	// IntentUnknown: nothing recognized; answered with examples.
+	IntentUnknown Intent = "unknown"
+)
+
+// Intents lists every intent, for validation and metrics.
+var Intents = []Intent{IntentConfigure, IntentCheck, IntentPorts, IntentClients, IntentHelp, IntentAnnounce, IntentUnknown}
+
+// String returns the intent's name.
+func (i Intent) String() string { return string(i) }
+
+// Valid reports whether i is one of the defined intents.
+func (i Intent) Valid() bool {
+	for _, v := range Intents {
+		if i == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Direction narrows a ports question to one side of the account.
+type Direction string
+
+// Directions of a ports question; DirectionBoth when not narrowed.
+const (
+	DirectionBoth     Direction = ""
+	DirectionIncoming Direction = "incoming"
+	DirectionOutgoing Direction = "outgoing"
+)
+
+// Parsed is what a request asks, understood from its text by a Parser or
+// read from a Form.
+type Parsed struct {
+	Intent Intent `json:"intent"`
+	// Client is the client named, or "" when none was.
+	Client knowledge.ClientID `json:"client,omitempty"`
+	// Address is the first address found.
+	Address Address `json:"address"`
+	// Addresses is how many addresses the text held (capped).
+	Addresses int `json:"addresses"`
+	// Host is the first host name found outside addresses.
+	Host string `json:"host,omitempty"`
+	// Lang is the language the text asked for or is written in, or "".
+	Lang string `json:"lang,omitempty"`
+	// LangExplicit is set when the text asked for a language ("in English").
+	LangExplicit bool `json:"lang_explicit,omitempty"`
+	// Direction narrows a ports question.
+	Direction Direction `json:"direction,omitempty"`
+	// Ports are the mail port numbers the text mentions.
+	Ports []int `json:"ports,omitempty"`
+	// Public is set when the text asks for the answer to be shown to the
+	// whole channel ("public", "publier"): Slack's /mailhelp honours it.
+	Public bool `json:"public,omitempty"`
+}
+
+// Target is what a check or an answer is about, as a person reads it:
+// the address's username, else the host.
+func (p Parsed) Target() string {
+	if !p.Address.IsZero() {
+		return p.Address.Username()
+	}
+	return p.Host
+}
+
+// Parser understands request texts and forms; *parse.Parser implements it.
+type Parser interface {
+	// Parse reads a text and says what it asks. It never fails: text it
+	// cannot understand gives IntentUnknown.
+	Parse(text string) Parsed
+	// Form reads structured input; an invalid field is an *Error.
+	Form(f Form) (Parsed, error)
+	// Clients lists the clients a person may name, for pickers.
+	Clients() []ClientName
+}
+
+// ClientName is a client as pickers show it.
+type ClientName struct {
+	ID   knowledge.ClientID
+	Name string
+}
+
+// Form is a request given as fields rather than a sentence: a permalink's
+// path and query, a slash command's options, command-line flags, the JSON
+// API's fields. It is validated, never written out and parsed again.
+type Form struct {
+	Intent Intent
+	// Client is a client's id or one of its names; optional.
+	Client string
+	// Target is one mail address or one host name, alone; optional.
+	Target string
+	// Kind says what Target must be: TargetAddress, TargetHost, or
+	// TargetAny (the zero value) for either.
+	Kind TargetKind
+}
+
+// TargetKind narrows what a Form's Target may be.
+type TargetKind int
+
+// The kinds of Form target.
+const (
+	TargetAny TargetKind = iota
+	TargetAddress
+	TargetHost
+)

@@ -1,0 +1,40 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// Plan is what the Router decided about one request, once: the intent,
+// the language, the target and whether answering is slow. Adapters ask
+// for a plan, say "checking…" in its language when it is slow, then
+// Answer it; nothing is parsed twice. A Plan is used once.
+type Plan struct {
+	// Request is the request, with Parsed, Lang and Loc set.
+	Request *Request
+	// Slow is set when answering takes seconds (a live check).
+	Slow bool
+
+	router  *Router
+	refusal error
+}
+
+// Intent is what the request asks for.
+func (p *Plan) Intent() Intent { return p.Request.Parsed.Intent }
+
+// Lang is the language of the answer.
+func (p *Plan) Lang() string { return p.Request.Lang }
+
+// Target is the address or host the request is about, as a person
+// reads it, or "".
+func (p *Plan) Target() string { return p.Request.Parsed.Target() }
+
+// Answer runs the plan and returns the reply; it always returns one.
+func (p *Plan) Answer(ctx context.Context) *Reply {
+	start := time.Now()
+	reply := p.router.answer(ctx, p)
+	if o := p.router.opts.Observer; o != nil {
+		o.Answered(p.Request.Platform, p.Intent(), reply, time.Since(start))
+	}
+	return reply
+}
