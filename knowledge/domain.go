@@ -48,9 +48,15 @@ func DisplayDomain(name string) string {
 	return u
 }
 
+// truncate cuts s to n bytes on a rune boundary, for error messages.
+// (bot.Clip is the same for the rest of the module; knowledge and probe
+// import nothing from it.)
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
 	}
 	return s[:n] + "…"
 }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/BurntSushi/toml"
 
@@ -195,6 +196,81 @@ func TestLocalizer(t *testing.T) {
 			}
 			if got != tc.want {
 				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestLanguagesAreFiles: the languages are the message files; each has a
+// vocabulary, a name in itself and Discord locales; and a catalogue built
+// with one more file speaks one more language.
+func TestLanguagesAreFiles(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(c.Languages(), " "); got != "en de es fr" {
+		t.Errorf("languages %q, want en first, then by tag", got)
+	}
+	if got := strings.Join(Tags(), " "); got != "en de es fr" {
+		t.Errorf("tags %q", got)
+	}
+	names := map[string]bool{}
+	for _, lang := range c.Languages() {
+		if _, err := files.ReadFile("vocab." + lang + ".toml"); err != nil {
+			t.Errorf("%s has no vocabulary: %v", lang, err)
+		}
+		name := c.Name(lang)
+		if name == "lang.name" || names[name] {
+			t.Errorf("%s: name %q missing or not unique", lang, name)
+		}
+		names[name] = true
+		if strings.TrimSpace(c.For(lang).Text("lang.discord_locales", nil)) == "" {
+			t.Errorf("%s has no Discord locale", lang)
+		}
+	}
+	if len(c.Vocabularies()) != len(c.Languages()) {
+		t.Errorf("%d vocabularies for %d languages", len(c.Vocabularies()), len(c.Languages()))
+	}
+
+	en, _ := files.ReadFile("active.en.toml")
+	extra := fstest.MapFS{"active.it.toml": {Data: []byte(strings.Replace(string(en), `"lang.name" = "English"`, `"lang.name" = "Italiano"`, 1))}}
+	for _, name := range []string{"active.en.toml", "active.fr.toml", "vocab.en.toml", "vocab.fr.toml"} {
+		data, _ := files.ReadFile(name)
+		extra[name] = &fstest.MapFile{Data: data}
+	}
+	c2, err := LoadFS(extra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(c2.Languages(), " "); got != "en fr it" {
+		t.Errorf("with an Italian file: %q", got)
+	}
+	if c2.Name("it") != "Italiano" || c2.For("it").Lang() != "it" {
+		t.Errorf("Italian: %q %q", c2.Name("it"), c2.For("it").Lang())
+	}
+	// A language without a vocabulary is answered in, not recognised.
+	if got := c2.Parser().Parse("comment configurer mon BlackBerry").Lang; got != "fr" {
+		t.Errorf("parser language %q", got)
+	}
+}
+
+func TestLoadFSRefusals(t *testing.T) {
+	en, _ := files.ReadFile("active.en.toml")
+	tests := []struct {
+		name string
+		fs   fstest.MapFS
+		want string
+	}{
+		{"no English", fstest.MapFS{"active.fr.toml": {Data: en}}, "fallback language"},
+		{"a tag that is not one", fstest.MapFS{"active.en.toml": {Data: en}, "active.pt-BR.toml": {Data: en}}, "lowercase language tag"},
+		{"a broken vocabulary", fstest.MapFS{"active.en.toml": {Data: en}, "vocab.en.toml": {Data: []byte("[intents]\nchek = [1]\n")}}, "vocab.en.toml"},
+		{"a broken message file", fstest.MapFS{"active.en.toml": {Data: []byte("\"x\" = ")}}, "active.en.toml"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := LoadFS(tc.fs); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
 			}
 		})
 	}

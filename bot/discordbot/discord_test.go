@@ -54,7 +54,9 @@ func TestSlashCommandLocales(t *testing.T) {
 	startBot(t, f, testOptions(t, 0))
 	f.dispatch("INTERACTION_CREATE", commandInteraction("I1", "fr", "configure", map[string]string{"client": "blackberry10", "address": "alice@domaine.com"}))
 	f.dispatch("INTERACTION_CREATE", commandInteraction("I2", "en-US", "configure", map[string]string{"client": "blackberry10", "address": "alice@domaine.com"}))
-	calls := f.waitCalls("POST", "/callback", 2)
+	f.dispatch("INTERACTION_CREATE", commandInteraction("I3", "de", "configure", map[string]string{"client": "blackberry10", "address": "alice@domaine.com"}))
+	f.dispatch("INTERACTION_CREATE", commandInteraction("I4", "es-ES", "configure", map[string]string{"client": "BlackBerry", "address": "alice@domaine.com"}))
+	calls := f.waitCalls("POST", "/callback", 4)
 	byID := map[string]string{}
 	for _, c := range calls {
 		byID[c.Path] = body(t, c)
@@ -63,10 +65,17 @@ func TestSlashCommandLocales(t *testing.T) {
 		}
 	}
 	fr, en := byID["/interactions/I1/tok-I1/callback"], byID["/interactions/I2/tok-I2/callback"]
-	if !strings.Contains(fr, "Configurer BlackBerry 10") || !strings.Contains(en, "Set up BlackBerry 10") {
-		t.Errorf("fr: %.200s\nen: %.200s", fr, en)
+	de, es := byID["/interactions/I3/tok-I3/callback"], byID["/interactions/I4/tok-I4/callback"]
+	if !strings.Contains(fr, "Configurer BlackBerry 10") || !strings.Contains(en, "Set up BlackBerry 10") ||
+		!strings.Contains(de, "BlackBerry 10 für alice@domaine.com einrichten") || !strings.Contains(es, "Configurar BlackBerry 10 para alice@domaine.com") {
+		t.Errorf("fr: %.200s\nen: %.200s\nde: %.200s\nes: %.200s", fr, en, de, es)
 	}
-	for _, b := range []string{fr, en} {
+	for _, lang := range []string{"English", "Français", "Español"} {
+		if !strings.Contains(de, `"label":"`+lang+`"`) {
+			t.Errorf("the German answer has no %s button: %.2000s", lang, de)
+		}
+	}
+	for _, b := range []string{fr, en, de, es} {
 		if !strings.Contains(b, `"allowed_mentions":{"parse":[],"replied_user":false}`) {
 			t.Errorf("no empty allowed_mentions: %.300s", b)
 		}

@@ -70,6 +70,33 @@ var phrasings = []struct {
 	{"configurer BlackBerry pour alice@domaine.com en français", bot.IntentConfigure, knowledge.BlackBerry10, "alice@domaine.com", "", "fr"},
 	{"COMMENT CONFIGURER MON BLACKBERRY POUR ALICE@DOMAINE.COM", bot.IntentConfigure, knowledge.BlackBerry10, "ALICE@domaine.com", "", "fr"},
 
+	// German
+	{"Wie richte ich mein BlackBerry für alice@domaine.com ein?", bot.IntentConfigure, knowledge.BlackBerry10, "alice@domaine.com", "", "de"},
+	{"wie richte ich mein blackberry fuer alice@domaine.com ein", bot.IntentConfigure, knowledge.BlackBerry10, "alice@domaine.com", "", "de"},
+	{"Ich möchte mein E-Mail-Konto alice@domaine.com auf meinem iPhone einrichten", bot.IntentConfigure, knowledge.IOSMail, "alice@domaine.com", "", "de"},
+	{"Thunderbird für bob@domaine.com konfigurieren", bot.IntentConfigure, knowledge.Thunderbird, "bob@domaine.com", "", "de"},
+	{"Welche Einstellungen brauche ich für alice@domaine.com?", bot.IntentConfigure, "", "alice@domaine.com", "", "de"},
+	{"prüfe alice@domaine.com", bot.IntentCheck, "", "alice@domaine.com", "", "de"},
+	{"Bitte bm.domaine.com überprüfen", bot.IntentCheck, "", "", "bm.domaine.com", "de"},
+	{"Welcher Port für den Postausgangsserver?", bot.IntentPorts, "", "", "", "de"},
+	{"Welche Geräte werden unterstützt?", bot.IntentClients, "", "", "", "de"},
+	{"Hilfe", bot.IntentHelp, "", "", "", "de"},
+	{"configure BlackBerry for alice@domaine.com auf Deutsch", bot.IntentConfigure, knowledge.BlackBerry10, "alice@domaine.com", "", "de"},
+	{"Wie richte ich mein BlackBerry ein? in English please", bot.IntentConfigure, knowledge.BlackBerry10, "", "", "en"},
+
+	// Spanish
+	{"¿Cómo configuro mi BlackBerry para alice@domaine.com?", bot.IntentConfigure, knowledge.BlackBerry10, "alice@domaine.com", "", "es"},
+	{"como configuro mi blackberry para alice@domaine.com", bot.IntentConfigure, knowledge.BlackBerry10, "alice@domaine.com", "", "es"},
+	{"Quiero configurar mi correo alice@domaine.com en el iPhone", bot.IntentConfigure, knowledge.IOSMail, "alice@domaine.com", "", "es"},
+	{"configurar Thunderbird para bob@domaine.com", bot.IntentConfigure, knowledge.Thunderbird, "bob@domaine.com", "", "es"},
+	{"comprueba alice@domaine.com", bot.IntentCheck, "", "alice@domaine.com", "", "es"},
+	{"¿Puede verificar bm.domaine.com?", bot.IntentCheck, "", "", "bm.domaine.com", "es"},
+	{"¿Qué puerto para el servidor de salida?", bot.IntentPorts, "", "", "", "es"},
+	{"¿Cuáles son los dispositivos compatibles?", bot.IntentClients, "", "", "", "es"},
+	{"ayuda", bot.IntentHelp, "", "", "", "es"},
+	{"configure BlackBerry for alice@domaine.com en español", bot.IntentConfigure, knowledge.BlackBerry10, "alice@domaine.com", "", "es"},
+	{"configurer mon BlackBerry pour alice@domaine.com in Spanish", bot.IntentConfigure, knowledge.BlackBerry10, "alice@domaine.com", "", "es"},
+
 	// check
 	{"check alice@domaine.com", bot.IntentCheck, "", "alice@domaine.com", "", "en"},
 	{"check bob@domaine.com", bot.IntentCheck, "", "bob@domaine.com", "", "en"},

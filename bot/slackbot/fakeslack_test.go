@@ -77,8 +77,15 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 		f.locales[user]++
 		f.mu.Unlock()
 		locale := "en-US"
-		if strings.HasPrefix(user, "UFR") {
+		switch {
+		case strings.HasPrefix(user, "UFR"):
 			locale = "fr-FR"
+		case strings.HasPrefix(user, "UDE"):
+			locale = "de-DE"
+		case strings.HasPrefix(user, "UES"):
+			locale = "es-LA"
+		case strings.HasPrefix(user, "UNOLOC"):
+			locale = ""
 		}
 		f.json(w, map[string]any{"ok": true, "user": map[string]any{"id": user, "name": "someone", "locale": locale}})
 	})

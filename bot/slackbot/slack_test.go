@@ -3,6 +3,7 @@ package slackbot
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -177,6 +178,60 @@ func TestCheckMention(t *testing.T) {
 	}
 	if upd.Form.Get("ts") == "" || !strings.Contains(blocksText(t, upd), "everything your device needs works") {
 		t.Errorf("update: ts %q %s", upd.Form.Get("ts"), blocksText(t, upd))
+	}
+}
+
+// TestCheckMessageLanguage: "checking…" and the result come out in the
+// same language, the domain's step included, in every language.
+func TestCheckMessageLanguage(t *testing.T) {
+	tests := []struct{ text, checking, result string }{
+		{"<@UBOT> ping jean@exemple.fr", "Vérification de jean@exemple.fr", "tout ce dont votre appareil a besoin fonctionne"},
+		{"<@UBOT> prüfe <mailto:alice@domaine.com|alice@domaine.com>", "alice@domaine.com wird geprüft", "Alles, was Ihr Gerät braucht, funktioniert"},
+		{"<@UBOT> comprueba alice@domaine.com", "Comprobando alice@domaine.com", "funciona todo lo que necesita su dispositivo"},
+	}
+	for i, tc := range tests {
+		t.Run(tc.text, func(t *testing.T) {
+			f := newFakeSlack(t)
+			startBot(t, f, Options{})
+			f.send(mentionEnvelope("env-"+strconv.Itoa(i), "Ev"+strconv.Itoa(i), "UNOLOC1", "C1", "1700000001.000100", tc.text))
+			post := f.waitCalls("chat.postMessage", 1)[0]
+			upd := f.waitCalls("chat.update", 1)[0]
+			if !strings.Contains(blocksText(t, post), tc.checking) || !strings.Contains(blocksText(t, upd), tc.result) {
+				t.Errorf("checking: %s\nresult: %.300s", blocksText(t, post), blocksText(t, upd))
+			}
+		})
+	}
+}
+
+// TestSlackLocales: with no language in the text, Slack's locales de-DE
+// and es-LA choose German and Spanish.
+func TestSlackLocales(t *testing.T) {
+	f := newFakeSlack(t)
+	startBot(t, f, Options{})
+	f.send(dmEnvelope("env-1", "Ev1", "UDE1", "D1", "1.1", "bb10 alice@domaine.com"))
+	posts := f.waitCalls("chat.postMessage", 1)
+	f.send(dmEnvelope("env-2", "Ev2", "UES1", "D2", "1.2", "bb10 alice@domaine.com"))
+	posts = f.waitCalls("chat.postMessage", 2)
+	all := blocksText(t, posts[0]) + blocksText(t, posts[1])
+	if !strings.Contains(all, "BlackBerry 10 für alice@domaine.com einrichten") || !strings.Contains(all, "Configurar BlackBerry 10 para alice@domaine.com") {
+		t.Errorf("not in German and Spanish: %.400s", all)
+	}
+}
+
+// TestGermanAndSpanishQuestions are answered in their language, with a
+// button for each other language.
+func TestGermanAndSpanishQuestions(t *testing.T) {
+	f := newFakeSlack(t)
+	startBot(t, f, Options{})
+	f.send(dmEnvelope("env-1", "Ev1", "U1", "D1", "1.1", "Wie richte ich mein BlackBerry für alice@domaine.com ein?"))
+	f.send(dmEnvelope("env-2", "Ev2", "U1", "D1", "1.2", "¿Cómo configuro mi BlackBerry para alice@domaine.com?"))
+	posts := f.waitCalls("chat.postMessage", 2)
+	all := blocksText(t, posts[0]) + blocksText(t, posts[1])
+	for _, want := range []string{"BlackBerry 10 für alice@domaine.com einrichten", "Configurar BlackBerry 10 para alice@domaine.com",
+		`"text":"English"`, `"text":"Français"`, `"text":"Deutsch"`, `"text":"Español"`} {
+		if !strings.Contains(all, want) {
+			t.Errorf("lacks %s: %.500s", want, all)
+		}
 	}
 }
 

@@ -6,18 +6,21 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/bot/web"
 	"github.com/mailhelp/mailhelp/config"
 	"github.com/mailhelp/mailhelp/handlers"
+	"github.com/mailhelp/mailhelp/internal/testbot"
 	"github.com/mailhelp/mailhelp/locales"
 	"github.com/mailhelp/mailhelp/probe"
 )
@@ -135,6 +138,12 @@ func TestPages(t *testing.T) {
 			[]string{"Set up BlackBerry 10 for alice@domaine.com", `href="/fr/blackberry10?address=alice%40domaine.com"`, "/en/blackberry10/ticket?address="}, nil},
 		{"permalink in French", "/fr/blackberry10?address=alice%40domaine.com", nil, 200, []string{"Configurer BlackBerry 10 pour alice@domaine.com", `<html lang="fr">`}, nil},
 		{"permalink by domain", "/en/thunderbird?domain=domaine.com", nil, 200, []string{"bm.domaine.com", "?domain=domaine.com"}, nil},
+		{"permalink in German", "/de/blackberry10?address=alice%40domaine.com", nil, 200, []string{"BlackBerry 10 für alice@domaine.com einrichten", `<html lang="de">`,
+			`href="/en/blackberry10?address=alice%40domaine.com"`, `href="/es/blackberry10?address=alice%40domaine.com"`, `href="/fr/blackberry10?address=alice%40domaine.com"`, ">Español<"}, []string{`id="lang-de"`}},
+		{"permalink in Spanish", "/es/blackberry10?address=alice%40domaine.com", nil, 200, []string{"Configurar BlackBerry 10 para alice@domaine.com", `<html lang="es">`, ">Deutsch<"}, nil},
+		{"chat in Spanish by the browser", "/", []string{"Accept-Language", "es-419,es;q=0.9"}, 200, []string{`<html lang="es">`}, nil},
+		{"ask in German", "/ask?q=" + urlEncode("Wie richte ich mein BlackBerry für alice@domaine.com ein?"), nil, 200, []string{"BlackBerry 10 für alice@domaine.com einrichten"}, nil},
+		{"bad address in an IDN form", "/en/blackberry10?address=" + urlEncode("alice@domaine.com extra"), nil, 404, []string{"does not hold a valid mail address"}, nil},
 		{"unknown client", "/fr/nokia3310?address=alice%40domaine.com", nil, 404, []string{"Page introuvable", `href="/fr/blackberry10"`}, nil},
 		{"unknown language", "/xx/blackberry10", nil, 404, []string{"Page not found"}, nil},
 		{"bad address", "/en/blackberry10?address=%3Cscript%3E", nil, 404, []string{"does not hold a valid mail address"}, []string{"<script>"}},
@@ -198,6 +207,21 @@ func TestAPIAsk(t *testing.T) {
 	}
 	if resp.Intent != "configure" || resp.Reply.Lang != "fr" || resp.Permalink != "https://help.domaine.com/fr/blackberry10?address=alice%40domaine.com" {
 		t.Errorf("got %+v", resp)
+	}
+	for text, lang := range map[string]string{
+		"Wie richte ich mein BlackBerry für alice@domaine.com ein?": "de",
+		"¿Cómo configuro mi BlackBerry para alice@domaine.com?":     "es",
+	} {
+		body, _ := json.Marshal(map[string]string{"text": text})
+		rec := f.do(t, "POST", "/api/v1/ask", "application/json", string(body))
+		var got struct {
+			Permalink string
+			Reply     struct{ Lang string }
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || got.Reply.Lang != lang ||
+			got.Permalink != "https://help.domaine.com/"+lang+"/blackberry10?address=alice%40domaine.com" {
+			t.Errorf("%s: %d %+v %v", lang, rec.Code, got, err)
+		}
 	}
 	errs := []struct {
 		name, method, target, ctype, body string
@@ -336,4 +360,51 @@ func TestSlowClients(t *testing.T) {
 func urlEncode(s string) string {
 	r := strings.NewReplacer(" ", "+", "<", "%3C", ">", "%3E", "@", "%40", "!", "%21", "[", "%5B", "]", "%5D", "(", "%28", ")", "%29", ":", "%3A", "/", "%2F")
 	return r.Replace(s)
+}
+
+// TestLanguageSwitchFromFiles: a catalogue with one more message file
+// puts that language in every page's switch, named in itself, and serves
+// its pages, with no code change.
+func TestLanguageSwitchFromFiles(t *testing.T) {
+	base := locales.Files()
+	extra := fstest.MapFS{}
+	for _, name := range []string{"active.en.toml", "active.fr.toml", "vocab.en.toml", "vocab.fr.toml"} {
+		data, err := fs.ReadFile(base, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		extra[name] = &fstest.MapFile{Data: data}
+	}
+	en := string(extra["active.en.toml"].Data)
+	extra["active.it.toml"] = &fstest.MapFile{Data: []byte(strings.NewReplacer(
+		`"lang.name" = "English"`, `"lang.name" = "Italiano"`,
+		`"web.ask_button" = "Ask"`, `"web.ask_button" = "Chiedi"`).Replace(en))}
+	cat, err := locales.LoadFS(extra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse([]byte(testConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Parser: cat.Parser(), Logger: testbot.Quiet()})
+	handlers.Register(r, handlers.Deps{Directory: cfg.Directory, Translator: cat})
+	h, err := web.New(web.Options{Router: r, Translator: cat, Logger: testbot.Quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(target string) string {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", target, nil))
+		return rec.Body.String()
+	}
+	if body := get("/?lang=en"); !strings.Contains(body, `<a id="lang-it" href="/?lang=it" hreflang="it" lang="it">Italiano</a>`) {
+		t.Errorf("no Italian in the switch:\n%s", body)
+	}
+	if body := get("/?lang=it"); !strings.Contains(body, `<html lang="it">`) || !strings.Contains(body, "Chiedi") {
+		t.Errorf("the Italian page:\n%s", body)
+	}
+	if body := get("/it/blackberry10?address=alice%40domaine.com"); !strings.Contains(body, `<html lang="it">`) {
+		t.Errorf("the Italian permalink:\n%.300s", body)
+	}
 }

@@ -56,6 +56,12 @@ func TestAskExamples(t *testing.T) {
 			[]string{"Set up BlackBerry 10 for alice@domaine.com", "bm.domaine.com", "993", "587", "“Done”"}},
 		{"French guide", []string{"ask", "Comment configurer mon BlackBerry pour alice@domaine.com ?"},
 			[]string{"Configurer BlackBerry 10 pour alice@domaine.com", "«\u00a0Done\u00a0» («\u00a0Valider\u00a0»)"}},
+		{"German guide", []string{"ask", "Wie richte ich mein BlackBerry für alice@domaine.com ein?"},
+			[]string{"BlackBerry 10 für alice@domaine.com einrichten", "bm.domaine.com", "993"}},
+		{"Spanish guide", []string{"ask", "¿Cómo configuro mi BlackBerry para alice@domaine.com?"},
+			[]string{"Configurar BlackBerry 10 para alice@domaine.com", "bm.domaine.com", "587"}},
+		{"forced German", []string{"ask", "--lang", "de", "configure BlackBerry for alice@domaine.com"},
+			[]string{"BlackBerry 10 für alice@domaine.com einrichten"}},
 		{"words as separate arguments", []string{"ask", "configure", "BlackBerry", "for", "alice@domaine.com"},
 			[]string{"Set up BlackBerry 10 for alice@domaine.com"}},
 		{"forced language", []string{"ask", "--lang", "fr", "configure BlackBerry for alice@domaine.com"},
@@ -92,6 +98,14 @@ func TestAskJSON(t *testing.T) {
 	}
 	if a.Intent != "ports" || a.Lang != "fr" || a.Reply["title"] == nil {
 		t.Errorf("got %+v", a)
+	}
+	for text, lang := range map[string]string{
+		"Wie richte ich mein BlackBerry für alice@domaine.com ein?": "de",
+		"¿Cómo configuro mi BlackBerry para alice@domaine.com?":     "es",
+	} {
+		if code, out, _ := run(t, nil, nil, "ask", "--format", "json", text); code != exitOK || !strings.Contains(out, `"lang":"`+lang+`"`) {
+			t.Errorf("%s: exit %d, %.200s", lang, code, out)
+		}
 	}
 	code, out, _ = run(t, nil, nil, "ask", "--format", "json", "configure BlackBerry for alice@domaine.com")
 	if code != exitOK || !strings.Contains(out, `"client":"blackberry10","address":"alice@domaine.com","host":"bm.domaine.com","lang":"en"`) {

@@ -17,13 +17,17 @@ import (
 	"github.com/mailhelp/mailhelp/probe"
 )
 
-// Config is the test configuration: domaine.com served at bm.domaine.com.
+// Config is the test configuration: domaine.com served at
+// bm.domaine.com, and exemple.fr, whose answers are in French.
 const Config = `
 default_language: en
 domains:
   - domain: domaine.com
     host: bm.domaine.com
     support: support@domaine.com
+  - domain: exemple.fr
+    host: mail.exemple.fr
+    language: fr
 `
 
 // Router returns a router on Config with prober for live checks, and the
@@ -38,7 +42,8 @@ func Router(t testing.TB, prober handlers.Prober) (*bot.Router, *locales.Catalog
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Parser: cat.Parser(), DefaultLang: "en", Logger: Quiet()})
+	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Parser: cat.Parser(), DefaultLang: "en", Logger: Quiet(),
+		DomainLang: handlers.DomainLang(cfg.Directory)})
 	handlers.Register(r, handlers.Deps{Directory: cfg.Directory, Prober: prober, Translator: cat})
 	return r, cat
 }
