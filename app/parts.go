@@ -3,12 +3,11 @@ package app
 import (
 	"crypto/x509"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/mailhelp/mailhelp/audit"
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/config"
+	"github.com/mailhelp/mailhelp/internal/limitedfile"
 	"github.com/mailhelp/mailhelp/handlers"
 	"github.com/mailhelp/mailhelp/probe"
 )
@@ -102,7 +101,7 @@ func newChecker(cfg *config.Config) (*probe.Checker, error) {
 		roots = x509.NewCertPool()
 	}
 	if cfg.Check.CAFile != "" {
-		pemData, err := readFileLimited(cfg.Check.CAFile, 1<<20)
+		pemData, err := limitedfile.Read(cfg.Check.CAFile, 1<<20)
 		if err != nil {
 			return nil, fmt.Errorf("check.ca_file: %w", err)
 		}
@@ -121,18 +120,3 @@ func newChecker(cfg *config.Config) (*probe.Checker, error) {
 	}), nil
 }
 
-func readFileLimited(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s is over %d bytes", path, limit)
-	}
-	return data, nil
-}

@@ -89,3 +89,38 @@ func Truncate(s string, n int) string {
 	}
 	return s[:n]
 }
+
+// maxMarkup bounds the inside of one chat markup <…>: a longer one is
+// not markup, and its "<" is dropped.
+const maxMarkup = 512
+
+// ReplaceMarkup rewrites each chat markup <…> of s with what one returns
+// for its inside, set off by spaces; a "<" that opens no markup (no ">"
+// within maxMarkup bytes) becomes a space. Adapters give their own
+// platform's rules, and the parser then reads plain text.
+func ReplaceMarkup(s string, one func(inner string) string) string {
+	if !strings.Contains(s, "<") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		rest := s[i+1:]
+		j := strings.IndexByte(rest[:min(len(rest), maxMarkup+1)], '>')
+		if j < 0 {
+			b.WriteByte(' ')
+			s = rest
+			continue
+		}
+		s = rest[j+1:]
+		b.WriteByte(' ')
+		b.WriteString(one(rest[:j]))
+		b.WriteByte(' ')
+	}
+}

@@ -1,9 +1,10 @@
 package discordbot
 
-import "strings"
+import (
+	"strings"
 
-// maxMarkup bounds the inside of one markup <…>.
-const maxMarkup = 512
+	"github.com/mailhelp/mailhelp/bot"
+)
 
 // unwrap removes Discord's markup from a message, for the core parser,
 // which reads plain text: mentions of users and roles (<@1>, <@!1>,
@@ -13,34 +14,13 @@ const maxMarkup = 512
 // URL. The first channel link (<#1>) is returned by id, for
 // announcements, and dropped from the text.
 func unwrap(s string) (plain, channel string) {
-	if !strings.Contains(s, "<") {
-		return s, ""
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for {
-		i := strings.IndexByte(s, '<')
-		if i < 0 {
-			b.WriteString(s)
-			return b.String(), channel
-		}
-		b.WriteString(s[:i])
-		rest := s[i+1:]
-		j := strings.IndexByte(rest[:min(len(rest), maxMarkup+1)], '>')
-		if j < 0 {
-			b.WriteByte(' ')
-			s = rest
-			continue
-		}
-		inner := rest[:j]
-		s = rest[j+1:]
+	plain = bot.ReplaceMarkup(s, func(inner string) string {
 		if id, ok := strings.CutPrefix(inner, "#"); ok && channel == "" && isSnowflake(id) {
 			channel = id
 		}
-		b.WriteByte(' ')
-		b.WriteString(unwrapOne(inner))
-		b.WriteByte(' ')
-	}
+		return unwrapOne(inner)
+	})
+	return plain, channel
 }
 
 // unwrapOne is the plain text of one <…>.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/mailhelp/mailhelp/config"
+	"github.com/mailhelp/mailhelp/internal/limitedfile"
 )
 
 // configCmd runs "mailhelp config check FILE": it validates a
@@ -16,7 +17,7 @@ func (m *Main) configCmd(ctx context.Context, args []string) int {
 		return exitUsage
 	}
 	path := args[1]
-	data, err := readFileLimited(path, config.MaxSize)
+	data, err := limitedfile.Read(path, config.MaxSize)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "mailhelp config check: %v\n", err)
 		return exitFail

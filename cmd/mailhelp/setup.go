@@ -2,13 +2,12 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"log/slog"
-	"os"
 
 	"github.com/mailhelp/mailhelp/app"
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/config"
+	"github.com/mailhelp/mailhelp/internal/limitedfile"
 )
 
 // loadConfig reads the configuration named by the flag, else by
@@ -18,7 +17,7 @@ func (m *Main) loadConfig(flagPath string) (*config.Config, error) {
 	if path == "" {
 		return config.Default()
 	}
-	data, err := readFileLimited(path, config.MaxSize)
+	data, err := limitedfile.Read(path, config.MaxSize)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
@@ -48,23 +47,6 @@ func (m *Main) newApp(configFlag string, opts app.Options) (*app.App, error) {
 		opts.Logger = m.logger()
 	}
 	return app.New(cfg, opts)
-}
-
-// readFileLimited reads a file of at most limit bytes.
-func readFileLimited(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s is over %d bytes", path, limit)
-	}
-	return data, nil
 }
 
 // logger writes warnings and errors to stderr; never message text.
