@@ -15,6 +15,8 @@ func BenchmarkAnswer(b *testing.B) {
 	for _, bc := range []struct{ name, text string }{
 		{"en", "configure BlackBerry for alice@domaine.com"},
 		{"fr", "Comment configurer mon BlackBerry pour alice@domaine.com ?"},
+		{"de", "Wie richte ich mein BlackBerry für alice@domaine.com ein?"},
+		{"es", "¿Cómo configuro mi BlackBerry para alice@domaine.com?"},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			r := newRouter(b)
