@@ -45,6 +45,9 @@ type Options struct {
 	// then one post per interval (Slack allows about one a second).
 	ChannelBurst    int
 	ChannelInterval time.Duration
+	// DrainGrace is how long Run lets the answers under way finish once
+	// its context is done; default 15 seconds.
+	DrainGrace time.Duration
 	// MaxInFlight bounds the live checks run at once; default 64.
 	// Other answers take microseconds and are not bounded here.
 	MaxInFlight int
@@ -89,6 +92,9 @@ func newAdapter(a api, opts Options) *Adapter {
 	}
 	if opts.MaxInFlight <= 0 {
 		opts.MaxInFlight = 64
+	}
+	if opts.DrainGrace <= 0 {
+		opts.DrainGrace = 15 * time.Second
 	}
 	ad := &Adapter{
 		api: a, opts: opts,

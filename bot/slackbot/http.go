@@ -21,9 +21,9 @@ const maxHTTPBody = 256 << 10
 // body (slack-go's verifier: HMAC and a timestamp at most 5 minutes old)
 // before anything is parsed; a bad one is refused with no side effect.
 // Valid requests are answered 200 at once and handled in the background
-// under Run's context; Run waits for them when it stops. Before Run has
-// identified the bot, and once it stops, requests are answered 503 so
-// that Slack retries them. It is nil without a signing secret.
+// by Run's drained background work. Before Run has identified the bot,
+// and once it stops, requests are answered 503 so that Slack retries
+// them. It is nil without a signing secret.
 func (a *Adapter) HTTPHandler() http.Handler {
 	if a.secret == "" {
 		return nil

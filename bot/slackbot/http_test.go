@@ -137,3 +137,49 @@ func TestHTTPChallengeCommandAndButton(t *testing.T) {
 		t.Errorf("button answer: %v %v %s", p.JSON["replace_original"], p.JSON["response_type"], blocksText(t, p))
 	}
 }
+
+// TestHTTPDrainsOnShutdown: an answer under way when Run's context ends
+// (a live check) is finished and posted before Run returns; a request
+// after that is refused with 503 for Slack to retry.
+func TestHTTPDrainsOnShutdown(t *testing.T) {
+	f := newFakeSlack(t)
+	r, cat := testRouter(t, slowProber{Pause: 300 * time.Millisecond})
+	a, err := New(Config{BotToken: "xoxb-test", SigningSecret: secret, APIURL: f.srv.URL + "/api/"},
+		Options{Router: r, Translator: cat, ChannelBurst: 1000, Logger: testbot.Quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = a.Run(ctx); close(done) }()
+	for deadline := time.Now().Add(5 * time.Second); !a.Connected(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the adapter did not identify itself")
+		}
+	}
+	h := a.HTTPHandler()
+	command := func(trigger string) int {
+		body := url.Values{"channel_id": {"C1"}, "user_id": {"U1"}, "command": {"/mailhelp"}, "text": {"check alice@domaine.com"},
+			"response_url": {f.srv.URL + "/response/" + trigger}, "trigger_id": {trigger}}.Encode()
+		stamp, sig := sign(body, time.Now(), secret)
+		req := httptest.NewRequest("POST", "/slack/commands", strings.NewReader(body))
+		req.Header.Set("X-Slack-Request-Timestamp", stamp)
+		req.Header.Set("X-Slack-Signature", sig)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	if code := command("d1"); code != 200 {
+		t.Fatalf("command: %d", code)
+	}
+	f.waitCalls("response_url", 1) // "checking…"
+	cancel()
+	<-done
+	posts := f.callsOf("response_url")
+	if len(posts) != 2 || !strings.Contains(blocksText(t, posts[1]), "everything your device needs works") {
+		t.Fatalf("the check under way was not finished before Run returned: %d posts", len(posts))
+	}
+	if code := command("d2"); code != 503 {
+		t.Errorf("after shutdown: %d, want 503", code)
+	}
+}

@@ -56,7 +56,8 @@ func New(cfg Config, opts Options) (*Adapter, error) {
 // Run identifies the bot (auth.test, so that its own messages are
 // ignored), then receives events until ctx is done: over Socket Mode
 // when there is an app-level token, else from HTTPHandler. When ctx is
-// done it waits for the answers under way.
+// done it takes no new event and gives the answers under way
+// Options.DrainGrace to finish.
 func (a *Adapter) Run(ctx context.Context) error {
 	if a.auth == nil {
 		return errors.New("slack: Run needs an adapter built by New")
@@ -70,7 +71,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 	}
 	a.botID.Store(r.UserID)
 	a.work.start(ctx)
-	defer a.work.stop()
+	defer a.work.stop(a.opts.DrainGrace)
 	if a.socket == nil {
 		a.connected.Store(true) // HTTP mode: Slack calls us
 		<-ctx.Done()

@@ -3,29 +3,35 @@ package slackbot
 import (
 	"context"
 	"sync"
+	"time"
 )
 
-// work runs the adapter's answers in the background, under the context
-// of Run, and lets Run wait for them when it stops: no answer is cut off
-// by a shutdown it could have finished, and none starts after.
+// work runs the adapter's answers in the background and lets Run drain
+// them when it stops: no new answer starts, and those under way get a
+// grace period to finish (a live check takes seconds) before their
+// context is cancelled.
 type work struct {
-	mu  sync.Mutex
-	ctx context.Context // nil before start and after stop
-	wg  sync.WaitGroup
+	mu     sync.Mutex
+	ctx    context.Context // nil before start
+	cancel context.CancelFunc
+	closed bool
+	wg     sync.WaitGroup
 }
 
+// start opens for work under the values of ctx, but not its
+// cancellation: stop decides when work is cut off.
 func (w *work) start(ctx context.Context) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.ctx = ctx
+	w.ctx, w.cancel = context.WithCancel(context.WithoutCancel(ctx))
 }
 
-// Go runs f under Run's context; it reports false, running nothing,
-// before Run or once it stops.
+// Go runs f in the background; it reports false, running nothing,
+// before start and after stop.
 func (w *work) Go(f func(ctx context.Context)) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.ctx == nil || w.ctx.Err() != nil {
+	if w.ctx == nil || w.closed {
 		return false
 	}
 	ctx := w.ctx
@@ -37,10 +43,23 @@ func (w *work) Go(f func(ctx context.Context)) bool {
 	return true
 }
 
-// stop refuses new work and waits for what runs.
-func (w *work) stop() {
+// stop refuses new work, waits up to grace for what runs, then cancels
+// it and waits for it to return.
+func (w *work) stop(grace time.Duration) {
 	w.mu.Lock()
-	w.ctx = nil
+	w.closed = true
+	cancel := w.cancel
 	w.mu.Unlock()
-	w.wg.Wait()
+	if cancel == nil {
+		return
+	}
+	done := make(chan struct{})
+	go func() { w.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(grace):
+		cancel()
+		<-done
+	}
+	cancel()
 }

@@ -45,9 +45,8 @@ func (m *Main) announce(ctx context.Context, args []string) int {
 	if !m.knownLang("announce", *lang, locales.Tags()) {
 		return exitUsage
 	}
-	targets, err := m.announceTargets(*slackCh, *discordCh)
-	if err != nil {
-		fmt.Fprintf(m.Stderr, "mailhelp announce: %v\n", err)
+	if *slackCh != "" && m.Getenv("SLACK_BOT_TOKEN") == "" || *discordCh != "" && m.Getenv("DISCORD_BOT_TOKEN") == "" {
+		fmt.Fprintln(m.Stderr, "mailhelp announce: posting needs SLACK_BOT_TOKEN for Slack and DISCORD_BOT_TOKEN for Discord")
 		return exitUsage
 	}
 	a, err := m.newApp(*cfgPath, app.Options{AuditAlways: true})
@@ -56,6 +55,11 @@ func (m *Main) announce(ctx context.Context, args []string) int {
 		return exitFail
 	}
 	defer a.Close()
+	targets, err := m.announceTargets(a, *slackCh, *discordCh)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "mailhelp announce: %v\n", err)
+		return exitFail
+	}
 	anns := make([]*bot.Announcement, len(targets))
 	for i, t := range targets {
 		if anns[i], err = a.Announcement(*domain, t.channel, *lang); err != nil {
@@ -73,25 +77,18 @@ func (m *Main) announce(ctx context.Context, args []string) int {
 
 // announceTargets are the channels to post to, with the adapters that
 // post there; tokens come from the environment only.
-func (m *Main) announceTargets(slackCh, discordCh string) ([]announceTarget, error) {
+func (m *Main) announceTargets(a *app.App, slackCh, discordCh string) ([]announceTarget, error) {
 	var targets []announceTarget
-	cat, err := locales.Load()
-	if err != nil {
-		return nil, err
-	}
-	quiet := m.logger()
+	cat, quiet := a.Catalog(), m.logger()
 	if slackCh != "" {
 		sa, err := slackbot.New(slackbot.Config{BotToken: m.Getenv("SLACK_BOT_TOKEN"),
 			APIURL: m.Getenv("SLACK_API_URL")}, slackbot.Options{Translator: cat, Logger: quiet})
 		if err != nil {
-			return nil, fmt.Errorf("posting to Slack needs SLACK_BOT_TOKEN: %w", err)
+			return nil, err
 		}
 		targets = append(targets, announceTarget{"Slack", slackCh, sa.PostReply})
 	}
 	if discordCh != "" {
-		if m.Getenv("DISCORD_BOT_TOKEN") == "" {
-			return nil, fmt.Errorf("posting to Discord needs DISCORD_BOT_TOKEN")
-		}
 		db, err := discordbot.New(discordbot.Config{Token: m.Getenv("DISCORD_BOT_TOKEN"), APIURL: m.Getenv("DISCORD_API_URL")},
 			discordbot.Options{Translator: cat, Logger: quiet})
 		if err != nil {
