@@ -7,8 +7,8 @@ import (
 	"github.com/mailhelp/mailhelp/audit"
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/config"
-	"github.com/mailhelp/mailhelp/internal/limitedfile"
 	"github.com/mailhelp/mailhelp/handlers"
+	"github.com/mailhelp/mailhelp/internal/limitedfile"
 	"github.com/mailhelp/mailhelp/probe"
 )
 
@@ -119,4 +119,3 @@ func newChecker(cfg *config.Config) (*probe.Checker, error) {
 		Roots:  roots,
 	}), nil
 }
-
