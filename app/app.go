@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/bot/parse"
@@ -41,6 +42,7 @@ type App struct {
 	sw       *bot.Switch
 	previews *handlers.Previews
 	ann      *handlers.Announcements
+	memory   bot.Memory
 
 	mu        sync.Mutex
 	cur       *instance
@@ -63,7 +65,8 @@ func New(cfg *config.Config, opts Options) (*App, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	a := &App{opts: opts, cat: opts.Catalog, previews: &handlers.Previews{}, notifiers: map[string]Notifier{}}
+	a := &App{opts: opts, cat: opts.Catalog, previews: &handlers.Previews{}, notifiers: map[string]Notifier{},
+		memory: bot.NewLocalMemory(conversationTTL, maxConversations, nil)}
 	if a.cat == nil {
 		cat, err := locales.Load()
 		if err != nil {
@@ -82,6 +85,13 @@ func New(cfg *config.Config, opts Options) (*App, error) {
 	a.cur = &instance{cfg: cfg, parts: p}
 	return a, nil
 }
+
+// Conversations are remembered for follow-ups this long, this many at
+// most, in memory only (a context holds an address).
+const (
+	conversationTTL  = 30 * time.Minute
+	maxConversations = 20000
+)
 
 // Answerer plans and answers requests with the running configuration;
 // adapters are given it.

@@ -70,6 +70,7 @@ func (a *App) build(cfg *config.Config) (*parts, error) {
 		Logger:      a.opts.Logger,
 		Observer:    a.opts.Observer,
 		PublicURL:   cfg.Web.PublicURL,
+		Memory:      a.memory,
 	})
 	handlers.Register(p.router, p.deps)
 	return p, nil

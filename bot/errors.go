@@ -32,6 +32,7 @@ const (
 	CodeNoTarget       = "no_target"
 	CodeBadTarget      = "bad_target"
 	CodeBadClient      = "bad_client"
+	CodeBadSymptom     = "bad_symptom"
 	CodeAnnounceOff    = "announce_off"
 	CodeNotAdmin       = "not_admin"
 	CodeNoDomain       = "no_domain"

@@ -19,12 +19,18 @@ const (
 	IntentHelp Intent = "help"
 	// IntentAnnounce: an admin posts a domain's settings in a channel.
 	IntentAnnounce Intent = "announce"
+	// IntentTroubleshoot: a problem ("I can receive but not send"), by
+	// symptom; with an address or host, the live check narrows it down.
+	IntentTroubleshoot Intent = "troubleshoot"
+	// IntentThanks: a thank-you, answered politely.
+	IntentThanks Intent = "thanks"
 	// IntentUnknown: nothing recognized; answered with examples.
 	IntentUnknown Intent = "unknown"
 )
 
 // Intents lists every intent, for validation and metrics.
-var Intents = []Intent{IntentConfigure, IntentCheck, IntentPorts, IntentClients, IntentHelp, IntentAnnounce, IntentUnknown}
+var Intents = []Intent{IntentConfigure, IntentCheck, IntentPorts, IntentClients, IntentHelp, IntentAnnounce,
+	IntentTroubleshoot, IntentThanks, IntentUnknown}
 
 // String returns the intent's name.
 func (i Intent) String() string { return string(i) }
@@ -72,6 +78,25 @@ type Parsed struct {
 	// Public is set when the text asks for the answer to be shown to the
 	// whole channel ("public", "publier"): Slack's /mailhelp honours it.
 	Public bool `json:"public,omitempty"`
+	// Symptom is the problem a troubleshoot request brings.
+	Symptom knowledge.Symptom `json:"symptom,omitempty"`
+	// Topic is what an unsupported question is about (Symptom
+	// "unsupported").
+	Topic knowledge.Topic `json:"topic,omitempty"`
+	// Continued is set when the request was understood with the
+	// conversation's previous one (its address, device or problem).
+	Continued bool `json:"continued,omitempty"`
+}
+
+// Context is what a conversation was last about, so that a follow-up
+// ("it still does not work", "and for iPhone?") is understood with it.
+type Context struct {
+	Intent  Intent
+	Client  knowledge.ClientID
+	Address Address
+	Host    string
+	Symptom knowledge.Symptom
+	Topic   knowledge.Topic
 }
 
 // Target is what a check or an answer is about, as a person reads it:
@@ -88,6 +113,9 @@ type Parser interface {
 	// Parse reads a text and says what it asks. It never fails: text it
 	// cannot understand gives IntentUnknown.
 	Parse(text string) Parsed
+	// Continue reads a text that follows prev in a conversation: what it
+	// leaves out (the address, the device, the problem) comes from prev.
+	Continue(text string, prev Context) Parsed
 	// Form reads structured input; an invalid field is an *Error.
 	Form(f Form) (Parsed, error)
 	// Clients lists the clients a person may name, for pickers.
@@ -112,6 +140,8 @@ type Form struct {
 	// Kind says what Target must be: TargetAddress, TargetHost, or
 	// TargetAny (the zero value) for either.
 	Kind TargetKind
+	// Symptom, for IntentTroubleshoot, is the problem's code.
+	Symptom string
 }
 
 // TargetKind narrows what a Form's Target may be.

@@ -58,6 +58,8 @@ type About struct {
 	// Host is the mail server the answer is about: the configured host of
 	// the address's domain, or the host the user named.
 	Host string
+	// Symptom is the problem a troubleshooting answer is about.
+	Symptom string
 }
 
 // Step is one instruction, with the form fields it fills.
@@ -127,4 +129,7 @@ type Action struct {
 	// Target is the address or host a check acts on, for buttons that
 	// ask for it as a form rather than as a phrase.
 	Target string `json:"target,omitempty"`
+	// Symptom, for a check offered under a troubleshooting answer, is the
+	// problem the check's result is explained for.
+	Symptom string `json:"symptom,omitempty"`
 }

@@ -23,6 +23,10 @@ type Request struct {
 	// Form, when set, is what the request asks as fields (a permalink, a
 	// slash command's options, flags): Text is then not parsed.
 	Form *Form
+	// Conversation names where the message was said (a Slack thread, a
+	// Discord channel, a web chat session), so that a follow-up from the
+	// same user there is understood with the previous answer; "" for none.
+	Conversation string
 	// Channel is a channel the message links to, by id, with its
 	// platform's markup removed by the adapter (announcements).
 	Channel string

@@ -30,15 +30,19 @@ type RouterOptions struct {
 	// PublicURL is the web side's public address; when set, every answer
 	// that has a permalink (see Permalink) links to it. Optional.
 	PublicURL string
+	// Memory keeps what each conversation was last about, so that a
+	// follow-up is understood with it. Optional: nil forgets everything.
+	Memory Memory
 }
 
 // Route is an intent's handler and what adapters need to know of it
 // before it runs.
 type Route struct {
 	Handler Handler
-	// Slow is set when answering takes seconds (a live check): adapters
-	// acknowledge first ("checking…") and bound how many run at once.
-	Slow bool
+	// Slow, when set, says whether answering a request takes seconds (a
+	// live check): adapters then acknowledge first ("checking…") and
+	// bound how many run at once. Nil means never.
+	Slow func(Parsed) bool
 }
 
 // Router plans requests (intent, language, target, slow or not), hands
@@ -93,6 +97,8 @@ func (r *Router) Plan(req *Request) *Plan {
 		if err != nil {
 			p.refusal = err
 		}
+	} else if prev, ok := r.recall(req); ok {
+		req.Parsed = r.opts.Parser.Continue(req.Text, prev)
 	} else {
 		req.Parsed = r.opts.Parser.Parse(req.Text)
 	}
@@ -102,10 +108,43 @@ func (r *Router) Plan(req *Request) *Plan {
 		p.refusal = &Error{Kind: KindInvalidInput, Code: CodeTooLong, MsgID: "error.too_long",
 			Count: &n, Data: map[string]any{"Max": MaxTextBytes}}
 	}
-	if rt, ok := r.routes[req.Parsed.Intent]; ok && p.refusal == nil {
-		p.Slow = rt.Slow
+	if rt, ok := r.routes[req.Parsed.Intent]; ok && p.refusal == nil && rt.Slow != nil {
+		p.Slow = rt.Slow(req.Parsed)
 	}
 	return p
+}
+
+// memoryKey names a request's conversation for one user; "" when the
+// platform gives no conversation or no user.
+func memoryKey(req *Request) string {
+	if req.Conversation == "" || req.UserID == "" {
+		return ""
+	}
+	return req.Platform + "\x00" + req.Conversation + "\x00" + req.UserID
+}
+
+// recall finds the context of a request's conversation.
+func (r *Router) recall(req *Request) (Context, bool) {
+	key := memoryKey(req)
+	if key == "" || r.opts.Memory == nil {
+		return Context{}, false
+	}
+	return r.opts.Memory.Recall(key)
+}
+
+// remember keeps what an answered request was about, for a follow-up;
+// help, thanks and refusals leave the previous context as it was.
+func (r *Router) remember(req *Request, reply *Reply) {
+	key := memoryKey(req)
+	if key == "" || r.opts.Memory == nil || reply.Code != "" {
+		return
+	}
+	p := req.Parsed
+	switch p.Intent {
+	case IntentConfigure, IntentCheck, IntentPorts, IntentTroubleshoot:
+		r.opts.Memory.Remember(key, Context{Intent: p.Intent, Client: p.Client, Address: p.Address,
+			Host: p.Host, Symptom: p.Symptom, Topic: p.Topic})
+	}
 }
 
 // answer runs a plan: the handler of its intent, or its refusal.
@@ -129,6 +168,7 @@ func (r *Router) answer(ctx context.Context, p *Plan) *Reply {
 		reply.Intent = req.Parsed.Intent
 	}
 	reply.Lang = req.Lang
+	r.remember(req, reply)
 	if link := Permalink(r.opts.PublicURL, reply); link != "" {
 		reply.Links = append(reply.Links, Link{Label: req.Loc.Text("link.permalink", nil), URL: link})
 	}

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // idLocalizer renders a message as its ID and sorted data, so tests see
@@ -65,6 +66,15 @@ func (wordParser) Form(f Form) (Parsed, error) {
 }
 
 func (wordParser) Clients() []ClientName { return nil }
+
+// Continue carries the previous host over a text that names none.
+func (w wordParser) Continue(text string, prev Context) Parsed {
+	p := w.Parse(text)
+	if p.Host == "" {
+		p.Host, p.Continued = prev.Host, true
+	}
+	return p
+}
 
 func newTestRouter(t *testing.T, opts RouterOptions) (*Router, *bytes.Buffer) {
 	t.Helper()
@@ -181,7 +191,7 @@ func TestRouterPlan(t *testing.T) {
 	r, _ := newTestRouter(t, RouterOptions{})
 	r.Route(IntentCheck, Route{Handler: HandlerFunc(func(ctx context.Context, req *Request) (*Reply, error) {
 		return &Reply{Title: "checked " + req.Parsed.Host}, nil
-	}), Slow: true})
+	}), Slow: func(p Parsed) bool { return true }})
 	tests := []struct {
 		name     string
 		req      *Request
@@ -234,5 +244,58 @@ func TestSwitch(t *testing.T) {
 	s.Replace(b)
 	if got := s.Serve(context.Background(), &Request{Text: "bb10"}).Lang; got != "fr" {
 		t.Errorf("after: %s", got)
+	}
+}
+
+// TestRouterMemory: a follow-up in the same conversation from the same
+// user is read with the previous request; another user, another
+// conversation, or an expired context is not.
+func TestRouterMemory(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	mem := NewLocalMemory(30*time.Minute, 100, func() time.Time { return now })
+	r, _ := newTestRouter(t, RouterOptions{Memory: mem})
+	ask := func(text, conv, user string) *Request {
+		req := &Request{Text: text, Platform: "slack", Conversation: conv, UserID: user}
+		r.Plan(req).Answer(context.Background())
+		return req
+	}
+	ask("configure", "T1", "U1") // remembered with an empty host
+	first := &Request{Form: &Form{Intent: IntentConfigure, Target: "bm.domaine.com"}, Platform: "slack", Conversation: "T1", UserID: "U1"}
+	r.Plan(first).Answer(context.Background())
+	if got := ask("configure again", "T1", "U1").Parsed; got.Host != "bm.domaine.com" || !got.Continued {
+		t.Errorf("same user and conversation: %+v", got)
+	}
+	if got := ask("configure again", "T1", "U2").Parsed; got.Host != "" {
+		t.Errorf("another user saw the context: %+v", got)
+	}
+	if got := ask("configure again", "T2", "U1").Parsed; got.Host != "" {
+		t.Errorf("another conversation saw the context: %+v", got)
+	}
+	if got := ask("configure again", "", "U1").Parsed; got.Host != "" {
+		t.Errorf("no conversation saw the context: %+v", got)
+	}
+	now = now.Add(31 * time.Minute)
+	if got := ask("configure again", "T1", "U1").Parsed; got.Host != "" {
+		t.Errorf("an expired context was used: %+v", got)
+	}
+}
+
+func TestLocalMemoryIsBounded(t *testing.T) {
+	m := NewLocalMemory(time.Hour, 3, nil)
+	for i := range 10 {
+		m.Remember(fmt.Sprint("k", i), Context{Host: fmt.Sprint(i)})
+		m.Remember("hot", Context{Host: "hot"}) // written again and again: kept
+	}
+	if m.Len() != 3 {
+		t.Errorf("%d contexts kept, want 3", m.Len())
+	}
+	if c, ok := m.Recall("hot"); !ok || c.Host != "hot" {
+		t.Error("the busiest conversation was forgotten")
+	}
+	if _, ok := m.Recall("k0"); ok {
+		t.Error("the oldest conversation was kept")
+	}
+	if len(m.order) > 2*3+16 {
+		t.Errorf("the write log grew to %d", len(m.order))
 	}
 }

@@ -27,48 +27,10 @@ func Check(d Deps) bot.Handler {
 		if d.Prober == nil {
 			return manualCheck(loc, d, p), nil
 		}
-		target, err := CheckTarget(d.Directory, p)
+		rep, err := runCheck(ctx, d, req)
 		if err != nil {
 			return nil, err
 		}
-		record := func(result string) {
-			if d.Audit == nil {
-				return
-			}
-			// A failing trail must not hold back the answer.
-			_ = d.Audit.Record(audit.Entry{Platform: req.Platform, User: cmpOr(req.UserID, req.Platform),
-				Action: "check", Target: target.Host, Result: result})
-		}
-		if d.Limiter != nil {
-			release, err := d.Limiter.Acquire(req.Platform+":"+req.UserID, target.Host)
-			var le *probe.LimitError
-			if errors.As(err, &le) {
-				record("refused:rate_limited")
-				n := le.RetrySeconds()
-				return nil, &bot.Error{Kind: bot.KindUnavailable, Code: bot.CodeRateLimited, MsgID: "check.error.rate_limited",
-					Count: &n, RetryAfter: time.Duration(n) * time.Second}
-			}
-			if err != nil {
-				return nil, err
-			}
-			defer release()
-		}
-		rep, err := d.Prober.Check(ctx, target, nil)
-		var pe *probe.PolicyError
-		switch {
-		case errors.As(err, &pe):
-			record("refused:" + pe.Code)
-			id := "check.error.not_allowed"
-			if pe.Code == bot.CodeBlockedAddress {
-				id = "check.error.blocked"
-			}
-			return nil, &bot.Error{Kind: bot.KindUnauthorized, Code: pe.Code, MsgID: id,
-				Data: map[string]any{"Host": knowledge.DisplayDomain(target.Host)}}
-		case err != nil:
-			record("error")
-			return nil, &bot.Error{Kind: bot.KindUnavailable, Code: bot.CodeCheckFailed, MsgID: "check.error.failed", Err: err}
-		}
-		record(string(rep.Verdict))
 		r := CheckReply(loc, rep)
 		r.Check = rep
 		acct := accountFor(d.Directory, p)
@@ -78,6 +40,55 @@ func Check(d Deps) bot.Handler {
 		}
 		return r, nil
 	})
+}
+
+// runCheck runs the live check of a request's address or host within
+// the dial policy and the rate limits, and records it in the audit
+// trail; a refusal is a *bot.Error.
+func runCheck(ctx context.Context, d Deps, req *bot.Request) (*probe.Report, error) {
+	target, err := CheckTarget(d.Directory, req.Parsed)
+	if err != nil {
+		return nil, err
+	}
+	record := func(result string) {
+		if d.Audit == nil {
+			return
+		}
+		// A failing trail must not hold back the answer.
+		_ = d.Audit.Record(audit.Entry{Platform: req.Platform, User: cmpOr(req.UserID, req.Platform),
+			Action: "check", Target: target.Host, Result: result})
+	}
+	if d.Limiter != nil {
+		release, err := d.Limiter.Acquire(req.Platform+":"+req.UserID, target.Host)
+		var le *probe.LimitError
+		if errors.As(err, &le) {
+			record("refused:rate_limited")
+			n := le.RetrySeconds()
+			return nil, &bot.Error{Kind: bot.KindUnavailable, Code: bot.CodeRateLimited, MsgID: "check.error.rate_limited",
+				Count: &n, RetryAfter: time.Duration(n) * time.Second}
+		}
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+	}
+	rep, err := d.Prober.Check(ctx, target, nil)
+	var pe *probe.PolicyError
+	switch {
+	case errors.As(err, &pe):
+		record("refused:" + pe.Code)
+		id := "check.error.not_allowed"
+		if pe.Code == bot.CodeBlockedAddress {
+			id = "check.error.blocked"
+		}
+		return nil, &bot.Error{Kind: bot.KindUnauthorized, Code: pe.Code, MsgID: id,
+			Data: map[string]any{"Host": knowledge.DisplayDomain(target.Host)}}
+	case err != nil:
+		record("error")
+		return nil, &bot.Error{Kind: bot.KindUnavailable, Code: bot.CodeCheckFailed, MsgID: "check.error.failed", Err: err}
+	}
+	record(string(rep.Verdict))
+	return rep, nil
 }
 
 // manualCheck lists what to verify by hand when live checks are off.

@@ -53,11 +53,13 @@ type Recorder interface {
 func Register(r *bot.Router, d Deps) {
 	r.Handle(bot.IntentConfigure, Configure(d))
 	// A live check takes seconds; without a prober the answer is a list.
-	r.Route(bot.IntentCheck, bot.Route{Handler: Check(d), Slow: d.Prober != nil})
+	r.Route(bot.IntentCheck, bot.Route{Handler: Check(d), Slow: slowWithTarget(d)})
 	r.Handle(bot.IntentPorts, Ports(d))
 	r.Handle(bot.IntentClients, Clients(d))
 	r.Handle(bot.IntentHelp, Help(d))
 	r.Handle(bot.IntentAnnounce, Announce(d))
+	r.Route(bot.IntentTroubleshoot, bot.Route{Handler: Troubleshoot(d), Slow: slowWithTarget(d)})
+	r.Handle(bot.IntentThanks, Thanks(d))
 	r.Handle(bot.IntentUnknown, Unknown(d))
 }
 
@@ -77,4 +79,13 @@ func DomainLang(dir Directory) func(bot.Parsed) string {
 		}
 		return ""
 	}
+}
+
+// slowWithTarget says a request is slow when it will run a live check:
+// a prober is configured and the request names an address or a host.
+func slowWithTarget(d Deps) func(bot.Parsed) bool {
+	if d.Prober == nil {
+		return nil
+	}
+	return func(p bot.Parsed) bool { return p.Target() != "" }
 }

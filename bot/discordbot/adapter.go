@@ -93,7 +93,7 @@ func (a *Adapter) HandleMessage(ctx context.Context, m *discordgo.Message) {
 	}
 	plain, channel := unwrap(m.Content)
 	req := &bot.Request{Text: plain, Platform: "discord", UserID: m.Author.ID, Channel: channel,
-		LocaleHint: a.guildLocale(m.GuildID)}
+		LocaleHint: a.guildLocale(m.GuildID), Conversation: m.ChannelID}
 	plan := a.opts.Router.Plan(req)
 	if plan.Intent() == bot.IntentAnnounce {
 		a.announceHint(ctx, m, plan.Lang())
@@ -182,16 +182,16 @@ func (a *Adapter) component(ctx context.Context, i *discordgo.Interaction) {
 	case strings.HasPrefix(id, idAnnounce):
 		a.announceAction(ctx, i, strings.TrimPrefix(id, idAnnounce))
 	case strings.HasPrefix(id, idCheck):
-		target := strings.TrimPrefix(id, idCheck)
-		if key, ok := strings.CutPrefix(target, "#"); ok {
+		form := checkForm(strings.TrimPrefix(id, idCheck))
+		if key, ok := strings.CutPrefix(form.Target, "#"); ok && form.Symptom == "" {
 			q, found := a.questions.get(key)
-			if !found {
+			if !found || q.form == nil {
 				a.expired(ctx, i)
 				return
 			}
-			target = q.text
+			form = *q.form
 		}
-		a.respond(ctx, i, question{form: &bot.Form{Intent: bot.IntentCheck, Target: target}}, "")
+		a.respond(ctx, i, question{form: &form}, "")
 	case strings.HasPrefix(id, idLang):
 		lang, key, _ := strings.Cut(strings.TrimPrefix(id, idLang), ":")
 		if lang == langMenu && len(data.Values) > 0 {
@@ -214,6 +214,7 @@ func (a *Adapter) component(ctx context.Context, i *discordgo.Interaction) {
 func (a *Adapter) respond(ctx context.Context, i *discordgo.Interaction, q question, force string) {
 	req := q.request(force, interactionLocale(i))
 	req.UserID, _ = interactionUser(i)
+	req.Conversation = i.ChannelID
 	plan := a.opts.Router.Plan(req)
 	if plan.Slow {
 		a.send(ctx, i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource})
@@ -262,9 +263,10 @@ func (a *Adapter) answer(ctx context.Context, plan *bot.Plan, q question, key st
 		if act.Kind != bot.ActionCheck || act.Target == "" {
 			continue
 		}
-		checkID = idCheck + act.Target
+		checkID = idCheck + checkValue(act.Symptom, act.Target)
 		if len(checkID) > maxCustomID {
-			a.questions.put(key+"t", question{text: act.Target})
+			form := checkForm(checkValue(act.Symptom, act.Target))
+			a.questions.put(key+"t", question{form: &form})
 			checkID = idCheck + "#" + key + "t"
 		}
 		break
@@ -377,4 +379,22 @@ func (s *store) get(key string) (question, bool) {
 		return question{}, false
 	}
 	return e.q, true
+}
+
+// checkValue is what a check button carries: the target, or under a
+// troubleshooting answer symptom + "::" + target, so that the result is
+// explained for the problem.
+func checkValue(symptom, target string) string {
+	if symptom == "" {
+		return target
+	}
+	return symptom + "::" + target
+}
+
+// checkForm reads a check button's value back as a form.
+func checkForm(v string) bot.Form {
+	if symptom, target, ok := strings.Cut(v, "::"); ok {
+		return bot.Form{Intent: bot.IntentTroubleshoot, Symptom: symptom, Target: target}
+	}
+	return bot.Form{Intent: bot.IntentCheck, Target: v}
 }

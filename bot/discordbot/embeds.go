@@ -22,7 +22,7 @@ const (
 
 // Custom ids of the buttons; the rest of the id says what to do.
 const (
-	idCheck     = "mh:check:" // + target, or + "#" + key for a long one
+	idCheck     = "mh:check:" // + [symptom + "::"] + target, or + "#" + key for a long one
 	idLang      = "mh:lang:"  // + lang (or langMenu) + ":" + key
 	langMenu    = "menu"
 	maxCustomID = 100

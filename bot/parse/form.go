@@ -18,6 +18,13 @@ const maxTarget = 320
 // *bot.Error with CodeBadClient or CodeBadTarget.
 func (p *Parser) Form(f bot.Form) (bot.Parsed, error) {
 	out := bot.Parsed{Intent: f.Intent}
+	if f.Symptom != "" {
+		s := knowledge.Symptom(f.Symptom)
+		if !s.Valid() || s == knowledge.SymptomUnsupported {
+			return out, &bot.Error{Kind: bot.KindInvalidInput, Code: bot.CodeBadSymptom, MsgID: "error.bad_symptom"}
+		}
+		out.Symptom = s
+	}
 	if f.Client != "" {
 		id, ok := clientOf(f.Client)
 		if !ok {

@@ -17,6 +17,20 @@ type Parser struct {
 
 	check, problem, ports, outgoing, incoming  wordList
 	configure, clients, help, announce, public wordList
+	thanks, followup                           wordList
+	// symptoms are in knowledge.Symptoms' order, which breaks ties.
+	symptoms []symptomWords
+	topics   []topicWords
+}
+
+type symptomWords struct {
+	symptom knowledge.Symptom
+	words   wordList
+}
+
+type topicWords struct {
+	topic knowledge.Topic
+	words wordList
 }
 
 // langSigns tell one language apart.
@@ -32,6 +46,14 @@ var _ bot.Parser = (*Parser)(nil)
 // understand; their words are used together.
 func New(vocabs ...Vocabulary) *Parser {
 	p := &Parser{names: make(map[string]string)}
+	for _, s := range knowledge.Symptoms {
+		if s != knowledge.SymptomUnsupported {
+			p.symptoms = append(p.symptoms, symptomWords{symptom: s})
+		}
+	}
+	for _, t := range knowledge.Topics {
+		p.topics = append(p.topics, topicWords{topic: t})
+	}
 	for _, v := range vocabs {
 		signs := langSigns{lang: v.Lang, words: make(map[string]bool), letters: v.Language.Letters}
 		for _, w := range v.Language.Words {
@@ -58,6 +80,14 @@ func New(vocabs ...Vocabulary) *Parser {
 		p.help.add(in.Help)
 		p.announce.add(in.Announce)
 		p.public.add(in.Public)
+		p.thanks.add(in.Thanks)
+		p.followup.add(in.Followup)
+		for i := range p.symptoms {
+			p.symptoms[i].words.add(v.Symptoms[string(p.symptoms[i].symptom)])
+		}
+		for i := range p.topics {
+			p.topics[i].words.add(v.Unsupported[string(p.topics[i].topic)])
+		}
 	}
 	return p
 }
@@ -66,6 +96,43 @@ func New(vocabs ...Vocabulary) *Parser {
 // it cannot understand gives IntentUnknown. Text longer than
 // bot.MaxTextBytes is cut there; the Router refuses it before.
 func (p *Parser) Parse(text string) bot.Parsed {
+	out, s := p.read(text)
+	out.Intent = decide(s)
+	return out
+}
+
+// Continue reads a text that follows prev in a conversation. What the
+// text leaves out comes from prev: the address or host (unless the text
+// asks for help, thanks or the list of devices), the device, and — when
+// the text has no intent of its own ("it still does not work", "and for
+// iPhone?") — the problem. "Still not working" after an answer without a
+// problem asks for a live check of the conversation's server.
+func (p *Parser) Continue(text string, prev bot.Context) bot.Parsed {
+	out, s := p.read(text)
+	general := s.help || s.thanks || s.clients || s.announce
+	if !general && !s.target && (!prev.Address.IsZero() || prev.Host != "") {
+		out.Address, out.Host, out.Continued = prev.Address, prev.Host, true
+		if !out.Address.IsZero() {
+			out.Addresses = 1
+		}
+		s.address, s.target = !out.Address.IsZero(), true
+	}
+	vague := !s.ownIntent()
+	if !general && out.Client == "" && prev.Client != "" && (vague || s.configure || s.symptom) {
+		out.Client, s.client, out.Continued = prev.Client, true, true
+	}
+	if vague && out.Symptom == "" && prev.Symptom != "" {
+		out.Symptom, out.Topic, s.symptom, out.Continued = prev.Symptom, prev.Topic, true, true
+	}
+	out.Intent = decide(s)
+	if vague && s.followup && s.problem && !s.symptom && s.target {
+		out.Intent = bot.IntentCheck
+	}
+	return out
+}
+
+// read finds everything a text holds, and the signals for its intent.
+func (p *Parser) read(text string) (bot.Parsed, signals) {
 	plain := bot.Clean(bot.Truncate(text, bot.MaxTextBytes))
 	addrs, addrSpans := findAddresses(plain)
 	rest := blank(plain, addrSpans)
@@ -97,12 +164,16 @@ func (p *Parser) Parse(text string) bot.Parsed {
 		s.clients = s.clients || p.clients.at(ws, i)
 		s.help = s.help || p.help.at(ws, i)
 		s.ports = s.ports || p.ports.at(ws, i)
+		s.thanks = s.thanks || p.thanks.at(ws, i)
+		s.followup = s.followup || p.followup.at(ws, i)
 		out.Public = out.Public || p.public.at(ws, i)
 		if n, err := strconv.Atoi(w); err == nil && knowledge.IsMailPort(n) && !containsInt(out.Ports, n) {
 			out.Ports = append(out.Ports, n)
 			s.ports = true
 		}
 	}
+	out.Symptom, out.Topic = p.symptom(ws)
+	s.symptom = out.Symptom != ""
 	if s.ports {
 		switch {
 		case s.outgoing && !s.incoming:
@@ -115,15 +186,37 @@ func (p *Parser) Parse(text string) bot.Parsed {
 	s.address = len(addrs) > 0
 	s.target = s.address || out.Host != ""
 	s.empty = len(ws) == 0 && !s.target
-	out.Intent = decide(s)
-	return out
+	return out, s
+}
+
+// symptom finds the problem a text names: an unsupported topic first,
+// then the symptoms in their order of preference.
+func (p *Parser) symptom(ws []string) (knowledge.Symptom, knowledge.Topic) {
+	for _, t := range p.topics {
+		if t.words.any(ws) {
+			return knowledge.SymptomUnsupported, t.topic
+		}
+	}
+	for _, sw := range p.symptoms {
+		if sw.words.any(ws) {
+			return sw.symptom, ""
+		}
+	}
+	return "", ""
 }
 
 // signals are what the words of a request hint at.
 type signals struct {
 	announce                                                            bool
 	check, problem, ports, outgoing, incoming, configure, clients, help bool
+	thanks, followup, symptom                                           bool
 	client, address, target, empty                                      bool
+}
+
+// ownIntent reports whether the words ask for something themselves, not
+// only name a device, an address, a follow-up or that it does not work.
+func (s signals) ownIntent() bool {
+	return s.announce || s.check || s.ports || s.configure || s.clients || s.help || s.thanks || s.symptom
 }
 
 // decide picks the intent from the signals, most specific first.
@@ -133,6 +226,10 @@ func decide(s signals) bot.Intent {
 		return bot.IntentHelp
 	case s.announce:
 		return bot.IntentAnnounce
+	case s.symptom:
+		// "my phone says certificate error", "I can receive but not send":
+		// the problem comes first, with or without a check.
+		return bot.IntentTroubleshoot
 	case s.check && !(s.configure && s.client):
 		// "check alice@domaine.com", "vérifie bm.domaine.com"; but "check
 		// the settings of my BlackBerry" is a configure question.
@@ -146,6 +243,8 @@ func decide(s signals) bot.Intent {
 		return bot.IntentClients
 	case s.client || s.configure || s.address:
 		return bot.IntentConfigure
+	case s.thanks:
+		return bot.IntentThanks
 	case s.help:
 		return bot.IntentHelp
 	default:

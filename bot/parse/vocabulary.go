@@ -3,9 +3,12 @@ package parse
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/mailhelp/mailhelp/knowledge"
 )
 
 // Vocabulary is one language's words for the parser, as written in its
@@ -42,7 +45,15 @@ type Vocabulary struct {
 		Help      []string `toml:"help"`
 		Announce  []string `toml:"announce"`
 		Public    []string `toml:"public"`
+		Thanks    []string `toml:"thanks"`
+		Followup  []string `toml:"followup"`
 	} `toml:"intents"`
+	// Symptoms are the phrases of each problem people bring, by symptom
+	// code (knowledge.Symptom, all but "unsupported").
+	Symptoms map[string][]string `toml:"symptoms"`
+	// Unsupported are the phrases of each topic mailhelp does not cover,
+	// by topic (knowledge.Topic).
+	Unsupported map[string][]string `toml:"unsupported"`
 }
 
 // DecodeVocabulary reads a vocabulary file of language lang. Unknown keys
@@ -60,6 +71,16 @@ func DecodeVocabulary(lang string, data []byte) (Vocabulary, error) {
 		}
 		return Vocabulary{}, fmt.Errorf("vocabulary %s: unknown keys %s", lang, strings.Join(keys, ", "))
 	}
+	for k := range v.Symptoms {
+		if s := knowledge.Symptom(k); !s.Valid() || s == knowledge.SymptomUnsupported {
+			return Vocabulary{}, fmt.Errorf("vocabulary %s: symptoms.%s is not a symptom", lang, k)
+		}
+	}
+	for k := range v.Unsupported {
+		if !slices.Contains(knowledge.Topics, knowledge.Topic(k)) {
+			return Vocabulary{}, fmt.Errorf("vocabulary %s: unsupported.%s is not a topic", lang, k)
+		}
+	}
 	v.Lang = lang
 	return v, nil
 }
@@ -71,12 +92,31 @@ type wordList struct {
 	phrases [][]string
 }
 
+// gap, in a compiled phrase, lets up to maxGap words stand between its
+// neighbours; files write it "…".
+const (
+	gap    = ""
+	maxGap = 3
+)
+
 func (l *wordList) add(entries []string) {
 	if l.single == nil {
 		l.single = make(map[string]bool)
 	}
 	for _, e := range entries {
-		ws := words(fold(e))
+		var ws []string
+		for _, tok := range strings.Fields(e) {
+			if tok == "…" || tok == "..." {
+				if len(ws) > 0 && ws[len(ws)-1] != gap {
+					ws = append(ws, gap)
+				}
+				continue
+			}
+			ws = append(ws, words(fold(tok))...)
+		}
+		for len(ws) > 0 && ws[len(ws)-1] == gap {
+			ws = ws[:len(ws)-1]
+		}
 		switch len(ws) {
 		case 0:
 		case 1:
@@ -93,11 +133,28 @@ func (l *wordList) at(ws []string, i int) bool {
 		return true
 	}
 	for _, p := range l.phrases {
-		if hasPrefixWords(ws[i:], p) {
+		if matchPhrase(ws[i:], p) {
 			return true
 		}
 	}
 	return false
+}
+
+// matchPhrase reports whether ws starts with phrase, whose gaps may skip
+// up to maxGap words each.
+func matchPhrase(ws, phrase []string) bool {
+	if len(phrase) == 0 {
+		return true
+	}
+	if phrase[0] == gap {
+		for skip := 0; skip <= maxGap && skip <= len(ws); skip++ {
+			if matchPhrase(ws[skip:], phrase[1:]) {
+				return true
+			}
+		}
+		return false
+	}
+	return len(ws) > 0 && ws[0] == phrase[0] && matchPhrase(ws[1:], phrase[1:])
 }
 
 // any reports whether an entry occurs anywhere in ws.

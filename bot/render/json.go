@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/mailhelp/mailhelp/bot"
+	"github.com/mailhelp/mailhelp/probe"
 )
 
 // Answer is the JSON document of one answer: what was understood, and the
@@ -15,15 +16,18 @@ type Answer struct {
 	Client  string     `json:"client,omitempty"`
 	Address string     `json:"address,omitempty"`
 	Host    string     `json:"host,omitempty"`
+	Symptom string     `json:"symptom,omitempty"`
 	Lang    string     `json:"lang"`
 	Reply   *bot.Reply `json:"reply"`
+	// Check is the live check's report, when one ran.
+	Check *probe.Report `json:"check,omitempty"`
 }
 
 // AnswerOf builds the JSON document of a reply.
 func AnswerOf(r *bot.Reply) Answer {
 	return Answer{
 		Intent: r.Intent, Client: r.About.Client, Address: r.About.Address,
-		Host: r.About.Host, Lang: r.Lang, Reply: r,
+		Host: r.About.Host, Symptom: r.About.Symptom, Lang: r.Lang, Reply: r, Check: r.Check,
 	}
 }
 

@@ -137,6 +137,15 @@ type conversation struct {
 	command bool
 }
 
+// id names the conversation for follow-ups: a thread, else the channel
+// (a DM, or where a command was typed).
+func (c conversation) id() string {
+	if c.threadTS != "" {
+		return c.channel + "/" + c.threadTS
+	}
+	return c.channel
+}
+
 // HandleEvent answers an Events API event: a mention in a channel (in a
 // thread under it) or a direct message. It ignores bots, itself, edits
 // and deliveries it has already handled. It returns when the answer is
@@ -210,10 +219,14 @@ func (a *Adapter) HandleInteraction(ctx context.Context, cb slack.InteractionCal
 		return
 	}
 	if v.Target != "" {
-		// A check asked with a button: the target is a form's field.
-		req := &bot.Request{Platform: "slack", UserID: conv.user, ForceLang: v.Lang,
-			Form: &bot.Form{Intent: bot.IntentCheck, Target: v.Target}}
-		a.answer(ctx, req, Question{Target: v.Target}, conv)
+		// A check asked with a button: the target (and, under a
+		// troubleshooting answer, the problem) are a form's fields.
+		form := &bot.Form{Intent: bot.IntentCheck, Target: v.Target}
+		if v.Symptom != "" {
+			form.Intent, form.Symptom = bot.IntentTroubleshoot, v.Symptom
+		}
+		req := &bot.Request{Platform: "slack", UserID: conv.user, ForceLang: v.Lang, Form: form, Conversation: conv.id()}
+		a.answer(ctx, req, Question{Target: v.Target, Symptom: v.Symptom}, conv)
 		return
 	}
 	a.ask(ctx, v.Phrase, v.Lang, conv)
@@ -222,7 +235,8 @@ func (a *Adapter) HandleInteraction(ctx context.Context, cb slack.InteractionCal
 // ask answers a message's text: Slack's markup is removed first.
 func (a *Adapter) ask(ctx context.Context, text, force string, conv conversation) {
 	plain, channel := unwrap(text)
-	req := &bot.Request{Text: plain, Platform: "slack", UserID: conv.user, ForceLang: force, Channel: channel}
+	req := &bot.Request{Text: plain, Platform: "slack", UserID: conv.user, ForceLang: force, Channel: channel,
+		Conversation: conv.id()}
 	a.answer(ctx, req, Question{Text: bot.Plain(plain)}, conv)
 }
 

@@ -37,17 +37,19 @@ var noteIcons = map[bot.Severity]string{
 // a check's target), and for the language switch the language to answer
 // in.
 type buttonValue struct {
-	Phrase string `json:"p,omitempty"`
-	Target string `json:"t,omitempty"`
-	Lang   string `json:"l,omitempty"`
+	Phrase  string `json:"p,omitempty"`
+	Target  string `json:"t,omitempty"`
+	Symptom string `json:"s,omitempty"`
+	Lang    string `json:"l,omitempty"`
 }
 
 // Question is what an answer answered, for its language switch to ask
 // again: a message's plain text, or the target of a check asked with a
 // button.
 type Question struct {
-	Text   string
-	Target string
+	Text    string
+	Target  string
+	Symptom string
 }
 
 func (q Question) empty() bool { return q.Text == "" && q.Target == "" }
@@ -117,10 +119,10 @@ func Render(r *bot.Reply, q Question, langs bot.LangSwitch) Message {
 	}
 	var buttons []slack.BlockElement
 	for _, a := range r.Actions {
-		if a.Kind != bot.ActionCheck {
+		if a.Kind != bot.ActionCheck || a.Target == "" {
 			continue
 		}
-		buttons = append(buttons, button(actionCheck, a.Label, buttonValue{Target: a.Target}, true))
+		buttons = append(buttons, button(actionCheck, a.Label, buttonValue{Target: a.Target, Symptom: a.Symptom}, true))
 		break
 	}
 	if !q.empty() && len(langs.Choices) > 0 {
@@ -141,13 +143,13 @@ func langSwitch(q Question, langs bot.LangSwitch) []slack.BlockElement {
 	if len(langs.Choices) <= maxLangButtons {
 		out := make([]slack.BlockElement, 0, len(langs.Choices))
 		for _, c := range langs.Choices {
-			out = append(out, button(actionLang, c.Name, buttonValue{Phrase: q.Text, Target: q.Target, Lang: c.Lang}, false))
+			out = append(out, button(actionLang, c.Name, buttonValue{Phrase: q.Text, Target: q.Target, Symptom: q.Symptom, Lang: c.Lang}, false))
 		}
 		return out
 	}
 	opts := make([]*slack.OptionBlockObject, 0, len(langs.Choices))
 	for _, c := range langs.Choices {
-		opts = append(opts, slack.NewOptionBlockObject(buttonPayload(buttonValue{Phrase: q.Text, Target: q.Target, Lang: c.Lang}),
+		opts = append(opts, slack.NewOptionBlockObject(buttonPayload(buttonValue{Phrase: q.Text, Target: q.Target, Symptom: q.Symptom, Lang: c.Lang}),
 			slack.NewTextBlockObject(slack.PlainTextType, bot.Clip(EscapeMrkdwn(c.Name), 75), false, false), nil))
 	}
 	menu := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic,

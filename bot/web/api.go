@@ -64,9 +64,13 @@ type askRequest struct {
 
 // askResponse is its answer.
 type askResponse struct {
-	Intent    bot.Intent `json:"intent"`
+	Intent bot.Intent `json:"intent"`
+	// Symptom is the problem of a troubleshoot answer.
+	Symptom   string     `json:"symptom,omitempty"`
 	Reply     *bot.Reply `json:"reply"`
 	Permalink string     `json:"permalink,omitempty"`
+	// Check is the live check's report, when one ran.
+	Check any `json:"check,omitempty"`
 }
 
 // apiAsk answers {text, lang?} with {intent, reply, permalink}. Refusals
@@ -83,7 +87,11 @@ func (s *Server) apiAsk(w http.ResponseWriter, r *http.Request) {
 	reply := s.opts.Router.Serve(r.Context(), &bot.Request{
 		Text: req.Text, ForceLang: req.Lang, Platform: "web", UserID: clientID(r),
 	})
-	writeJSON(w, http.StatusOK, askResponse{Intent: reply.Intent, Reply: reply, Permalink: bot.Permalink(s.baseURL(r), reply)})
+	resp := askResponse{Intent: reply.Intent, Symptom: reply.About.Symptom, Reply: reply, Permalink: bot.Permalink(s.baseURL(r), reply)}
+	if reply.Check != nil {
+		resp.Check = reply.Check
+	}
+	writeJSON(w, http.StatusOK, resp)
 }
 
 // checkRequest is the body of POST /api/v1/check: one of the two.

@@ -137,6 +137,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	lang := s.pageLang(r)
 	p := s.newPage(r, lang)
 	p.Chat = true
+	conversation(w, r)
 	help := s.opts.Router.Serve(r.Context(), &bot.Request{Text: "help", ForceLang: lang, Platform: "web", UserID: clientID(r)})
 	p.Examples = help.Actions
 	s.render(w, http.StatusOK, "layout", p)
@@ -152,7 +153,7 @@ func (s *Server) ask(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reply := s.opts.Router.Serve(r.Context(), &bot.Request{
-		Text: q, LocaleHint: lang, Platform: "web", UserID: clientID(r),
+		Text: q, LocaleHint: lang, Platform: "web", UserID: clientID(r), Conversation: conversation(w, r),
 	})
 	p.Question = render.EscapeText(bot.Clip(bot.Clean(q), 300))
 	p.Answer = s.answerView(r, reply, p.UI)

@@ -88,7 +88,8 @@ func newFixture(t testing.TB, prober handlers.Prober, limiter handlers.Limiter) 
 	f := &fixture{logs: &bytes.Buffer{}}
 	log := slog.New(slog.NewJSONHandler(f.logs, nil))
 	metrics := web.NewMetrics()
-	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Parser: cat.Parser(), DefaultLang: "en", DomainLang: handlers.DomainLang(cfg.Directory), Logger: log, Observer: metrics})
+	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Parser: cat.Parser(), DefaultLang: "en", DomainLang: handlers.DomainLang(cfg.Directory),
+		Logger: log, Observer: metrics, Memory: bot.NewLocalMemory(30*time.Minute, 100, nil)})
 	handlers.Register(r, handlers.Deps{Directory: cfg.Directory, Prober: prober, Limiter: limiter, Translator: cat})
 	h, err := web.New(web.Options{Router: r, Translator: cat, DefaultLang: "en", PublicURL: "https://help.domaine.com",
 		Logger: log, Metrics: metrics, Ready: func() error { return f.ready }})
@@ -406,5 +407,41 @@ func TestLanguageSwitchFromFiles(t *testing.T) {
 	}
 	if body := get("/it/blackberry10?address=alice%40domaine.com"); !strings.Contains(body, `<html lang="it">`) {
 		t.Errorf("the Italian permalink:\n%.300s", body)
+	}
+}
+
+// TestWebChatFollowUp: the web chat keeps a conversation in a cookie: a
+// follow-up with it is read with the previous answer; without it, or
+// from another client, it is not.
+func TestWebChatFollowUp(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	first := f.do(t, "GET", "/ask?partial=1&q="+urlEncode("configure BlackBerry for alice@domaine.com"), "", "")
+	var cookie *http.Cookie
+	for _, c := range first.Result().Cookies() {
+		if c.Name == "mailhelp_conversation" {
+			cookie = c
+		}
+	}
+	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode {
+		t.Fatalf("no conversation cookie: %v", first.Result().Cookies())
+	}
+	follow := f.do(t, "GET", "/ask?partial=1&q="+urlEncode("and for iPhone?"), "", "", "Cookie", cookie.Name+"="+cookie.Value)
+	if body := follow.Body.String(); !strings.Contains(body, "iPhone / iPad settings for alice@domaine.com") {
+		t.Errorf("the follow-up lost the address: %.400s", body)
+	}
+	if body := f.do(t, "GET", "/ask?partial=1&q="+urlEncode("and for iPhone?"), "", "").Body.String(); strings.Contains(body, "alice@domaine.com") {
+		t.Errorf("a new visitor got the address: %.400s", body)
+	}
+	req := httptest.NewRequest("GET", "/ask?partial=1&q="+urlEncode("and for iPhone?"), nil)
+	req.RemoteAddr = "198.51.100.7:4321"
+	req.AddCookie(cookie)
+	rec := httptest.NewRecorder()
+	f.handler.ServeHTTP(rec, req)
+	if strings.Contains(rec.Body.String(), "alice@domaine.com") {
+		t.Errorf("another client with the same cookie got the address")
+	}
+	bad := f.do(t, "GET", "/ask?partial=1&q=help", "", "", "Cookie", "mailhelp_conversation=../../etc")
+	if len(bad.Result().Cookies()) == 0 {
+		t.Error("a malformed conversation id was kept")
 	}
 }

@@ -44,8 +44,12 @@ func (m *Main) ask(ctx context.Context, args []string) int {
 	defer a.Close()
 	out := bufio.NewWriter(m.Stdout)
 	defer out.Flush()
+	// Questions read from stdin are one conversation: a line may follow
+	// up on the one before ("and for iPhone?").
+	conv := ""
 	answer := func(n int, text string, size int) error {
-		reply := a.Answerer().Serve(ctx, &bot.Request{Text: text, Size: size, Platform: "cli", ForceLang: *lang})
+		reply := a.Answerer().Serve(ctx, &bot.Request{Text: text, Size: size, Platform: "cli", UserID: "cli",
+			Conversation: conv, ForceLang: *lang})
 		return write(out, n, reply)
 	}
 	if fs.NArg() > 0 {
@@ -55,6 +59,7 @@ func (m *Main) ask(ctx context.Context, args []string) int {
 		}
 		return exitOK
 	}
+	conv = "stdin"
 	return m.askLines(ctx, out, answer)
 }
 

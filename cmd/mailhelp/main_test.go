@@ -113,6 +113,33 @@ func TestAskJSON(t *testing.T) {
 	}
 }
 
+// TestAskTroubleshootJSON: a problem comes out with its symptom, and the
+// command line is offered the check command.
+func TestAskTroubleshootJSON(t *testing.T) {
+	code, out, _ := run(t, nil, nil, "ask", "--format", "json", "I can receive but not send from alice@domaine.com")
+	if code != exitOK || !strings.Contains(out, `"intent":"troubleshoot"`) || !strings.Contains(out, `"symptom":"cannot_send"`) ||
+		!strings.Contains(out, "mailhelp check alice@domaine.com") {
+		t.Errorf("exit %d, %.600s", code, out)
+	}
+	code, out, _ = run(t, nil, nil, "ask", "merci !")
+	if code != exitOK || !strings.Contains(out, "Avec plaisir") {
+		t.Errorf("thanks: exit %d, %.300s", code, out)
+	}
+}
+
+// TestAskStdinFollowUp: lines read from stdin are one conversation.
+func TestAskStdinFollowUp(t *testing.T) {
+	in := "configure BlackBerry for alice@domaine.com\nand for iPhone?\n"
+	code, out, _ := run(t, strings.NewReader(in), nil, "ask")
+	if code != exitOK || !strings.Contains(out, "iPhone / iPad settings for alice@domaine.com") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	code, out, _ = run(t, nil, nil, "ask", "and for iPhone?")
+	if code != exitOK || strings.Contains(out, "alice@domaine.com") {
+		t.Errorf("a separate question continued another: %s", out)
+	}
+}
+
 func TestAskStdin(t *testing.T) {
 	in := "check bob@domaine.com\n\n   \nquel port pour le serveur sortant ?\r\nhelp"
 	code, out, _ := run(t, strings.NewReader(in), nil, "ask", "--format", "json")

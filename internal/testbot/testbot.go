@@ -30,9 +30,16 @@ domains:
     language: fr
 `
 
-// Router returns a router on Config with prober for live checks, and the
-// messages; logs are discarded.
+// Router returns a router on Config with prober for live checks, a
+// conversation memory of half an hour, and the messages; logs are
+// discarded.
 func Router(t testing.TB, prober handlers.Prober) (*bot.Router, *locales.Catalog) {
+	t.Helper()
+	return RouterWith(t, prober, bot.NewLocalMemory(30*time.Minute, 1000, nil))
+}
+
+// RouterWith is Router with the given conversation memory (nil for none).
+func RouterWith(t testing.TB, prober handlers.Prober, mem bot.Memory) (*bot.Router, *locales.Catalog) {
 	t.Helper()
 	cfg, err := config.Parse([]byte(Config))
 	if err != nil {
@@ -43,7 +50,7 @@ func Router(t testing.TB, prober handlers.Prober) (*bot.Router, *locales.Catalog
 		t.Fatal(err)
 	}
 	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Parser: cat.Parser(), DefaultLang: "en", Logger: Quiet(),
-		DomainLang: handlers.DomainLang(cfg.Directory)})
+		DomainLang: handlers.DomainLang(cfg.Directory), Memory: mem})
 	handlers.Register(r, handlers.Deps{Directory: cfg.Directory, Prober: prober, Translator: cat})
 	return r, cat
 }
