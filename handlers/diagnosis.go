@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -50,7 +51,11 @@ func diagnose(loc bot.Localizer, s knowledge.Symptom, rep *probe.Report, ports c
 		if !ok {
 			continue
 		}
-		notes = append(notes, diagnosisNote(loc, row, rep, f))
+		n := diagnosisNote(loc, row, rep, f)
+		if slices.Contains(notes, n) {
+			continue // two problems with one explanation ("nothing works")
+		}
+		notes = append(notes, n)
 		if len(notes) == maxDiagnoses {
 			break
 		}
@@ -90,7 +95,12 @@ func diagnosisNote(loc bot.Localizer, row knowledge.Diagnosis, rep *probe.Report
 	if w := working(rep, row.Side, &f.first.Endpoint); w != nil {
 		data["Port"], data["Security"] = w.Port, securityText(loc, knowledge.Security(w.Security))
 	} else if row.NoAlternative != "" {
+		// The text says the alternative fails too: name the port the
+		// device is told to use.
 		text = row.NoAlternative
+		if len(f.ports) > 0 {
+			data["Ports"] = f.ports[0]
+		}
 	}
 	return bot.Note{Severity: sev, Text: loc.Text(text, data)}
 }

@@ -25,6 +25,12 @@ func realConfig(t *testing.T, srv *mailservers.Servers) string {
 	for _, h := range []string{mailservers.GoodHost, mailservers.ExpiredHost} {
 		fmt.Fprintf(&b, "  - domain: %s\n    host: %s\n    imap: {port: %d, security: ssl/tls}\n    smtp: {port: %d, security: starttls}\n", h, h, srv.IMAPS, srv.Submission)
 	}
+	// send.test's outgoing port is Postfix's port without login;
+	// closed.test's incoming port has nothing listening.
+	fmt.Fprintf(&b, "  - domain: send.test\n    host: %s\n    imap: {port: %d, security: ssl/tls}\n    smtp: {port: %d, security: starttls}\n",
+		mailservers.GoodHost, srv.IMAPS, srv.SMTP)
+	fmt.Fprintf(&b, "  - domain: closed.test\n    host: %s\n    imap: {port: %d, security: ssl/tls}\n    smtp: {port: %d, security: starttls}\n",
+		mailservers.GoodHost, srv.ClosedPort, srv.Submission)
 	fmt.Fprintf(&b, "check:\n  ca_file: %s\n  hosts:\n    %s: %s\n    %s: %s\n", ca,
 		mailservers.GoodHost, mailservers.Addr, mailservers.ExpiredHost, mailservers.Addr)
 	fmt.Fprintf(&b, "audit:\n  file: %s\n", filepath.Join(filepath.Dir(ca), "audit.jsonl"))
@@ -91,6 +97,38 @@ func TestCheckRealServers(t *testing.T) {
 		_, out, _ = run(t, nil, env, "ask", "vérifie expired.test")
 		if !strings.Contains(out, "des problèmes ont été trouvés") || !strings.Contains(out, "a expiré le") {
 			t.Errorf("french:\n%s", out)
+		}
+	})
+
+	// The symptom × problem table against real servers: the problem as
+	// people say it, the check, and the explanation for that problem.
+	t.Run("diagnosis", func(t *testing.T) {
+		for _, tc := range []struct {
+			ask  string
+			want []string
+		}{
+			{"I can't send from bob@send.test", []string{"Cannot send: what the test of good.test shows",
+				"No outgoing port of good.test works", "turn on authentication"}},
+			{"my phone says certificate error for alice@expired.test", []string{"Certificate warning: what the test of expired.test shows",
+				"The certificate of expired.test expired on", "do not accept the warning"}},
+			{"password rejected for alice@good.test", []string{"Password refused: what the test of good.test shows",
+				"the password or the username typed on the device is the cause", "alice@good.test"}},
+			{"cannot connect, carol@closed.test", []string{"Cannot connect: what the test of good.test shows",
+				fmt.Sprintf("Port %d of good.test does not answer from here, and neither does its alternative", srv.ClosedPort)}},
+			{"mon téléphone dit erreur de certificat pour alice@expired.test", []string{"Le certificat de expired.test a expiré le"}},
+		} {
+			code, out, errOut := run(t, nil, env, "ask", tc.ask)
+			if code != exitOK {
+				t.Errorf("%s: exit %d %s", tc.ask, code, errOut)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("%s: lacks %q:\n%s", tc.ask, w, out)
+				}
+				if strings.Count(out, "✖") > 3 {
+					t.Errorf("%s: more than three explanations:\n%s", tc.ask, out)
+				}
+			}
 		}
 	})
 
