@@ -224,6 +224,11 @@ func TestAPIAsk(t *testing.T) {
 			t.Errorf("%s: %d %+v %v", lang, rec.Code, got, err)
 		}
 	}
+	ts := f.do(t, "POST", "/api/v1/ask", "application/json", `{"text":"my phone says certificate error"}`)
+	var tsResp struct{ Intent, Symptom string }
+	if err := json.Unmarshal(ts.Body.Bytes(), &tsResp); err != nil || tsResp.Intent != "troubleshoot" || tsResp.Symptom != "cert_warning" {
+		t.Errorf("troubleshoot: %v %s", err, ts.Body.String())
+	}
 	errs := []struct {
 		name, method, target, ctype, body string
 		status                            int
