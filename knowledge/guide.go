@@ -23,8 +23,13 @@ const (
 type Guide struct {
 	// Steps in order.
 	Steps []Step
-	// SecurityLabels is how the device's security menu names each mode.
+	// SecurityLabels is how the device's security menu names each mode,
+	// when the device shows it untranslated ("SSL", "TLS").
 	SecurityLabels map[Security]string
+	// SecurityMessages, when the device translates its security choice
+	// (a menu entry, a switch), are the message IDs of what to pick for
+	// each mode; they win over SecurityLabels.
+	SecurityMessages map[Security]string
 	// Notes are message IDs of remarks shown after the steps.
 	Notes []string
 }
@@ -49,6 +54,11 @@ type Field struct {
 	Fixed string
 	// Hint is the message ID of a short explanation; may be empty.
 	Hint string
+	// Ask is the message ID of what the person types that mailhelp
+	// cannot know ("your usual mail password", "your name"), shown as an
+	// instruction, never as a value to copy; used when Value and Fixed
+	// are empty.
+	Ask string
 }
 
 // SecurityLabel returns the device's name for a security mode, or the mode
@@ -74,7 +84,11 @@ func (g *Guide) MessageIDs() []string {
 			add(f.Label)
 			add(f.Fixed)
 			add(f.Hint)
+			add(f.Ask)
 		}
+	}
+	for _, s := range []Security{ImplicitTLS, StartTLS, OptionalTLS} {
+		add(g.SecurityMessages[s])
 	}
 	for _, n := range g.Notes {
 		add(n)
