@@ -73,6 +73,10 @@ type Field struct {
 	Label string `json:"label"`
 	// Value is what to type or choose; may be empty for a free field.
 	Value string `json:"value,omitempty"`
+	// Placeholder is set when Value is an instruction ("your usual mail
+	// password", "your webmail address") rather than the value itself:
+	// renderers show it apart from real values and never copy it.
+	Placeholder bool `json:"placeholder,omitempty"`
 	// Hint explains the field.
 	Hint string `json:"hint,omitempty"`
 }
@@ -81,6 +85,9 @@ type Field struct {
 type SettingGroup struct {
 	Title  string  `json:"title"`
 	Fields []Field `json:"fields"`
+	// Folded marks technical detail (the connections a check tested):
+	// renderers show it last, folded where they can.
+	Folded bool `json:"folded,omitempty"`
 }
 
 // Severity grades a note.

@@ -58,32 +58,61 @@ func (a account) hostText(loc bot.Localizer, p knowledge.Protocol) string {
 	return loc.Text("placeholder.host", nil)
 }
 
-// value fills a guide field from the account.
-func (a account) value(loc bot.Localizer, g *knowledge.Guide, v knowledge.Value) string {
+// field fills a guide field from the account: the user's value, the
+// recommended choice, or what to type that mailhelp cannot know (marked
+// as a placeholder, like a value it cannot fill in).
+func (a account) field(loc bot.Localizer, g *knowledge.Guide, f knowledge.Field) bot.Field {
+	out := bot.Field{Label: loc.Text(f.Label, nil)}
+	switch {
+	case f.Value != knowledge.ValueNone:
+		out.Value, out.Placeholder = a.value(loc, g, f.Value)
+	case f.Fixed != "":
+		out.Value = loc.Text(f.Fixed, nil)
+	case f.Ask != "":
+		out.Value, out.Placeholder = loc.Text(f.Ask, nil), true
+	}
+	if f.Hint != "" {
+		out.Hint = loc.Text(f.Hint, nil)
+	}
+	return out
+}
+
+// value is a user's setting for a guide field, and whether it is only a
+// placeholder (no address given, a domain not configured).
+func (a account) value(loc bot.Localizer, g *knowledge.Guide, v knowledge.Value) (string, bool) {
 	in, _ := a.endpoint(knowledge.IMAP)
 	out, _ := a.endpoint(knowledge.SMTP)
 	switch v {
 	case knowledge.ValueAddress:
 		if a.addr.IsZero() {
-			return loc.Text("placeholder.address", nil)
+			return loc.Text("placeholder.address", nil), true
 		}
-		return a.addr.String()
+		return a.addr.String(), false
 	case knowledge.ValueUsername:
-		return a.username(loc)
+		return a.username(loc), a.addr.IsZero()
 	case knowledge.ValueIncomingHost:
-		return a.hostText(loc, knowledge.IMAP)
+		return a.hostText(loc, knowledge.IMAP), !a.known
 	case knowledge.ValueIncomingPort:
-		return strconv.Itoa(in.Port)
+		return strconv.Itoa(in.Port), false
 	case knowledge.ValueIncomingSecurity:
-		return g.SecurityLabel(in.Security)
+		return guideSecurity(loc, g, in.Security), false
 	case knowledge.ValueOutgoingHost:
-		return a.hostText(loc, knowledge.SMTP)
+		return a.hostText(loc, knowledge.SMTP), !a.known
 	case knowledge.ValueOutgoingPort:
-		return strconv.Itoa(out.Port)
+		return strconv.Itoa(out.Port), false
 	case knowledge.ValueOutgoingSecurity:
-		return g.SecurityLabel(out.Security)
+		return guideSecurity(loc, g, out.Security), false
 	}
-	return ""
+	return "", false
+}
+
+// guideSecurity is what to pick on the device for a security mode: its
+// translated choice when the guide has one, else its own label.
+func guideSecurity(loc bot.Localizer, g *knowledge.Guide, s knowledge.Security) string {
+	if id, ok := g.SecurityMessages[s]; ok {
+		return loc.Text(id, nil)
+	}
+	return g.SecurityLabel(s)
 }
 
 // subject names the account in titles: the address, else the domain's
@@ -115,11 +144,11 @@ func (a account) group(loc bot.Localizer, p knowledge.Protocol) bot.SettingGroup
 		serverHint = loc.Text("hint.server", nil)
 	}
 	g.Fields = []bot.Field{
-		{Label: loc.Text("label.server", nil), Value: a.hostText(loc, p), Hint: serverHint},
+		{Label: loc.Text("label.server", nil), Value: a.hostText(loc, p), Hint: serverHint, Placeholder: !a.known},
 		{Label: loc.Text("label.port", nil), Value: strconv.Itoa(e.Port)},
 		{Label: loc.Text("label.security", nil), Value: securityText(loc, e.Security)},
-		{Label: loc.Text("label.username", nil), Value: a.username(loc), Hint: loc.Text("hint.username", nil)},
-		{Label: loc.Text("label.password", nil), Value: loc.Text("value.password", nil)},
+		{Label: loc.Text("label.username", nil), Value: a.username(loc), Hint: loc.Text("hint.username", nil), Placeholder: a.addr.IsZero()},
+		{Label: loc.Text("label.password", nil), Value: loc.Text("value.password", nil), Placeholder: true},
 	}
 	if p == knowledge.SMTP {
 		g.Fields = append(g.Fields, bot.Field{

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/mailhelp/mailhelp/audit"
@@ -107,13 +108,15 @@ func manualCheck(loc bot.Localizer, d Deps, p bot.Parsed) *bot.Reply {
 	in, _ := acct.endpoint(knowledge.IMAP)
 	out, _ := acct.endpoint(knowledge.SMTP)
 	data := map[string]any{
-		"Target": target, "Host": host, "Webmail": "https://" + host,
+		"Target": target, "Host": host, "Webmail": host,
 		"InPort": in.Port, "InSecurity": securityText(loc, in.Security),
 		"OutPort": out.Port, "OutSecurity": securityText(loc, out.Security),
 		"Username": acct.username(loc), "OutHost": host,
 	}
 	if acct.known {
-		data["Webmail"] = acct.domain.WebmailURL()
+		// Without its scheme: a browser adds it, and a ticket tool shows
+		// the name as typed, not a link or an escaped "://".
+		data["Webmail"] = strings.TrimPrefix(strings.TrimPrefix(acct.domain.WebmailURL(), "https://"), "http://")
 		data["OutHost"] = acct.domain.Outgoing().Host
 	}
 	r := &bot.Reply{

@@ -66,8 +66,20 @@ func CheckReply(loc bot.Localizer, rep *probe.Report) *bot.Reply {
 	if g, ok := deviceGroup(loc, rep); ok {
 		r.Settings = append(r.Settings, g)
 	}
-	r.Settings = append(r.Settings, endpointGroup(loc, rep))
+	eg := endpointGroup(loc, rep)
+	eg.Folded = true
+	r.Settings = append(r.Settings, eg)
 	r.Notes = problemNotes(loc, rep, host)
+	if len(r.Notes) > 0 && sameFailure(rep) != "" {
+		// Every connection failed the same way ("the server name cannot
+		// be found"): say that in plain words first.
+		r.Intro = r.Notes[0].Text
+		r.Notes = r.Notes[1:]
+	}
+	if !rep.Started.IsZero() {
+		r.Notes = append(r.Notes, bot.Note{Severity: bot.SeverityInfo,
+			Text: loc.Text("check.result.at", map[string]any{"Time": rep.Started.UTC().Format("2006-01-02 15:04")})})
+	}
 	r.Actions = []bot.Action{{Kind: bot.ActionCheck, Label: loc.Text("action.check_again", nil),
 		Phrase: loc.Text("phrase.check", map[string]any{"Target": host}), Target: host}}
 	return r
@@ -233,4 +245,17 @@ func cmpOr(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// sameFailure is the one problem every endpoint failed with, or "".
+func sameFailure(rep *probe.Report) string {
+	code := ""
+	for _, e := range rep.Endpoints {
+		f := firstFailure(e)
+		if e.Status != probe.StatusFail || f == "" || code != "" && f != code {
+			return ""
+		}
+		code = f
+	}
+	return code
 }

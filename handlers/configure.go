@@ -18,15 +18,23 @@ func Configure(d Deps) bot.Handler {
 		if !ok {
 			return whichDevice(loc, p, acct), nil
 		}
+		if len(client.Variants) > 0 {
+			return whichVariant(loc, p, client, acct), nil
+		}
 		var r *bot.Reply
 		if client.HasGuide() {
 			r = guideReply(loc, client, acct)
 		} else {
 			r = cardReply(loc, client, acct)
 		}
+		r.Notes = append(r.Notes, alternativesNote(loc, acct))
 		r.Notes = append(r.Notes, acct.notes(loc, p)...)
 		r.Links = acct.links(loc)
-		r.Actions = acct.checkAction(loc)
+		// Offer the check only when it can run: live checks on and the
+		// domain configured (no button that would be refused).
+		if d.Prober != nil && acct.known {
+			r.Actions = acct.checkAction(loc)
+		}
 		r.About = acct.about(client.ID, "")
 		return r, nil
 	})
@@ -43,17 +51,7 @@ func guideReply(loc bot.Localizer, c knowledge.Client, acct account) *bot.Reply 
 	for _, s := range g.Steps {
 		step := bot.Step{Text: loc.Text(s.Text, data)}
 		for _, f := range s.Fields {
-			field := bot.Field{Label: loc.Text(f.Label, nil)}
-			switch {
-			case f.Value != knowledge.ValueNone:
-				field.Value = acct.value(loc, g, f.Value)
-			case f.Fixed != "":
-				field.Value = loc.Text(f.Fixed, nil)
-			}
-			if f.Hint != "" {
-				field.Hint = loc.Text(f.Hint, nil)
-			}
-			step.Fields = append(step.Fields, field)
+			step.Fields = append(step.Fields, acct.field(loc, g, f))
 		}
 		r.Steps = append(r.Steps, step)
 	}
@@ -99,4 +97,46 @@ func whichDevice(loc bot.Localizer, p bot.Parsed, acct account) *bot.Reply {
 	r.Links = acct.links(loc)
 	r.About = acct.about("", "")
 	return r
+}
+
+// whichVariant asks which of a name's apps the person uses ("Outlook":
+// the new one for Windows, the classic one, or the mobile app), with
+// the settings so far and one follow-up per app.
+func whichVariant(loc bot.Localizer, p bot.Parsed, c knowledge.Client, acct account) *bot.Reply {
+	data := map[string]any{"Client": c.Name}
+	r := &bot.Reply{Title: loc.Text("configure.variant.title", data), Intro: loc.Text("configure.variant.intro", data),
+		Settings: acct.settingGroups(loc)}
+	target := acct.subject(loc)
+	if !acct.addr.IsZero() {
+		target = acct.addr.Username()
+	}
+	for _, id := range c.Variants {
+		if v, ok := knowledge.ClientByID(id); ok {
+			r.Actions = append(r.Actions, bot.Action{Kind: bot.ActionConfigure, Label: v.Name,
+				Phrase: loc.Text("phrase.configure", map[string]any{"Client": v.Name, "Target": target})})
+		}
+	}
+	r.Notes = acct.notes(loc, p)
+	r.Links = acct.links(loc)
+	r.About = acct.about(c.ID, "")
+	return r
+}
+
+// alternativesNote says what to use when the recommended ports are
+// blocked: the other IMAP and SMTP ports, and why not 25.
+func alternativesNote(loc bot.Localizer, acct account) bot.Note {
+	in, _ := acct.endpoint(knowledge.IMAP)
+	out, _ := acct.endpoint(knowledge.SMTP)
+	inAlt, inAltSec := 143, knowledge.StartTLS
+	if in.Security != knowledge.ImplicitTLS {
+		inAlt, inAltSec = 993, knowledge.ImplicitTLS
+	}
+	outAlt, outAltSec := 465, knowledge.ImplicitTLS
+	if out.Security == knowledge.ImplicitTLS {
+		outAlt, outAltSec = 587, knowledge.StartTLS
+	}
+	return bot.Note{Severity: bot.SeverityTip, Text: loc.Text("configure.note.alternatives", map[string]any{
+		"InPort": in.Port, "InAlt": inAlt, "InAltSecurity": securityText(loc, inAltSec),
+		"OutPort": out.Port, "OutAlt": outAlt, "OutAltSecurity": securityText(loc, outAltSec),
+	})}
 }

@@ -25,7 +25,7 @@ func examples(loc bot.Localizer, dir Directory, only bot.ActionKind) []bot.Actio
 	}
 	all := []bot.Action{
 		{Kind: bot.ActionConfigure, Label: loc.Text("example.configure", nil),
-			Phrase: loc.Text("phrase.configure", map[string]any{"Client": "BlackBerry", "Target": addr})},
+			Phrase: loc.Text("phrase.configure", map[string]any{"Client": "iPhone", "Target": addr})},
 		{Kind: bot.ActionCheck, Label: loc.Text("example.check", nil),
 			Phrase: loc.Text("phrase.check", map[string]any{"Target": addr}), Target: addr},
 		{Kind: bot.ActionAsk, Label: loc.Text("example.ports", nil),

@@ -114,13 +114,8 @@ func guideSteps(loc bot.Localizer, c knowledge.Client, acct account, adv knowled
 		}
 		step := bot.Step{Text: c.Name + ": " + loc.Text(s.Text, data)}
 		for _, f := range s.Fields {
-			field := bot.Field{Label: loc.Text(f.Label, nil)}
-			switch {
-			case f.Value != knowledge.ValueNone:
-				field.Value = acct.value(loc, c.Guide, f.Value)
-			case f.Fixed != "":
-				field.Value = loc.Text(f.Fixed, nil)
-			}
+			field := acct.field(loc, c.Guide, f)
+			field.Hint = "" // the causes above explain; the fields are for checking
 			step.Fields = append(step.Fields, field)
 		}
 		steps = append(steps, step)

@@ -1,8 +1,10 @@
 // Package locales holds everything a language needs, as files named by
 // the language's tag and embedded in the binary: its messages
-// (active.<lang>.toml, go-i18n message files) and the parser's words
+// (active.<lang>.toml, and one guide-<client>.<lang>.toml per device
+// guide: go-i18n message files) and the parser's words
 // (vocab.<lang>.toml, see parse.Vocabulary). The list of languages is
-// discovered from the message files: adding a language is adding files.
+// discovered from the active message files: adding a language is adding
+// files.
 package locales
 
 import (
@@ -21,7 +23,7 @@ import (
 	"github.com/mailhelp/mailhelp/bot/parse"
 )
 
-//go:embed active.*.toml vocab.*.toml
+//go:embed active.*.toml vocab.*.toml guide-*.toml
 var files embed.FS
 
 // Files are the embedded language files.
@@ -51,22 +53,27 @@ func LoadFS(fsys fs.FS) (*Catalog, error) {
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	c := &Catalog{langs: langs, locs: make(map[string]*Localizer), ids: make(map[string][]string)}
 	for _, lang := range langs {
-		name := "active." + lang + ".toml"
-		data, err := fs.ReadFile(fsys, name)
+		names, err := MessageFiles(fsys, lang)
 		if err != nil {
-			return nil, fmt.Errorf("locales: %w", err)
-		}
-		mf, err := b.ParseMessageFileBytes(data, name)
-		if err != nil {
-			return nil, fmt.Errorf("locales: %s: %w", name, err)
+			return nil, err
 		}
 		static := make(map[string]string)
-		for _, m := range mf.Messages {
-			c.ids[lang] = append(c.ids[lang], m.ID)
-			// Messages without template actions or plural forms are
-			// resolved once here: most of a guide is such text.
-			if !strings.Contains(m.Other, "{{") && m.One == "" && m.Zero == "" && m.Two == "" && m.Few == "" && m.Many == "" {
-				static[m.ID] = m.Other
+		for _, name := range names {
+			data, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				return nil, fmt.Errorf("locales: %w", err)
+			}
+			mf, err := b.ParseMessageFileBytes(data, name)
+			if err != nil {
+				return nil, fmt.Errorf("locales: %s: %w", name, err)
+			}
+			for _, m := range mf.Messages {
+				c.ids[lang] = append(c.ids[lang], m.ID)
+				// Messages without template actions or plural forms are
+				// resolved once here: most of a guide is such text.
+				if !strings.Contains(m.Other, "{{") && m.One == "" && m.Zero == "" && m.Two == "" && m.Few == "" && m.Many == "" {
+					static[m.ID] = m.Other
+				}
 			}
 		}
 		slices.Sort(c.ids[lang])
@@ -187,4 +194,15 @@ func Tags() []string {
 		return []string{bot.LangEnglish}
 	}
 	return langs
+}
+
+// MessageFiles are the message files of a language in fsys: its active
+// file, then its guides' files.
+func MessageFiles(fsys fs.FS, lang string) ([]string, error) {
+	guides, err := fs.Glob(fsys, "guide-*."+lang+".toml")
+	if err != nil {
+		return nil, fmt.Errorf("locales: %w", err)
+	}
+	slices.Sort(guides)
+	return append([]string{"active." + lang + ".toml"}, guides...), nil
 }

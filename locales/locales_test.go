@@ -20,18 +20,32 @@ import (
 	"github.com/mailhelp/mailhelp/knowledge"
 )
 
-// rawMessages reads a message file as plain TOML.
+// rawMessages reads a language's message files as plain TOML, merged;
+// an ID in two files is an error.
 func rawMessages(t *testing.T, lang string) map[string]any {
 	t.Helper()
-	data, err := files.ReadFile("active." + lang + ".toml")
+	names, err := MessageFiles(files, lang)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m map[string]any
-	if err := toml.Unmarshal(data, &m); err != nil {
-		t.Fatalf("%s: %v", lang, err)
+	all := map[string]any{}
+	for _, name := range names {
+		data, err := files.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := toml.Unmarshal(data, &m); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for id, v := range m {
+			if _, dup := all[id]; dup {
+				t.Errorf("%s: %q is also in another file of %s", name, id, lang)
+			}
+			all[id] = v
+		}
 	}
-	return m
+	return all
 }
 
 // allLanguages are the languages of the embedded files.

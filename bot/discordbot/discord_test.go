@@ -129,7 +129,7 @@ func TestMentionAndDM(t *testing.T) {
 	if !strings.Contains(guild, "Set up BlackBerry 10") || !strings.Contains(guild, `"message_reference"`) {
 		t.Errorf("mention answer: %.300s", guild)
 	}
-	if !strings.Contains(dm, "Réglages iPhone") {
+	if !strings.Contains(dm, "Configurer iPhone / iPad") {
 		t.Errorf("DM answer: %.300s", dm)
 	}
 }
@@ -169,7 +169,7 @@ func TestLanguageButton(t *testing.T) {
 	}
 	f.dispatch("INTERACTION_CREATE", buttonInteraction("I2", "en-US", langID))
 	upd := f.waitCalls("POST", "/callback", 2)[1]
-	if upd.Body["type"].(float64) != 7 || !strings.Contains(body(t, upd), "Réglages Thunderbird") {
+	if upd.Body["type"].(float64) != 7 || !strings.Contains(body(t, upd), "Configurer Thunderbird") {
 		t.Errorf("%v %.300s", upd.Body["type"], body(t, upd))
 	}
 	f.dispatch("INTERACTION_CREATE", buttonInteraction("I3", "fr", idLang+"en:nope"))

@@ -52,10 +52,12 @@ const maxRowButtons = 5
 // buttons when they fit in the row, else one menu labelled menuLabel.
 func Render(r *bot.Reply, checkID string, langs []LangButton, menuLabel string) ([]*discordgo.MessageEmbed, []discordgo.MessageComponent) {
 	e := &discordgo.MessageEmbed{Title: bot.Clip(EscapeMarkdown(r.Title), maxTitle), Color: colorAnswer}
-	if r.Code != "" {
-		e.Color = colorError
-	}
 	var desc strings.Builder
+	if r.Code != "" {
+		// A refusal is said, not shouted: in the text, not the title.
+		e.Title, e.Color = "", colorError
+		desc.WriteString(EscapeMarkdown(r.Title) + "\n\n")
+	}
 	if r.Intro != "" {
 		desc.WriteString(EscapeMarkdown(r.Intro) + "\n\n")
 	}
@@ -64,7 +66,7 @@ func Render(r *bot.Reply, checkID string, langs []LangButton, menuLabel string) 
 		for _, f := range s.Fields {
 			desc.WriteString("  • **" + EscapeMarkdown(f.Label) + "**")
 			if f.Value != "" {
-				desc.WriteString(": " + code(f.Value))
+				desc.WriteString(fieldValue(f))
 			}
 			if f.Hint != "" {
 				desc.WriteString(" — *" + EscapeMarkdown(f.Hint) + "*")
@@ -84,7 +86,7 @@ func Render(r *bot.Reply, checkID string, langs []LangButton, menuLabel string) 
 		for _, f := range g.Fields {
 			val.WriteString("**" + EscapeMarkdown(f.Label) + "**")
 			if f.Value != "" {
-				val.WriteString(": " + code(f.Value))
+				val.WriteString(fieldValue(f))
 			}
 			val.WriteString("\n")
 		}
@@ -155,4 +157,13 @@ func link(l bot.Link) string {
 		return EscapeMarkdown(l.Label) + ": " + code(u)
 	}
 	return "[" + EscapeMarkdown(l.Label) + "](" + u + ")"
+}
+
+// fieldValue is a field's value after its label: code to copy, or, for a
+// placeholder, an instruction in italics, never in a code box.
+func fieldValue(f bot.Field) string {
+	if f.Placeholder {
+		return " — *" + EscapeMarkdown(f.Value) + "*"
+	}
+	return ": " + code(f.Value)
 }

@@ -36,7 +36,7 @@ var phrasings = []struct {
 	{"thunderbird alice@domaine.com", bot.IntentConfigure, knowledge.Thunderbird, "alice@domaine.com", "", ""},
 	{"configure thunderbrid for alice@domaine.com", bot.IntentConfigure, knowledge.Thunderbird, "alice@domaine.com", "", "en"},
 	{"I use Apple Mail on my Mac, alice@domaine.com", bot.IntentConfigure, knowledge.AppleMail, "alice@domaine.com", "", "en"},
-	{"set up mail on my Samsung Galaxy for alice@domaine.com", bot.IntentConfigure, knowledge.Android, "alice@domaine.com", "", "en"},
+	{"set up mail on my Samsung Galaxy for alice@domaine.com", bot.IntentConfigure, knowledge.SamsungEmail, "alice@domaine.com", "", "en"},
 	{"android alice@domaine.com", bot.IntentConfigure, knowledge.Android, "alice@domaine.com", "", ""},
 	{"alice@domaine.com", bot.IntentConfigure, "", "alice@domaine.com", "", ""},
 	{"what are the settings for alice@domaine.com", bot.IntentConfigure, "", "alice@domaine.com", "", "en"},

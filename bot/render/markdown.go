@@ -23,7 +23,9 @@ var markdownIcons = map[bot.Severity]string{
 // mentions.
 func Markdown(r *bot.Reply) string {
 	var b strings.Builder
-	b.WriteString("## ")
+	if r.Code == "" { // a refusal is a sentence, not a heading
+		b.WriteString("## ")
+	}
 	b.WriteString(EscapeMarkdown(r.Title))
 	b.WriteString("\n")
 	if r.Intro != "" {
@@ -34,18 +36,19 @@ func Markdown(r *bot.Reply) string {
 	if len(r.Steps) > 0 {
 		b.WriteString("\n")
 		for i, s := range r.Steps {
-			b.WriteString(strconv.Itoa(i + 1))
+			n := strconv.Itoa(i + 1)
+			b.WriteString(n)
 			b.WriteString(". ")
 			b.WriteString(EscapeMarkdown(s.Text))
 			b.WriteString("\n")
+			// CommonMark: a sub-item is indented to the item's content.
+			indent := strings.Repeat(" ", len(n)+2)
 			for _, f := range s.Fields {
-				b.WriteString("   - **")
+				b.WriteString(indent)
+				b.WriteString("- **")
 				b.WriteString(EscapeMarkdown(f.Label))
 				b.WriteString("**")
-				if f.Value != "" {
-					b.WriteString(labelSep(r.Lang))
-					b.WriteString(CodeSpan(f.Value))
-				}
+				b.WriteString(markdownValue(f, labelSep(r.Lang)))
 				if f.Hint != "" {
 					b.WriteString(" — ")
 					b.WriteString(EscapeMarkdown(f.Hint))
@@ -54,25 +57,34 @@ func Markdown(r *bot.Reply) string {
 			}
 		}
 	}
-	for _, g := range r.Settings {
-		b.WriteString("\n### ")
-		b.WriteString(EscapeMarkdown(g.Title))
-		b.WriteString("\n\n| | |\n|---|---|\n")
-		for _, f := range g.Fields {
-			b.WriteString("| ")
-			b.WriteString(EscapeMarkdown(f.Label))
-			b.WriteString(" | ")
-			if f.Value != "" {
-				// GitHub tables split cells on "|" even inside code.
-				b.WriteString(strings.ReplaceAll(CodeSpan(f.Value), "|", "\\|"))
+	writeGroups := func(folded bool) {
+		for _, g := range r.Settings {
+			if g.Folded != folded {
+				continue
 			}
-			if f.Hint != "" {
-				b.WriteString(" ")
-				b.WriteString(EscapeMarkdown(f.Hint))
+			b.WriteString("\n### ")
+			b.WriteString(EscapeMarkdown(g.Title))
+			b.WriteString("\n\n| | |\n|---|---|\n")
+			for _, f := range g.Fields {
+				b.WriteString("| ")
+				b.WriteString(EscapeMarkdown(f.Label))
+				b.WriteString(" | ")
+				switch {
+				case f.Placeholder:
+					b.WriteString("*" + EscapeMarkdown(f.Value) + "*")
+				case f.Value != "":
+					// GitHub tables split cells on "|" even inside code.
+					b.WriteString(strings.ReplaceAll(CodeSpan(f.Value), "|", "\\|"))
+				}
+				if f.Hint != "" {
+					b.WriteString(" ")
+					b.WriteString(EscapeMarkdown(f.Hint))
+				}
+				b.WriteString(" |\n")
 			}
-			b.WriteString(" |\n")
 		}
 	}
+	writeGroups(false)
 	if len(r.Notes) > 0 {
 		b.WriteString("\n")
 		for _, n := range r.Notes {
@@ -83,6 +95,7 @@ func Markdown(r *bot.Reply) string {
 			b.WriteString("\n")
 		}
 	}
+	writeGroups(true) // technical detail last
 	if len(r.Links) > 0 {
 		b.WriteString("\n")
 		for _, l := range r.Links {
@@ -112,4 +125,16 @@ func markdownLink(l bot.Link) string {
 		return EscapeMarkdown(l.Label) + ": " + CodeSpan(l.URL)
 	}
 	return "[" + EscapeMarkdown(l.Label) + "](<" + strings.NewReplacer("<", "%3C", ">", "%3E", " ", "%20").Replace(u.String()) + ">)"
+}
+
+// markdownValue writes a field's value after its label: a code span to
+// copy, or, for a placeholder, an instruction in italics.
+func markdownValue(f bot.Field, sep string) string {
+	switch {
+	case f.Placeholder:
+		return " — *" + EscapeMarkdown(f.Value) + "*"
+	case f.Value != "":
+		return sep + CodeSpan(f.Value)
+	}
+	return ""
 }

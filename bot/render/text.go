@@ -23,8 +23,10 @@ func Text(r *bot.Reply) string {
 	title := EscapeText(r.Title)
 	b.WriteString(title)
 	b.WriteByte('\n')
-	b.WriteString(strings.Repeat("=", displayWidth(title)))
-	b.WriteByte('\n')
+	if r.Code == "" { // a refusal is a sentence, not a heading
+		b.WriteString(strings.Repeat("=", displayWidth(title)))
+		b.WriteByte('\n')
+	}
 	if r.Intro != "" {
 		b.WriteByte('\n')
 		b.WriteString(EscapeText(r.Intro))
@@ -46,12 +48,18 @@ func Text(r *bot.Reply) string {
 			}
 		}
 	}
-	for _, g := range r.Settings {
-		b.WriteByte('\n')
-		b.WriteString(EscapeText(g.Title))
-		b.WriteByte('\n')
-		writeTextTable(&b, g.Fields)
+	writeGroups := func(folded bool) {
+		for _, g := range r.Settings {
+			if g.Folded != folded {
+				continue
+			}
+			b.WriteByte('\n')
+			b.WriteString(EscapeText(g.Title))
+			b.WriteByte('\n')
+			writeTextTable(&b, g.Fields)
+		}
 	}
+	writeGroups(false)
 	if len(r.Notes) > 0 {
 		b.WriteByte('\n')
 		for _, n := range r.Notes {
@@ -61,6 +69,7 @@ func Text(r *bot.Reply) string {
 			b.WriteByte('\n')
 		}
 	}
+	writeGroups(true) // technical detail last
 	if len(r.Links) > 0 {
 		b.WriteByte('\n')
 		for _, l := range r.Links {
@@ -89,7 +98,12 @@ func writeTextField(b *strings.Builder, indent, sep string, f bot.Field) {
 	b.WriteString(indent)
 	b.WriteString("- ")
 	b.WriteString(EscapeText(f.Label))
-	if f.Value != "" {
+	switch {
+	case f.Placeholder:
+		// An instruction, not a value: set apart from the values.
+		b.WriteString(" — ")
+		b.WriteString(EscapeText(f.Value))
+	case f.Value != "":
 		b.WriteString(sep)
 		b.WriteString(EscapeText(f.Value))
 	}
@@ -114,6 +128,9 @@ func writeTextTable(b *strings.Builder, fields []bot.Field) {
 		b.WriteString("  ")
 		b.WriteString(label)
 		b.WriteString(strings.Repeat(" ", width-displayWidth(label)+2))
+		if f.Placeholder {
+			b.WriteString("— ")
+		}
 		b.WriteString(EscapeText(f.Value))
 		if f.Hint != "" {
 			b.WriteString(" (")

@@ -69,8 +69,13 @@ const maxLangButtons = 3
 // no choice).
 func Render(r *bot.Reply, q Question, langs bot.LangSwitch) Message {
 	var blocks []slack.Block
-	title := bot.Clip(EscapeMrkdwn(r.Title), maxHeaderText)
-	blocks = append(blocks, slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, title, true, false)))
+	if r.Code == "" {
+		title := bot.Clip(EscapeMrkdwn(r.Title), maxHeaderText)
+		blocks = append(blocks, slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, title, true, false)))
+	} else {
+		// A refusal is said, not shouted: a plain section.
+		blocks = append(blocks, section(EscapeMrkdwn(r.Title)))
+	}
 	if r.Intro != "" {
 		blocks = append(blocks, section(EscapeMrkdwn(r.Intro)))
 	}
@@ -80,7 +85,7 @@ func Render(r *bot.Reply, q Question, langs bot.LangSwitch) Message {
 		for _, f := range s.Fields {
 			b.WriteString("\n• *" + EscapeMrkdwn(f.Label) + "*")
 			if f.Value != "" {
-				b.WriteString(": " + code(f.Value))
+				b.WriteString(fieldValue(f, ": "))
 			}
 			if f.Hint != "" {
 				b.WriteString(" — _" + EscapeMrkdwn(f.Hint) + "_")
@@ -94,7 +99,7 @@ func Render(r *bot.Reply, q Question, langs bot.LangSwitch) Message {
 		for _, f := range g.Fields {
 			text := "*" + EscapeMrkdwn(f.Label) + "*\n"
 			if f.Value != "" {
-				text += code(f.Value)
+				text += fieldValue(f, "")
 			}
 			fields = append(fields, slack.NewTextBlockObject(slack.MarkdownType, bot.Clip(text, maxFieldText), false, false))
 			if len(fields) == maxFields {
@@ -192,4 +197,13 @@ func button(actionID, label string, v buttonValue, primary bool) *slack.ButtonBl
 		b.Style = slack.StylePrimary
 	}
 	return b
+}
+
+// fieldValue is a field's value after sep: code to copy, or, for a
+// placeholder, an instruction in italics, never in a code box.
+func fieldValue(f bot.Field, sep string) string {
+	if f.Placeholder {
+		return " — _" + EscapeMrkdwn(f.Value) + "_"
+	}
+	return sep + code(f.Value)
 }

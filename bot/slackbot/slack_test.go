@@ -101,7 +101,7 @@ func TestDirectMessageAndLocale(t *testing.T) {
 		}
 	}
 	all := blocksText(t, posts[0]) + blocksText(t, posts[1])
-	if !strings.Contains(all, "Configurer BlackBerry 10") || !strings.Contains(all, "Réglages Thunderbird") {
+	if !strings.Contains(all, "Configurer BlackBerry 10") || !strings.Contains(all, "Configurer Thunderbird pour") {
 		t.Errorf("not in French: %s", all)
 	}
 	f.mu.Lock()

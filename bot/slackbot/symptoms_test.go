@@ -62,7 +62,7 @@ func TestFollowUpInThread(t *testing.T) {
 	}
 	f.send(mentionEnvelope("e1", "Eve1", "U1", "C1", "100.1", "<@UBOT> configure BlackBerry for alice@domaine.com"))
 	f.waitCalls("chat.postMessage", 1)
-	if got := inThread("e2", "U1", "100.2", "<@UBOT> and for iPhone?"); !strings.Contains(got, "iPhone / iPad settings for alice@domaine.com") {
+	if got := inThread("e2", "U1", "100.2", "<@UBOT> and for iPhone?"); !strings.Contains(got, "Set up iPhone / iPad for alice@domaine.com") {
 		t.Errorf("the follow-up lost the address: %.300s", got)
 	}
 	if got := inThread("e3", "U2", "100.3", "<@UBOT> and for iPhone?"); strings.Contains(got, "alice@domaine.com") {

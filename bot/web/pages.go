@@ -29,6 +29,13 @@ type answerView struct {
 	SettingsText string
 	Permalink    string
 	TicketURL    string
+	// PermalinkLabel says what the link is to: an answer, or a check
+	// result kept for a while.
+	PermalinkLabel string
+	// Question, for a chat answer, is asked again by the answer's
+	// language switch, one button per other language.
+	Question string
+	Langs    []bot.LangChoice
 }
 
 type notFoundView struct {
@@ -48,7 +55,8 @@ var uiIDs = map[string]string{
 	"ask_placeholder": "web.ask_placeholder", "ask_button": "web.ask_button", "you": "web.you",
 	"examples": "web.examples", "language": "web.language", "copy_settings": "web.copy_settings",
 	"copy_link": "web.copy_link", "copied": "web.copied", "copy_failed": "web.copy_failed",
-	"permalink": "web.permalink", "ticket": "web.ticket", "back": "web.back",
+	"permalink": "web.permalink", "ticket": "web.ticket", "back": "web.back", "copy_results": "web.copy_results",
+	"working": "web.working", "ticket_text": "web.ticket_text", "result_link": "web.result_link",
 	"not_found_title": "web.not_found.title", "not_found_intro": "web.not_found.intro",
 }
 
@@ -86,7 +94,7 @@ func (s *Server) langURL(r *http.Request, lang, other string) string {
 func (s *Server) langs() bot.Languages { return s.opts.Translator.Languages() }
 
 func (s *Server) answerView(r *http.Request, reply *bot.Reply, ui map[string]string) *answerView {
-	v := &answerView{Reply: reply, UI: ui, SettingsText: settingsText(reply)}
+	v := &answerView{Reply: reply, UI: ui, SettingsText: settingsText(reply), PermalinkLabel: ui["permalink"]}
 	if link := bot.Permalink(s.baseURL(r), reply); link != "" {
 		v.Permalink = link
 		// The page shows its permalink in its own box, not twice.
@@ -102,13 +110,17 @@ func (s *Server) answerView(r *http.Request, reply *bot.Reply, ui map[string]str
 }
 
 // settingsText is what "copy settings" copies: every settings group as
-// plain "label: value" lines.
+// plain "label: value" lines, real values only (no placeholder such as
+// "your usual mail password").
 func settingsText(r *bot.Reply) string {
 	var b strings.Builder
 	for _, g := range r.Settings {
 		b.WriteString(render.EscapeText(g.Title))
 		b.WriteString("\n")
 		for _, f := range g.Fields {
+			if f.Placeholder || f.Value == "" {
+				continue
+			}
 			b.WriteString("  ")
 			b.WriteString(render.EscapeText(f.Label))
 			b.WriteString(": ")
@@ -147,16 +159,28 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 func (s *Server) ask(w http.ResponseWriter, r *http.Request) {
 	lang := s.pageLang(r)
 	q := r.URL.Query().Get("q")
-	p := s.newPage(r, lang)
 	if strings.TrimSpace(q) == "" {
 		http.Redirect(w, r, "/?lang="+lang, http.StatusSeeOther)
 		return
 	}
-	reply := s.opts.Router.Serve(r.Context(), &bot.Request{
-		Text: q, LocaleHint: lang, Platform: "web", UserID: clientID(r), Conversation: conversation(w, r),
-	})
+	req := &bot.Request{Text: q, LocaleHint: lang, Platform: "web", UserID: clientID(r), Conversation: conversation(w, r)}
+	if r.URL.Query().Get("force") == "1" {
+		req.ForceLang = lang // the answer's language switch
+	}
+	reply := s.opts.Router.Serve(r.Context(), req)
+	// The page around an answer is in the answer's language.
+	p := s.newPage(r, reply.Lang)
 	p.Question = render.EscapeText(bot.Clip(bot.Clean(q), 300))
 	p.Answer = s.answerView(r, reply, p.UI)
+	p.Answer.Question = bot.Plain(q)
+	p.Answer.Langs = bot.SwitchFor(s.opts.Translator, reply.Lang).Choices
+	if reply.Check != nil {
+		id := s.results.put(reply)
+		p.Answer.Permalink = strings.TrimSuffix(s.baseURL(r), "/") + "/check/" + id
+		p.Answer.TicketURL = "/check/" + id + "/ticket"
+		p.Answer.PermalinkLabel = p.UI["result_link"]
+		p.Answer.SettingsText = resultsText(reply)
+	}
 	if r.URL.Query().Get("partial") == "1" {
 		s.render(w, http.StatusOK, "partial", p)
 		return
@@ -197,12 +221,21 @@ func (s *Server) ticket(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(nf.Message + "\n"))
 		return
 	}
-	text, ctype := render.Markdown(reply), "text/markdown; charset=utf-8"
+	s.writeTicket(w, r, reply, bot.Permalink(s.baseURL(r), reply))
+}
+
+// writeTicket writes an answer as ticket text, Markdown or, with
+// ?format=text, plain: without the follow-ups typed in chat (a ticket's
+// reader does not chat), and ending with the answer's link.
+func (s *Server) writeTicket(w http.ResponseWriter, r *http.Request, reply *bot.Reply, link string) {
+	shown := *reply
+	shown.Actions = nil
+	shown.Links = slices.DeleteFunc(slices.Clone(reply.Links), func(l bot.Link) bool { return l.URL == link })
+	text, ctype := render.Markdown(&shown), "text/markdown; charset=utf-8"
 	if r.URL.Query().Get("format") == "text" {
-		text, ctype = render.Text(reply), "text/plain; charset=utf-8"
+		text, ctype = render.Text(&shown), "text/plain; charset=utf-8"
 	}
-	link := bot.Permalink(s.baseURL(r), reply)
-	if link != "" && !slices.ContainsFunc(reply.Links, func(l bot.Link) bool { return l.URL == link }) {
+	if link != "" {
 		text += "\n" + link + "\n"
 	}
 	w.Header().Set("Content-Type", ctype)
@@ -214,7 +247,7 @@ func (s *Server) ticket(w http.ResponseWriter, r *http.Request) {
 func (s *Server) permalinkReply(r *http.Request) (*bot.Reply, int, *notFoundView) {
 	lang := r.PathValue("lang")
 	if !s.langs().Has(lang) {
-		return nil, http.StatusNotFound, s.notFoundView(s.pageLang(r), "web.not_found.intro", nil)
+		return nil, http.StatusNotFound, s.notFoundView(r, s.pageLang(r), "web.not_found.intro", nil)
 	}
 	q := r.URL.Query()
 	form := bot.Form{Intent: bot.IntentConfigure, Client: r.PathValue("client")}
@@ -226,23 +259,34 @@ func (s *Server) permalinkReply(r *http.Request) (*bot.Reply, int, *notFoundView
 		form.Target, form.Kind = domain, bot.TargetHost
 	}
 	reply := s.opts.Router.Serve(r.Context(), &bot.Request{Form: &form, ForceLang: lang, Platform: "web", UserID: clientID(r)})
-	badDomain := s.notFoundView(lang, "web.not_found.domain", map[string]any{"Domain": bot.Clip(domain, 80)})
+	badDomain := s.notFoundView(r, lang, "web.not_found.domain", map[string]any{"Domain": bot.Clip(domain, 80)})
 	switch {
 	case reply.Code == bot.CodeBadClient:
-		return nil, http.StatusNotFound, s.notFoundView(lang, "web.not_found.client", nil)
+		return nil, http.StatusNotFound, s.notFoundView(r, lang, "web.not_found.client", nil)
 	case reply.Code == bot.CodeBadTarget && address != "":
-		return nil, http.StatusNotFound, s.notFoundView(lang, "web.not_found.address", nil)
+		return nil, http.StatusNotFound, s.notFoundView(r, lang, "web.not_found.address", nil)
 	case reply.Code == bot.CodeBadTarget, domain != "" && reply.About.Domain == "":
 		return nil, http.StatusNotFound, badDomain
 	}
 	return reply, http.StatusOK, nil
 }
 
-func (s *Server) notFoundView(lang, msgID string, data map[string]any) *notFoundView {
+func (s *Server) notFoundView(r *http.Request, lang, msgID string, data map[string]any) *notFoundView {
 	nf := &notFoundView{Message: s.opts.Translator.For(lang).Text(msgID, data)}
 	if msgID == "web.not_found.client" {
+		// The device links keep the address or domain the link had.
+		query := ""
+		if q := r.URL.Query(); q.Get("address") != "" || q.Get("domain") != "" {
+			keep := url.Values{}
+			for _, k := range []string{"address", "domain"} {
+				if v := q.Get(k); v != "" {
+					keep.Set(k, v)
+				}
+			}
+			query = "?" + keep.Encode()
+		}
 		for _, c := range s.opts.Router.Clients() {
-			nf.Clients = append(nf.Clients, clientLink{Name: c.Name, URL: "/" + lang + "/" + string(c.ID)})
+			nf.Clients = append(nf.Clients, clientLink{Name: c.Name, URL: "/" + lang + "/" + string(c.ID) + query})
 		}
 	}
 	return nf
@@ -256,6 +300,50 @@ func (s *Server) notFoundPage(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := s.pageLang(r)
 	p := s.newPage(r, lang)
-	p.NotFound = s.notFoundView(lang, "web.not_found.intro", nil)
+	p.NotFound = s.notFoundView(r, lang, "web.not_found.intro", nil)
 	s.render(w, http.StatusNotFound, "layout", p)
+}
+
+// resultsText is what "copy results" copies: the check's settings and
+// verdicts, then its notes, as plain lines.
+func resultsText(r *bot.Reply) string {
+	var b strings.Builder
+	b.WriteString(render.EscapeText(r.Title))
+	b.WriteString("\n")
+	b.WriteString(settingsText(r))
+	for _, n := range r.Notes {
+		b.WriteString("- ")
+		b.WriteString(render.EscapeText(n.Text))
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// checkResult shows a kept check result, in its own language.
+func (s *Server) checkResult(w http.ResponseWriter, r *http.Request) {
+	reply, ok := s.results.get(r.PathValue("id"))
+	if !ok {
+		s.notFoundPage(w, r)
+		return
+	}
+	p := s.newPage(r, reply.Lang)
+	p.Answer = s.answerView(r, reply, p.UI)
+	p.Answer.Permalink = strings.TrimSuffix(s.baseURL(r), "/") + r.URL.Path
+	p.Answer.TicketURL = r.URL.Path + "/ticket"
+	p.Answer.PermalinkLabel = p.UI["result_link"]
+	p.Answer.SettingsText = resultsText(reply)
+	s.render(w, http.StatusOK, "layout", p)
+}
+
+// checkResultTicket is a kept check result as ticket text.
+func (s *Server) checkResultTicket(w http.ResponseWriter, r *http.Request) {
+	reply, ok := s.results.get(r.PathValue("id"))
+	if !ok {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(s.opts.Translator.For(s.pageLang(r)).Text("web.not_found.intro", nil) + "\n"))
+		return
+	}
+	link := strings.TrimSuffix(s.baseURL(r), "/") + strings.TrimSuffix(r.URL.Path, "/ticket")
+	s.writeTicket(w, r, reply, link)
 }

@@ -59,9 +59,10 @@ type Options struct {
 
 // Server is the web side. It is an http.Handler, safe for concurrent use.
 type Server struct {
-	opts Options
-	mux  *http.ServeMux
-	tmpl *template.Template
+	opts    Options
+	mux     *http.ServeMux
+	tmpl    *template.Template
+	results results
 }
 
 // New builds a Server. It does no I/O.
@@ -75,7 +76,7 @@ func New(opts Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	tmpl, err := template.ParseFS(templateFS, "templates/*.html")
+	tmpl, err := template.New("").Funcs(template.FuncMap{"contains": strings.Contains}).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: templates: %w", err)
 	}
@@ -89,6 +90,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /ask", s.ask)
 	s.mux.HandleFunc("GET /{lang}/{client}", s.permalink)
 	s.mux.HandleFunc("GET /{lang}/{client}/ticket", s.ticket)
+	s.mux.HandleFunc("GET /check/{id}", s.checkResult)
+	s.mux.HandleFunc("GET /check/{id}/ticket", s.checkResultTicket)
 	s.mux.HandleFunc("POST /api/v1/ask", s.apiAsk)
 	s.mux.HandleFunc("POST /api/v1/check", s.apiCheck)
 	s.mux.HandleFunc("/api/v1/ask", s.apiMethodNotAllowed)

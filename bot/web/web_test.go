@@ -36,16 +36,25 @@ domains:
 
 // stubProber answers every check with rep, or err.
 type stubProber struct {
-	rep *probe.Report
-	err error
+	rep   *probe.Report
+	err   error
+	pause time.Duration // as a real check takes time
 }
 
 func (s stubProber) Check(ctx context.Context, t probe.Target, c *probe.Credentials) (*probe.Report, error) {
+	select {
+	case <-time.After(s.pause):
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	if s.err != nil {
 		return nil, s.err
 	}
 	r := *s.rep
 	r.Host = t.Host
+	if r.Started.IsZero() {
+		r.Started = time.Date(2026, 11, 30, 9, 30, 0, 0, time.UTC)
+	}
 	return &r, nil
 }
 
@@ -127,7 +136,7 @@ func TestPages(t *testing.T) {
 		status       int
 		want, forbid []string
 	}{
-		{"chat", "/", nil, 200, []string{`<form id="ask"`, "configure BlackBerry for alice@domaine.com", `hreflang="fr"`}, nil},
+		{"chat", "/", nil, 200, []string{`<form id="ask"`, "configure iPhone for alice@domaine.com", `hreflang="fr"`}, nil},
 		{"chat in French by the browser", "/", []string{"Accept-Language", "fr-FR,fr;q=0.9"}, 200, []string{`<html lang="fr">`, "Votre question"}, nil},
 		{"ask page", "/ask?q=configure+BlackBerry+for+alice%40domaine.com", nil, 200,
 			[]string{"Set up BlackBerry 10 for alice@domaine.com", "“Email Accounts”", `class="copy"`, "https://help.domaine.com/en/blackberry10?address=alice%40domaine.com"}, nil},
@@ -139,13 +148,17 @@ func TestPages(t *testing.T) {
 			[]string{"Set up BlackBerry 10 for alice@domaine.com", `href="/fr/blackberry10?address=alice%40domaine.com"`, "/en/blackberry10/ticket?address="}, nil},
 		{"permalink in French", "/fr/blackberry10?address=alice%40domaine.com", nil, 200, []string{"Configurer BlackBerry 10 pour alice@domaine.com", `<html lang="fr">`}, nil},
 		{"permalink by domain", "/en/thunderbird?domain=domaine.com", nil, 200, []string{"bm.domaine.com", "?domain=domaine.com"}, nil},
+		{"iphone is an alias", "/en/iphone?address=alice%40domaine.com", nil, 200, []string{"iPhone / iPad", "alice@domaine.com"}, nil},
+		{"android", "/en/android?address=alice%40domaine.com", nil, 200, []string{"Android (Gmail app)", "alice@domaine.com"}, nil},
+		{"outlook asks which one", "/en/outlook?address=alice%40domaine.com", nil, 200, []string{"Which Outlook do you use?", "new Outlook for Windows", "classic Outlook for Windows", "Outlook for iOS and Android"}, nil},
+		{"ticket links, both forms", "/en/ios?address=alice%40domaine.com", nil, 200, []string{"/en/ios/ticket?address=alice%40domaine.com", "/en/ios/ticket?address=alice%40domaine.com&amp;format=text"}, nil},
 		{"permalink in German", "/de/blackberry10?address=alice%40domaine.com", nil, 200, []string{"BlackBerry 10 für alice@domaine.com einrichten", `<html lang="de">`,
 			`href="/en/blackberry10?address=alice%40domaine.com"`, `href="/es/blackberry10?address=alice%40domaine.com"`, `href="/fr/blackberry10?address=alice%40domaine.com"`, ">Español<"}, []string{`id="lang-de"`}},
 		{"permalink in Spanish", "/es/blackberry10?address=alice%40domaine.com", nil, 200, []string{"Configurar BlackBerry 10 para alice@domaine.com", `<html lang="es">`, ">Deutsch<"}, nil},
 		{"chat in Spanish by the browser", "/", []string{"Accept-Language", "es-419,es;q=0.9"}, 200, []string{`<html lang="es">`}, nil},
 		{"ask in German", "/ask?q=" + urlEncode("Wie richte ich mein BlackBerry für alice@domaine.com ein?"), nil, 200, []string{"BlackBerry 10 für alice@domaine.com einrichten"}, nil},
 		{"bad address in an IDN form", "/en/blackberry10?address=" + urlEncode("alice@domaine.com extra"), nil, 404, []string{"does not hold a valid mail address"}, nil},
-		{"unknown client", "/fr/nokia3310?address=alice%40domaine.com", nil, 404, []string{"Page introuvable", `href="/fr/blackberry10"`}, nil},
+		{"unknown client", "/fr/nokia3310?address=alice%40domaine.com", nil, 404, []string{"Page introuvable", `href="/fr/ios?address=alice%40domaine.com"`, `href="/fr/blackberry10?address=alice%40domaine.com"`}, nil},
 		{"unknown language", "/xx/blackberry10", nil, 404, []string{"Page not found"}, nil},
 		{"bad address", "/en/blackberry10?address=%3Cscript%3E", nil, 404, []string{"does not hold a valid mail address"}, []string{"<script>"}},
 		{"unknown domain", "/en/blackberry10?domain=nowhere.example", nil, 404, []string{"nowhere.example is not in mailhelp"}, nil},
@@ -431,7 +444,7 @@ func TestWebChatFollowUp(t *testing.T) {
 		t.Fatalf("no conversation cookie: %v", first.Result().Cookies())
 	}
 	follow := f.do(t, "GET", "/ask?partial=1&q="+urlEncode("and for iPhone?"), "", "", "Cookie", cookie.Name+"="+cookie.Value)
-	if body := follow.Body.String(); !strings.Contains(body, "iPhone / iPad settings for alice@domaine.com") {
+	if body := follow.Body.String(); !strings.Contains(body, "Set up iPhone / iPad for alice@domaine.com") {
 		t.Errorf("the follow-up lost the address: %.400s", body)
 	}
 	if body := f.do(t, "GET", "/ask?partial=1&q="+urlEncode("and for iPhone?"), "", "").Body.String(); strings.Contains(body, "alice@domaine.com") {
@@ -448,5 +461,34 @@ func TestWebChatFollowUp(t *testing.T) {
 	bad := f.do(t, "GET", "/ask?partial=1&q=help", "", "", "Cookie", "mailhelp_conversation=../../etc")
 	if len(bad.Result().Cookies()) == 0 {
 		t.Error("a malformed conversation id was kept")
+	}
+}
+
+// TestCheckResultPage: a live check asked in the web chat gets a page to
+// link in a ticket, with its ticket text, which ends with that link and
+// not with a chat command.
+func TestCheckResultPage(t *testing.T) {
+	f := newFixture(t, stubProber{rep: okReport}, nil)
+	body := f.do(t, "GET", "/ask?partial=1&q="+urlEncode("check alice@domaine.com"), "", "").Body.String()
+	i := strings.Index(body, "https://help.domaine.com/check/")
+	if i < 0 {
+		t.Fatalf("no result link: %s", body)
+	}
+	link := body[i : i+len("https://help.domaine.com/check/")+24]
+	path := strings.TrimPrefix(link, "https://help.domaine.com")
+	page := f.do(t, "GET", path, "", "")
+	if page.Code != 200 || !strings.Contains(page.Body.String(), "everything your device needs works") ||
+		!strings.Contains(page.Body.String(), "Checked on") {
+		t.Fatalf("result page: %d %.400s", page.Code, page.Body.String())
+	}
+	ticket := f.do(t, "GET", path+"/ticket", "", "").Body.String()
+	if !strings.HasSuffix(ticket, link+"\n") || strings.Contains(ticket, "Check again") || strings.Contains(ticket, "https\\:") {
+		t.Errorf("ticket:\n%s", ticket)
+	}
+	if text := f.do(t, "GET", path+"/ticket?format=text", "", "").Body.String(); strings.Contains(text, "**") || !strings.HasSuffix(text, link+"\n") {
+		t.Errorf("plain ticket:\n%s", text)
+	}
+	if f.do(t, "GET", "/check/000000000000000000000000", "", "").Code != 404 {
+		t.Error("an unknown result has a page")
 	}
 }

@@ -47,9 +47,10 @@ func (m *Main) ask(ctx context.Context, args []string) int {
 	// Questions read from stdin are one conversation: a line may follow
 	// up on the one before ("and for iPhone?").
 	conv := ""
+	locale := m.locale()
 	answer := func(n int, text string, size int) error {
 		reply := a.Answerer().Serve(ctx, &bot.Request{Text: text, Size: size, Platform: "cli", UserID: "cli",
-			Conversation: conv, ForceLang: *lang})
+			Conversation: conv, ForceLang: *lang, LocaleHint: locale})
 		return write(out, n, reply)
 	}
 	if fs.NArg() > 0 {
@@ -141,4 +142,15 @@ var writers = map[string]func(w io.Writer, n int, r *bot.Reply) error{
 		_, err = w.Write(b)
 		return err
 	},
+}
+
+// locale is the terminal's language, for questions whose own language
+// is unclear: $LC_ALL, else $LC_MESSAGES, else $LANG ("fr_FR.UTF-8").
+func (m *Main) locale() string {
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if l := m.Getenv(v); l != "" {
+			return l
+		}
+	}
+	return ""
 }

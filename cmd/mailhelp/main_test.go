@@ -127,11 +127,29 @@ func TestAskTroubleshootJSON(t *testing.T) {
 	}
 }
 
+// TestAskTerminalLanguage: a question whose language is unclear is
+// answered in the terminal's; a clear one in its own.
+func TestAskTerminalLanguage(t *testing.T) {
+	env := map[string]string{"LANG": "de_DE.UTF-8"}
+	if _, out, _ := run(t, nil, env, "ask", "bb10 alice@domaine.com"); !strings.Contains(out, "BlackBerry 10 für alice@domaine.com einrichten") {
+		t.Errorf("not in the terminal's language: %.200s", out)
+	}
+	if _, out, _ := run(t, nil, env, "ask", "configure BlackBerry for alice@domaine.com"); !strings.Contains(out, "Set up BlackBerry 10") {
+		t.Errorf("an English question not in English: %.200s", out)
+	}
+	if _, out, _ := run(t, nil, map[string]string{"LC_ALL": "es_ES.UTF-8", "LANG": "fr_FR.UTF-8"}, "ask", "bb10 alice@domaine.com"); !strings.Contains(out, "Configurar BlackBerry 10") {
+		t.Errorf("LC_ALL does not win: %.200s", out)
+	}
+	if _, out, _ := run(t, nil, nil, "ask", "Buongiorno, come posso configurare la posta sul telefonino?"); !strings.Contains(out, "English, Deutsch, Español, Français") {
+		t.Errorf("a question in another language is not told which languages mailhelp speaks: %s", out)
+	}
+}
+
 // TestAskStdinFollowUp: lines read from stdin are one conversation.
 func TestAskStdinFollowUp(t *testing.T) {
 	in := "configure BlackBerry for alice@domaine.com\nand for iPhone?\n"
 	code, out, _ := run(t, strings.NewReader(in), nil, "ask")
-	if code != exitOK || !strings.Contains(out, "iPhone / iPad settings for alice@domaine.com") {
+	if code != exitOK || !strings.Contains(out, "Set up iPhone / iPad for alice@domaine.com") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 	code, out, _ = run(t, nil, nil, "ask", "and for iPhone?")

@@ -52,14 +52,27 @@
     params.set("partial", "1");
     var buttons = form.querySelectorAll("button");
     buttons.forEach(function (b) { b.disabled = true; });
+    // Progress while the answer comes: a live check takes seconds.
+    var pending = document.createElement("div");
+    pending.className = "exchange pending";
+    var status = document.createElement("p");
+    status.className = "progress";
+    status.setAttribute("role", "status");
+    status.textContent = body.dataset.working;
+    pending.appendChild(status);
+    conversation.appendChild(pending);
+    pending.scrollIntoView({ block: "start" });
     fetch("/ask?" + params.toString(), { headers: { "Accept": "text/html" } })
       .then(function (r) { return r.text(); })
       .then(function (html) {
-        conversation.insertAdjacentHTML("beforeend", html);
-        var last = conversation.lastElementChild;
+        pending.insertAdjacentHTML("beforebegin", html);
+        var last = pending.previousElementSibling;
         if (last) { last.scrollIntoView({ block: "start" }); }
         if (form.id === "ask") { form.reset(); }
       })
-      .finally(function () { buttons.forEach(function (b) { b.disabled = false; }); });
+      .finally(function () {
+        pending.remove();
+        buttons.forEach(function (b) { b.disabled = false; });
+      });
   });
 })();
