@@ -12,9 +12,18 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 RUN ./scripts/build.sh /out/mailhelp
+# The image's working directory, owned by its user (nonroot, uid 65532):
+# the audit trail (audit.file, mailhelp-audit.jsonl by default, relative
+# to it) must be writable there.
+RUN mkdir -p /out/data && chown 65532:65532 /out/data && chmod 0750 /out/data
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/mailhelp /mailhelp
+COPY --from=build --chown=65532:65532 /out/data /var/lib/mailhelp
+WORKDIR /var/lib/mailhelp
+# Keep the trail across containers: mount a named volume here
+# (-v mailhelp-data:/var/lib/mailhelp), or a host directory owned by 65532.
+VOLUME ["/var/lib/mailhelp"]
 USER nonroot:nonroot
 EXPOSE 8080
 # Configuration: mount a file and point MAILHELP_CONFIG at it, e.g.

@@ -30,3 +30,16 @@ func (a *App) Announcement(domain, channel, lang string) (*bot.Announcement, err
 	return &bot.Announcement{ID: "cli", Platform: "cli", User: "cli", Channel: channel,
 		Domain: knowledge.DisplayDomain(d.Name), Cards: pol.Cards(channel, fallback, d)}, nil
 }
+
+// AuditReady opens the running configuration's audit trail now, so that
+// an admin action that could not be recorded is refused before it is
+// done. It is nil when the trail is off (audit.file: off).
+func (a *App) AuditReady() error {
+	a.mu.Lock()
+	p := a.cur.parts
+	a.mu.Unlock()
+	if p.trail == nil {
+		return nil
+	}
+	return p.trail.Ready()
+}

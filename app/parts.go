@@ -34,7 +34,7 @@ func (p *parts) close() {
 func (a *App) build(cfg *config.Config) (*parts, error) {
 	p := &parts{}
 	if cfg.Check.Enabled || adminsConfigured(cfg) || a.opts.AuditAlways {
-		trail, err := OpenAudit(cfg)
+		trail, err := a.openAudit(cfg)
 		if err != nil {
 			return nil, err
 		}
@@ -84,6 +84,29 @@ func adminsConfigured(cfg *config.Config) bool {
 		}
 	}
 	return false
+}
+
+// AuditFailureCounter is an Observer that also counts the audit trail's
+// failed writes; bot/web's Metrics is one. The trail tells it each
+// failure.
+type AuditFailureCounter interface {
+	AuditWriteFailed()
+}
+
+// openAudit opens the configured audit trail, or nil when it is "off",
+// with its failed writes logged once per streak and counted by the
+// Observer when it is an AuditFailureCounter.
+func (a *App) openAudit(cfg *config.Config) (*audit.Log, error) {
+	trail, err := OpenAudit(cfg)
+	if err != nil || trail == nil {
+		return nil, err
+	}
+	h := audit.Hooks{Logger: a.opts.Logger}
+	if c, ok := a.opts.Observer.(AuditFailureCounter); ok {
+		h.Failed = func(error) { c.AuditWriteFailed() }
+	}
+	trail.SetHooks(h)
+	return trail, nil
 }
 
 // OpenAudit opens the configured audit trail, or nil when it is "off".

@@ -104,10 +104,15 @@ func (p *AnnouncePolicy) langsNote(loc bot.Localizer, langs []string) string {
 	return loc.Plural("announce.preview.langs", len(langs), map[string]any{"Langs": strings.Join(names, ", ")})
 }
 
-func (p *AnnouncePolicy) record(platform, user, domain, channel, result string) {
-	if p.Audit != nil {
-		_ = p.Audit.Record(audit.Entry{Platform: platform, User: user, Action: "announce", Target: domain, Channel: channel, Result: result})
+// record writes an announcement's outcome in the trail, and returns the
+// entry and the trail's error (nil when there is no trail).
+func (p *AnnouncePolicy) record(platform, user, domain, channel, result string) (audit.Entry, error) {
+	e := audit.Entry{Time: time.Now().UTC(), Platform: platform, User: user, Action: "announce",
+		Target: domain, Channel: channel, Result: result}
+	if p.Audit == nil {
+		return e, nil
 	}
+	return e, p.Audit.Record(e)
 }
 
 // Announcements confirms and cancels the previews kept in Previews under
@@ -139,7 +144,7 @@ func (a *Announcements) Confirm(ctx context.Context, id, platform, user string) 
 	pol := a.Policy()
 	p, err := a.previews.take(id, platform, user, pol.AdminUsers(platform))
 	if err != nil {
-		pol.record(platform, user, "", "", "refused:"+reason(err))
+		_, _ = pol.record(platform, user, "", "", "refused:"+reason(err))
 	}
 	return p, err
 }
@@ -149,18 +154,26 @@ func (a *Announcements) Cancel(ctx context.Context, id, platform, user string) e
 	pol := a.Policy()
 	p, err := a.previews.take(id, platform, user, pol.AdminUsers(platform))
 	if err == nil {
-		pol.record(platform, user, p.Domain, p.Channel, "cancelled")
+		_, _ = pol.record(platform, user, p.Domain, p.Channel, "cancelled")
 	}
 	return err
 }
 
 // Posted implements bot.Announcements.
 func (a *Announcements) Posted(ctx context.Context, p *bot.Announcement, err error) {
+	_, _ = a.RecordPosted(p, err)
+}
+
+// RecordPosted records the outcome of posting p (err is the post's
+// failure, nil when it went out), and returns the entry and the trail's
+// error: a caller that can show the entry when it could not be written
+// (the command line) keeps the action recorded elsewhere.
+func (a *Announcements) RecordPosted(p *bot.Announcement, err error) (audit.Entry, error) {
 	result := "posted"
 	if err != nil {
 		result = "failed"
 	}
-	a.Policy().record(p.Platform, p.User, p.Domain, p.Channel, result)
+	return a.Policy().record(p.Platform, p.User, p.Domain, p.Channel, result)
 }
 
 func reason(err error) string {

@@ -55,12 +55,15 @@ func runCheck(ctx context.Context, d Deps, req *bot.Request) (*probe.Report, err
 		if d.Audit == nil {
 			return
 		}
-		// A failing trail must not hold back the answer.
+		// A failing trail must not hold back the answer; the trail logs
+		// and counts its failures itself (Recorder).
 		_ = d.Audit.Record(audit.Entry{Platform: req.Platform, User: cmpOr(req.UserID, req.Platform),
 			Action: "check", Target: target.Host, Result: result})
 	}
+	user := req.Platform + ":" + req.UserID
+	refund := func() {}
 	if d.Limiter != nil {
-		release, err := d.Limiter.Acquire(req.Platform+":"+req.UserID, target.Host)
+		release, err := d.Limiter.Acquire(user, target.Host)
 		var le *probe.LimitError
 		if errors.As(err, &le) {
 			record("refused:rate_limited")
@@ -72,11 +75,15 @@ func runCheck(ctx context.Context, d Deps, req *bot.Request) (*probe.Report, err
 			return nil, err
 		}
 		defer release()
+		if r, ok := d.Limiter.(Refunder); ok {
+			refund = func() { r.Refund(user, target.Host) }
+		}
 	}
 	rep, err := d.Prober.Check(ctx, target, nil)
 	var pe *probe.PolicyError
 	switch {
 	case errors.As(err, &pe):
+		refund() // it dialed nothing
 		record("refused:" + pe.Code)
 		id := "check.error.not_allowed"
 		if pe.Code == bot.CodeBlockedAddress {

@@ -21,9 +21,17 @@ type Prober interface {
 	Check(ctx context.Context, t probe.Target, creds *probe.Credentials) (*probe.Report, error)
 }
 
-// Limiter admits live checks; *probe.Limiter implements it.
+// Limiter admits live checks; *probe.Limiter implements it. A Limiter
+// that is also a Refunder is refunded the checks the dial policy
+// refused: they dialed nothing, and do not count against the quotas.
 type Limiter interface {
 	Acquire(user, target string) (release func(), err error)
+}
+
+// Refunder takes back an admitted check that dialed nothing;
+// *probe.Limiter implements it.
+type Refunder interface {
+	Refund(user, target string)
 }
 
 // Deps is what the handlers need.
@@ -44,7 +52,10 @@ type Deps struct {
 	Translator bot.Translator
 }
 
-// Recorder keeps the audit trail; *audit.Log implements it.
+// Recorder keeps the audit trail; *audit.Log implements it, sums
+// refusals so that a flood of them costs a few records, and logs and
+// counts its own failed writes (audit.Hooks): a handler goes on with its
+// answer when Record fails.
 type Recorder interface {
 	Record(audit.Entry) error
 }

@@ -103,6 +103,23 @@ func (l *Limiter) Acquire(user, target string) (release func(), err error) {
 	}, nil
 }
 
+// Refund takes back the most recent check admitted for user and for
+// target within the window: one that dialed nothing (the dial policy
+// refused it) must not count against either's quota. The caller still
+// calls its release.
+func (l *Limiter) Refund(user, target string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, k := range []struct {
+		m   map[string][]time.Time
+		key string
+	}{{l.users, user}, {l.targets, target}} {
+		if ts := k.m[k.key]; len(ts) > 0 {
+			k.m[k.key] = ts[:len(ts)-1]
+		}
+	}
+}
+
 // prune drops the times older than the window.
 func prune(ts []time.Time, now time.Time, window time.Duration) []time.Time {
 	i := 0

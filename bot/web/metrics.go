@@ -23,6 +23,7 @@ type Metrics struct {
 	limited    *prometheus.CounterVec
 	reconnects *prometheus.CounterVec
 	http       *prometheus.CounterVec
+	auditFails prometheus.Counter
 }
 
 // NewMetrics registers mailhelp's metrics, and the Go and process ones,
@@ -49,8 +50,11 @@ func NewMetrics() *Metrics {
 		http: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mailhelp_http_requests_total", Help: "HTTP requests, by route pattern and status.",
 		}, []string{"route", "status"}),
+		auditFails: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "mailhelp_audit_write_failures_total", Help: "Audit trail records that could not be written.",
+		}),
 	}
-	m.reg.MustRegister(m.answers, m.latency, m.checks, m.limited, m.reconnects, m.http,
+	m.reg.MustRegister(m.answers, m.latency, m.checks, m.limited, m.reconnects, m.http, m.auditFails,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -75,6 +79,12 @@ func (m *Metrics) Answered(platform string, intent bot.Intent, reply *bot.Reply,
 // Reconnected counts one reconnection of a chat adapter.
 func (m *Metrics) Reconnected(adapter string) {
 	m.reconnects.WithLabelValues(adapter).Inc()
+}
+
+// AuditWriteFailed counts one audit trail record that could not be
+// written (app.AuditFailureCounter).
+func (m *Metrics) AuditWriteFailed() {
+	m.auditFails.Inc()
 }
 
 func (m *Metrics) httpRequest(route string, status int) {

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -55,6 +56,11 @@ func (m *Main) announce(ctx context.Context, args []string) int {
 		return exitFail
 	}
 	defer a.Close()
+	// An admin action that cannot be audited is not done.
+	if err := a.AuditReady(); err != nil {
+		fmt.Fprintf(m.Stderr, "mailhelp announce: the audit trail cannot be written, so nothing is posted: %v\n", err)
+		return exitFail
+	}
 	targets, err := m.announceTargets(a, *slackCh, *discordCh)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "mailhelp announce: %v\n", err)
@@ -121,12 +127,17 @@ func (m *Main) confirm() bool {
 }
 
 // postAnnouncements posts each announcement's cards in order and records
-// the outcome; exit 1 when any channel failed.
+// the outcome; exit 1 when any channel failed or an outcome could not be
+// recorded (its record is then printed on stderr, to be kept by hand).
 func (m *Main) postAnnouncements(ctx context.Context, a *app.App, targets []announceTarget, anns []*bot.Announcement) int {
 	code := exitOK
 	for i, t := range targets {
 		_, err := bot.PostCards(anns[i], func(card *bot.Reply) error { return t.post(ctx, t.channel, card) })
-		a.Announcements().Posted(ctx, anns[i], err)
+		if entry, aerr := a.Announcements().RecordPosted(anns[i], err); aerr != nil {
+			b, _ := json.Marshal(entry)
+			fmt.Fprintf(m.Stderr, "mailhelp announce: %v; keep this record by hand:\n%s\n", aerr, b)
+			code = exitFail
+		}
 		if err != nil {
 			fmt.Fprintf(m.Stderr, "mailhelp announce: %s channel %s: %v\n", t.name, t.channel, err)
 			code = exitFail

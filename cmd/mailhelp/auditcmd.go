@@ -53,7 +53,11 @@ func (m *Main) auditCmd(ctx context.Context, args []string) int {
 			_, err := fmt.Fprintf(out, "%s\n", b)
 			return err
 		}
-		_, err := fmt.Fprintf(out, "%s  %-8s %-14s %-9s %-28s %s\n", e.Time.Format(time.RFC3339), e.Platform, e.User, e.Action, e.Target, e.Result)
+		result := e.Result
+		if e.Count > 0 { // a record that sums refusals
+			result += fmt.Sprintf(" ×%d until %s", e.Count, e.Until.Format(time.RFC3339))
+		}
+		_, err := fmt.Fprintf(out, "%s  %-8s %-14s %-9s %-28s %s\n", e.Time.Format(time.RFC3339), e.Platform, e.User, e.Action, e.Target, result)
 		return err
 	})
 	if err != nil {
