@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mailhelp/mailhelp/audit"
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/bot/parse"
 	"github.com/mailhelp/mailhelp/config"
@@ -53,6 +54,34 @@ type App struct {
 type instance struct {
 	cfg   *config.Config
 	parts *parts
+	// audit is where the configuration's announcements policy records;
+	// the policy itself records through runningTrail.
+	audit handlers.Recorder
+}
+
+// instance makes cfg's parts the running instance's. Announcements are
+// confirmed, cancelled and posted outside any answer, so their records
+// go to the running configuration's trail, held open by a.mu while they
+// are written (a configuration is only retired under a.mu).
+func (a *App) instance(cfg *config.Config, p *parts) *instance {
+	in := &instance{cfg: cfg, parts: p, audit: p.policy.Audit}
+	if p.policy.Audit != nil {
+		p.policy.Audit = runningTrail{a}
+	}
+	return in
+}
+
+// runningTrail records in the running configuration's audit trail.
+type runningTrail struct{ a *App }
+
+// Record implements handlers.Recorder.
+func (t runningTrail) Record(e audit.Entry) error {
+	t.a.mu.Lock()
+	defer t.a.mu.Unlock()
+	if t.a.cur.audit == nil {
+		return nil
+	}
+	return t.a.cur.audit.Record(e)
 }
 
 // New builds the application for cfg. It opens the audit trail (when
@@ -80,9 +109,9 @@ func New(cfg *config.Config, opts Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.cur = a.instance(cfg, p)
 	a.ann.SetPolicy(p.policy)
 	a.sw = bot.NewSwitch(p.router)
-	a.cur = &instance{cfg: cfg, parts: p}
 	return a, nil
 }
 
@@ -114,9 +143,30 @@ func (a *App) Config() *config.Config {
 // running configuration.
 func (a *App) AdminGroups() []string { return a.ann.Policy().Admins["slack"].Roles }
 
-// Close releases what the running configuration opened.
-func (a *App) Close() {
+// Record writes e in the running configuration's audit trail — opened
+// for this one entry when the configuration does not keep it open — and
+// does nothing when the trail is "off". A failure is logged and counted
+// by the trail's hooks (see openAudit).
+func (a *App) Record(e audit.Entry) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.cur.parts.close()
+	if t := a.cur.parts.trail; t != nil {
+		return t.Record(e)
+	}
+	t, err := a.openAudit(a.cur.cfg)
+	if err != nil || t == nil {
+		return err
+	}
+	defer t.Close()
+	return t.Record(e)
+}
+
+// Close releases what the running configuration opened, as soon as no
+// answer is running on it (at once when none is); configurations
+// replaced earlier are released likewise when their last answer returns.
+func (a *App) Close() {
+	a.mu.Lock()
+	p := a.cur.parts
+	a.mu.Unlock()
+	p.router.Retire(nil, p.close)
 }

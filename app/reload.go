@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -32,26 +34,40 @@ func (a *App) SetNotifier(platform string, n Notifier) {
 // notifyTimeout bounds the direct messages of one reload.
 const notifyTimeout = 30 * time.Second
 
-// Reload serves from cfg from now on, when it can be built: requests in
-// flight finish on the old configuration, which is closed after a grace
-// period. It returns what changed for users; admins are offered a change
-// announcement for each domain whose settings changed. When cfg cannot be
-// built, the running configuration stays and Refuse is called.
+// Reload serves from cfg from now on, when it can be built: answers in
+// flight finish on the old configuration, which is closed (its audit
+// trail among what it opened) as soon as the last of them returns — at
+// once when none is running. It returns what changed for users; admins
+// are offered a change announcement for each domain whose settings
+// changed. When cfg cannot be built, or names another audit file than
+// the running one (that needs a restart), the running configuration
+// stays and the refusal is recorded and told to admins.
 func (a *App) Reload(cfg *config.Config, source string) ([]config.Change, error) {
+	changes, retire, err := a.reload(cfg, source)
+	if retire != nil {
+		retire() // may close the old configuration: not under a.mu
+	}
+	return changes, err
+}
+
+// reload swaps the configuration and returns what retires the old one.
+func (a *App) reload(cfg *config.Config, source string) ([]config.Change, func(), error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	old := a.cur
+	if err := sameAuditFile(old.cfg, cfg); err != nil {
+		a.refuseLocked(source, err)
+		return nil, nil, err
+	}
 	p, err := a.build(cfg)
 	if err != nil {
 		a.refuseLocked(source, err)
-		return nil, err
+		return nil, nil, err
 	}
-	old := a.cur
 	changes := config.Diff(old.cfg, cfg)
+	a.cur = a.instance(cfg, p)
 	a.ann.SetPolicy(p.policy)
 	a.sw.Replace(p.router)
-	a.cur = &instance{cfg: cfg, parts: p}
-	// Requests planned on the old router may still write to its trail.
-	time.AfterFunc(reloadGrace, old.parts.close)
 	log := a.opts.Logger
 	log.Info("configuration reloaded", "source", source, "changes", len(changes))
 	for _, c := range changes {
@@ -59,12 +75,30 @@ func (a *App) Reload(cfg *config.Config, source string) ([]config.Change, error)
 	}
 	a.record(p, source, "applied")
 	go a.announceChanges(cfg, p.policy, a.notifiersLocked(), changes) // network calls: not on the reload path
-	return changes, nil
+	// Answers planned on the old router may still write to its trail:
+	// it is closed when the last of them returns.
+	return changes, func() { old.parts.router.Retire(p.router, old.parts.close) }, nil
 }
 
-// reloadGrace is how long an old configuration stays open for the
-// requests that started on it.
-const reloadGrace = time.Minute
+// sameAuditFile refuses a new configuration whose audit file is not the
+// running one: a trail must not be split over files by a reload (a file
+// cut short while it was written names a path cut short too).
+func sameAuditFile(running, next *config.Config) error {
+	abs := func(p string) string {
+		if p == "off" {
+			return p
+		}
+		if a, err := filepath.Abs(p); err == nil {
+			return a
+		}
+		return filepath.Clean(p)
+	}
+	if abs(running.Audit.File) == abs(next.Audit.File) {
+		return nil
+	}
+	return &config.Error{Problems: []config.Problem{{Field: "audit.file",
+		Msg: fmt.Sprintf("the audit file cannot change without a restart (running: %q, new: %q)", running.Audit.File, next.Audit.File)}}}
+}
 
 // Refuse records that a new configuration (which could not even be read)
 // was refused: the running one stays, and admins are told why.

@@ -29,11 +29,16 @@ func (p *Plan) Lang() string { return p.Request.Lang }
 // reads it, or "".
 func (p *Plan) Target() string { return p.Request.Parsed.Target() }
 
-// Answer runs the plan and returns the reply; it always returns one.
+// Answer runs the plan and returns the reply; it always returns one. It
+// runs on the router that made the plan, or, when that router has been
+// retired and released since (see Router.Retire), on the one that
+// replaced it.
 func (p *Plan) Answer(ctx context.Context) *Reply {
 	start := time.Now()
-	reply := p.router.answer(ctx, p)
-	if o := p.router.opts.Observer; o != nil {
+	rt := p.router.enter()
+	defer rt.leave()
+	reply := rt.answer(ctx, p)
+	if o := rt.opts.Observer; o != nil {
 		o.Answered(p.Request.Platform, p.Intent(), reply, time.Since(start))
 	}
 	return reply

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"sync"
 )
 
 // RouterOptions configures a Router. The zero value of each optional field
@@ -52,6 +53,77 @@ type Router struct {
 	opts   RouterOptions
 	langs  Languages
 	routes map[Intent]Route
+	life   lifetime
+}
+
+// lifetime counts the answers running on a Router and, once it is
+// retired, releases what it holds when the last of them returns.
+type lifetime struct {
+	mu      sync.Mutex
+	running int
+	retired bool
+	closed  bool // retired and idle: idle has been called
+	next    *Router
+	idle    func()
+}
+
+// Retire tells r that next answers in its place from now on (a
+// configuration reload). Answers already running on r finish on it, and
+// idle is called once, when none is left running: at once when none is,
+// else by the last of them as it returns. A plan made on r whose answer
+// starts after that is answered by next (or by the router that replaced
+// next, and so on); with no next, r keeps answering. Only the first
+// call has an effect; idle may be nil.
+func (r *Router) Retire(next *Router, idle func()) {
+	r.life.mu.Lock()
+	if r.life.retired {
+		r.life.mu.Unlock()
+		return
+	}
+	r.life.retired, r.life.next = true, next
+	if r.life.running > 0 {
+		r.life.idle = idle
+		idle = nil
+	} else {
+		r.life.closed = true
+	}
+	r.life.mu.Unlock()
+	if idle != nil {
+		idle()
+	}
+}
+
+// enter counts an answer starting on r, or on the router that replaced
+// r once r is closed, and returns the router that counted it.
+func (r *Router) enter() *Router {
+	rt := r
+	for {
+		rt.life.mu.Lock()
+		next := rt.life.next
+		if !rt.life.closed || next == nil {
+			rt.life.running++
+			rt.life.mu.Unlock()
+			return rt
+		}
+		rt.life.mu.Unlock()
+		rt = next
+	}
+}
+
+// leave counts an answer ending on r, releasing a retired r that it
+// leaves idle.
+func (r *Router) leave() {
+	r.life.mu.Lock()
+	r.life.running--
+	var idle func()
+	if r.life.retired && !r.life.closed && r.life.running == 0 {
+		r.life.closed = true
+		idle, r.life.idle = r.life.idle, nil
+	}
+	r.life.mu.Unlock()
+	if idle != nil {
+		idle()
+	}
 }
 
 // NewRouter returns a Router with no handlers. It does no I/O.

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"log/slog"
+	"os"
+	"time"
 
 	"github.com/mailhelp/mailhelp/app"
 	"github.com/mailhelp/mailhelp/bot"
@@ -21,11 +25,88 @@ func (m *Main) loadConfig(flagPath string) (*config.Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
+	return parseConfigFile(path, data)
+}
+
+// parseConfigFile validates a configuration file's content, refusing one
+// that does not end where a complete document ends.
+func parseConfigFile(path string, data []byte) (*config.Config, error) {
+	if err := config.Complete(data); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	cfg, err := config.Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return cfg, nil
+}
+
+// A reload reads the configuration file until it has stayed the same for
+// settleTime, waiting settleBudget at most for a file that keeps changing.
+const (
+	settleTime   = 250 * time.Millisecond
+	settleBudget = 10 * time.Second
+)
+
+// readSettled returns the content of path once two reads settle apart
+// found the same content, size and modification time: a file that is
+// being written is not taken half-way. wait sleeps between reads (nil
+// for a timer; tests pass their own). It fails when ctx ends first.
+func readSettled(ctx context.Context, path string, limit int64, settle time.Duration, wait func(context.Context, time.Duration) error) ([]byte, error) {
+	if wait == nil {
+		wait = sleep
+	}
+	prev, prevStat, err := readWithStat(path, limit)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		if err := wait(ctx, settle); err != nil {
+			return nil, fmt.Errorf("%s did not stay unchanged for %s: %w", path, settle, err)
+		}
+		cur, stat, err := readWithStat(path, limit)
+		if err != nil {
+			return nil, err
+		}
+		if bytes.Equal(prev, cur) && stat.same(prevStat) {
+			return cur, nil
+		}
+		prev, prevStat = cur, stat
+	}
+}
+
+// fileStat is what tells two versions of a file apart besides content.
+type fileStat struct {
+	size    int64
+	modTime time.Time
+}
+
+func (s fileStat) same(o fileStat) bool { return s.size == o.size && s.modTime.Equal(o.modTime) }
+
+// readWithStat reads path, with its size and modification time as they
+// were before the read.
+func readWithStat(path string, limit int64) ([]byte, fileStat, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fileStat{}, fmt.Errorf("config: %w", err)
+	}
+	data, err := limitedfile.Read(path, limit)
+	if err != nil {
+		return nil, fileStat{}, fmt.Errorf("config: %w", err)
+	}
+	return data, fileStat{fi.Size(), fi.ModTime()}, nil
+}
+
+// sleep waits d, or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // configPath is the configuration file named by the flag, else by
