@@ -83,6 +83,10 @@ type Web struct {
 	// PublicURL is where people reach the web side; when set, answers
 	// carry a permalink under it.
 	PublicURL string
+	// TrustedProxies are the reverse proxies in front of the web side:
+	// only from these peers are X-Forwarded-For and Forwarded read to
+	// tell who the client is. None by default.
+	TrustedProxies []netip.Prefix
 }
 
 // Check configures the live connection check.
@@ -142,8 +146,9 @@ type auditFile struct {
 }
 
 type webFile struct {
-	Listen    string `yaml:"listen"`
-	PublicURL string `yaml:"public_url"`
+	Listen         string   `yaml:"listen"`
+	PublicURL      string   `yaml:"public_url"`
+	TrustedProxies []string `yaml:"trusted_proxies"`
 }
 
 type checkFile struct {
@@ -331,7 +336,43 @@ func (w webFile) build() (Web, []error) {
 			errs = append(errs, fmt.Errorf("web.public_url: %q is not an http(s) base URL", w.PublicURL))
 		}
 	}
+	for i, s := range w.TrustedProxies {
+		p, err := parsePrefix(s)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("web.trusted_proxies[%d]: %q is not a CIDR (10.0.0.0/8) or an IP address: %w", i, s, err))
+		case p.Bits() == 0:
+			errs = append(errs, fmt.Errorf("web.trusted_proxies[%d]: %q would trust every peer to say who the client is", i, s))
+		default:
+			out.TrustedProxies = append(out.TrustedProxies, p)
+		}
+	}
 	return out, errs
+}
+
+// parsePrefix reads a CIDR, or an address as the prefix of that one
+// host; host bits are cleared ("172.16.5.4/12" is 172.16.0.0/12).
+func parsePrefix(s string) (netip.Prefix, error) {
+	if !strings.Contains(s, "/") {
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			return netip.Prefix{}, err
+		}
+		if a.Zone() != "" {
+			return netip.Prefix{}, errors.New("a zone is not allowed")
+		}
+		a = a.Unmap()
+		return netip.PrefixFrom(a, a.BitLen()), nil
+	}
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	if p.Addr().Is4In6() && p.Bits() >= 96 {
+		// ::ffff:10.0.0.0/104 is 10.0.0.0/8: clients are compared unmapped.
+		p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+	}
+	return p.Masked(), nil
 }
 
 // build validates the check section and fills its defaults.

@@ -1,13 +1,20 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"mime"
 	"net/http"
+	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/mailhelp/mailhelp/bot"
 )
@@ -35,31 +42,100 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 	writeJSON(w, status, e)
 }
 
-// decode reads a bounded JSON body into v, refusing unknown fields.
-func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+// decode reads a bounded JSON body that must be exactly one object whose
+// members are among fields, each at most once, spelt exactly, and each a
+// string; required ones must be there. It writes the error and returns
+// false otherwise: 415 unsupported_media_type, 413 body_too_large, 400
+// bad_json.
+func decode(w http.ResponseWriter, r *http.Request, fields, required []string) (map[string]string, bool) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
 		writeError(w, http.StatusUnsupportedMediaType, "unsupported_media_type", "send application/json")
-		return false
+		return nil, false
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			writeError(w, http.StatusRequestEntityTooLarge, "body_too_large", "the body is over "+strconv.Itoa(maxBody)+" bytes")
-			return false
+			return nil, false
 		}
-		writeError(w, http.StatusBadRequest, "bad_json", "the body is not the expected JSON object")
-		return false
+		writeError(w, http.StatusBadRequest, "bad_json", "the body could not be read")
+		return nil, false
 	}
-	return true
+	obj, err := strictObject(data, fields)
+	if err == nil {
+		for _, f := range required {
+			if _, ok := obj[f]; !ok {
+				err = fmt.Errorf("%q is required", f)
+				break
+			}
+		}
+	}
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "bad_json", "the body is not one JSON object of "+strings.Join(fields, ", ")+": "+err.Error())
+		return nil, false
+	}
+	return obj, true
 }
 
-// askRequest is the body of POST /api/v1/ask.
-type askRequest struct {
-	Text string `json:"text"`
-	Lang string `json:"lang,omitempty"`
+// strictObject reads data as exactly one JSON object (whitespace around
+// it only) of string members named in fields, each once. encoding/json
+// alone would take null, trailing data, repeated keys (the last wins)
+// and keys in any case.
+func strictObject(data []byte, fields []string) (map[string]string, error) {
+	if !utf8.Valid(data) {
+		return nil, errors.New("it is not UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, fmt.Errorf("not JSON: %w", err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return nil, errors.New("it is not an object")
+	}
+	obj := make(map[string]string, len(fields))
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("not JSON: %w", err)
+		}
+		key, _ := tok.(string)
+		if !slices.Contains(fields, key) {
+			return nil, fmt.Errorf("unknown field %q", bot.Clip(key, 40))
+		}
+		if _, dup := obj[key]; dup {
+			return nil, fmt.Errorf("%q is given twice", key)
+		}
+		tok, err = dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("not JSON: %w", err)
+		}
+		v, ok := tok.(string)
+		if !ok {
+			return nil, fmt.Errorf("%q is not a string", key)
+		}
+		obj[key] = v
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return nil, fmt.Errorf("not JSON: %w", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("something follows the object")
+	}
+	return obj, nil
+}
+
+// refuseCrossSite refuses, with 403 cross_site, a request a browser sent
+// from a page of another site; API clients send neither Sec-Fetch-Site
+// nor Origin and are served.
+func (s *Server) refuseCrossSite(w http.ResponseWriter, r *http.Request) bool {
+	if !s.crossSite(r) {
+		return false
+	}
+	writeError(w, http.StatusForbidden, "cross_site", "requests from another site's pages are refused: call the API from a program, or use this site's own pages")
+	return true
 }
 
 // askResponse is its answer.
@@ -76,29 +152,25 @@ type askResponse struct {
 // apiAsk answers {text, lang?} with {intent, reply, permalink}. Refusals
 // (too long, rate limited) are answers too, with reply.code set.
 func (s *Server) apiAsk(w http.ResponseWriter, r *http.Request) {
-	var req askRequest
-	if !decode(w, r, &req) {
+	if s.refuseCrossSite(w, r) {
 		return
 	}
-	if langs := s.langs(); req.Lang != "" && !langs.Has(req.Lang) {
+	req, ok := decode(w, r, []string{"text", "lang"}, []string{"text"})
+	if !ok {
+		return
+	}
+	if langs := s.langs(); req["lang"] != "" && !langs.Has(req["lang"]) {
 		writeError(w, http.StatusBadRequest, "bad_lang", "lang must be one of "+strings.Join(langs, ", "))
 		return
 	}
 	reply := s.opts.Router.Serve(r.Context(), &bot.Request{
-		Text: req.Text, ForceLang: req.Lang, Platform: "web", UserID: clientID(r),
+		Text: req["text"], ForceLang: req["lang"], Platform: "web", UserID: s.clientID(r),
 	})
 	resp := askResponse{Intent: reply.Intent, Symptom: reply.About.Symptom, Reply: reply, Permalink: bot.Permalink(s.baseURL(r), reply)}
 	if reply.Check != nil {
 		resp.Check = reply.Check
 	}
 	writeJSON(w, http.StatusOK, resp)
-}
-
-// checkRequest is the body of POST /api/v1/check: one of the two.
-type checkRequest struct {
-	Address string `json:"address,omitempty"`
-	Host    string `json:"host,omitempty"`
-	Lang    string `json:"lang,omitempty"`
 }
 
 // codeStatus maps a reply's code to the HTTP status of a failed check.
@@ -113,20 +185,34 @@ var codeStatus = map[string]int{
 // apiCheck runs a live check through the same path as chat (dial
 // policy, rate limits) and returns the probe's report.
 func (s *Server) apiCheck(w http.ResponseWriter, r *http.Request) {
-	var req checkRequest
-	if !decode(w, r, &req) {
+	if s.refuseCrossSite(w, r) {
 		return
 	}
-	if (req.Address == "") == (req.Host == "") {
+	req, ok := decode(w, r, []string{"address", "host", "lang"}, nil)
+	if !ok {
+		return
+	}
+	address, isAddress := req["address"]
+	host, isHost := req["host"]
+	if isAddress == isHost {
 		writeError(w, http.StatusBadRequest, bot.CodeBadTarget, "give exactly one of address or host")
 		return
 	}
-	form := bot.Form{Intent: bot.IntentCheck, Target: req.Address, Kind: bot.TargetAddress}
-	if req.Host != "" {
-		form.Target, form.Kind = req.Host, bot.TargetHost
+	form := bot.Form{Intent: bot.IntentCheck, Target: address, Kind: bot.TargetAddress}
+	if isHost {
+		form.Target, form.Kind = host, bot.TargetHost
+	}
+	if !bareTarget(form.Target, form.Kind) {
+		writeError(w, http.StatusBadRequest, bot.CodeBadTarget, "address must be one mail address, host one bare host name or IP address (no scheme, port, path, blank or other word)")
+		return
+	}
+	lang := s.langs().Match(req["lang"])
+	if req["lang"] != "" && lang == "" {
+		writeError(w, http.StatusBadRequest, "bad_lang", "lang must be one of "+strings.Join(s.langs(), ", "))
+		return
 	}
 	reply := s.opts.Router.Serve(r.Context(), &bot.Request{
-		Form: &form, ForceLang: s.langs().Match(req.Lang), Platform: "web", UserID: clientID(r),
+		Form: &form, ForceLang: lang, Platform: "web", UserID: s.clientID(r),
 	})
 	if reply.Check != nil {
 		writeJSON(w, http.StatusOK, reply.Check)
@@ -151,4 +237,40 @@ func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiMethodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Allow", http.MethodPost)
 	writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "use POST")
+}
+
+// bareTarget reports whether t is, as given, one mail address (kind
+// TargetAddress) or one bare host name or IP address (TargetHost):
+// nothing around it, no blank or invisible character in it, and for a
+// host no scheme, user, port, brackets or path. The parser's own rules
+// (one address, a valid name) apply after this.
+func bareTarget(t string, kind bot.TargetKind) bool {
+	if t == "" || len(t) > maxTarget || strings.ContainsFunc(t, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError
+	}) {
+		return false
+	}
+	if kind == bot.TargetAddress {
+		local, domain, ok := strings.Cut(t, "@")
+		return ok && local != "" && !strings.ContainsAny(local, "<>,;:\\\"()[]") && bareHost(domain)
+	}
+	return bareHost(t)
+}
+
+// maxTarget bounds a check's target, as the parser does.
+const maxTarget = 320
+
+// bareHost reports whether h is an IP address without a zone, or a host
+// name: labels of letters, digits and hyphens between single dots (the
+// parser then checks that it is a valid domain name).
+func bareHost(h string) bool {
+	if a, err := netip.ParseAddr(h); err == nil {
+		return a.Zone() == ""
+	}
+	if strings.ContainsFunc(h, func(r rune) bool {
+		return !(r == '-' || r == '.' || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r))
+	}) {
+		return false
+	}
+	return !slices.Contains(strings.Split(strings.TrimSuffix(h, "."), "."), "")
 }

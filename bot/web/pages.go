@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"strings"
 
@@ -21,6 +23,20 @@ type page struct {
 	Answer     *answerView
 	Examples   []bot.Action
 	NotFound   *notFoundView
+	// Confirm offers a live check that was asked for but not run: it
+	// runs only from this site's own form, which posts.
+	Confirm *confirmView
+	// Token is the token of the page's forms (see formToken).
+	Token string
+}
+
+// confirmView is the offer to run a check: the question, posted again
+// with the form's token.
+type confirmView struct {
+	Question, Lang, Label, Token string
+	// Text says what pressing the button does.
+	Text  string
+	Force bool
 }
 
 type answerView struct {
@@ -36,6 +52,8 @@ type answerView struct {
 	// language switch, one button per other language.
 	Question string
 	Langs    []bot.LangChoice
+	// Token is the token of the answer's forms (see formToken).
+	Token string
 }
 
 type notFoundView struct {
@@ -60,13 +78,15 @@ var uiIDs = map[string]string{
 	"not_found_title": "web.not_found.title", "not_found_intro": "web.not_found.intro",
 }
 
-func (s *Server) newPage(r *http.Request, lang string) *page {
+// newPage starts a page in lang; its forms' token is bound to a cookie
+// set on w when r has none.
+func (s *Server) newPage(w http.ResponseWriter, r *http.Request, lang string) *page {
 	loc := s.opts.Translator.For(lang)
 	ui := make(map[string]string, len(uiIDs))
 	for k, id := range uiIDs {
 		ui[k] = loc.Text(id, nil)
 	}
-	p := &page{Lang: lang, UI: ui}
+	p := &page{Lang: lang, UI: ui, Token: formToken(w, r)}
 	for _, c := range bot.SwitchFor(s.opts.Translator, lang).Choices {
 		p.OtherLangs = append(p.OtherLangs, langLink{Lang: c.Lang, Name: c.Name, URL: s.langURL(r, lang, c.Lang)})
 	}
@@ -81,20 +101,33 @@ func (s *Server) langURL(r *http.Request, lang, other string) string {
 	if strings.Count(r.URL.Path, "/") >= 2 && s.langs().Has(r.PathValue("lang")) {
 		// A permalink: the language is in the path.
 		q.Del("lang")
-		u := "/" + other + strings.TrimPrefix(r.URL.Path, "/"+lang)
+		u := sitePath("/" + other + strings.TrimPrefix(r.URL.Path, "/"+lang))
 		if enc := q.Encode(); enc != "" {
 			u += "?" + enc
 		}
 		return u
 	}
-	return r.URL.Path + "?" + q.Encode()
+	return sitePath(r.URL.Path) + "?" + q.Encode()
+}
+
+// sitePath makes a path from a request into a link that stays on this
+// site: cleaned (so it never starts with "//", which a browser reads as
+// another host), and escaped (so no backslash, which a browser reads as a
+// slash, and no tab or newline, which it drops, is left raw).
+func sitePath(p string) string {
+	u := url.URL{Path: path.Clean("/" + p)}
+	esc := u.EscapedPath()
+	if !strings.HasPrefix(esc, "/") || strings.HasPrefix(esc, "//") || strings.ContainsAny(esc, "\\\t\r\n") {
+		return "/"
+	}
+	return esc
 }
 
 // langs are the languages the pages are offered in.
 func (s *Server) langs() bot.Languages { return s.opts.Translator.Languages() }
 
-func (s *Server) answerView(r *http.Request, reply *bot.Reply, ui map[string]string) *answerView {
-	v := &answerView{Reply: reply, UI: ui, SettingsText: settingsText(reply), PermalinkLabel: ui["permalink"]}
+func (s *Server) answerView(r *http.Request, reply *bot.Reply, p *page) *answerView {
+	v := &answerView{Reply: reply, UI: p.UI, SettingsText: settingsText(reply), PermalinkLabel: p.UI["permalink"], Token: p.Token}
 	if link := bot.Permalink(s.baseURL(r), reply); link != "" {
 		v.Permalink = link
 		// The page shows its permalink in its own box, not twice.
@@ -147,31 +180,62 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, p *page)
 // chat is the web chat page.
 func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	lang := s.pageLang(r)
-	p := s.newPage(r, lang)
+	p := s.newPage(w, r, lang)
 	p.Chat = true
 	conversation(w, r)
-	help := s.opts.Router.Serve(r.Context(), &bot.Request{Text: "help", ForceLang: lang, Platform: "web", UserID: clientID(r)})
+	help := s.opts.Router.Serve(r.Context(), &bot.Request{Text: "help", ForceLang: lang, Platform: "web", UserID: s.clientID(r)})
 	p.Examples = help.Actions
 	s.render(w, http.StatusOK, "layout", p)
 }
 
-// ask answers ?q= as a page, or as a fragment for the chat's script.
+// ask answers a question (q) as a page, or with partial=1 as a fragment
+// for the chat's script: from GET /ask?q=…, or from the chat's forms,
+// which POST /ask with their token. A question that would run a live
+// check is only answered from a POST that comes from this site with the
+// token (see crossSite and formToken); any other request for one gets
+// the offer to run it, and a 403 when it came from another site.
 func (s *Server) ask(w http.ResponseWriter, r *http.Request) {
-	lang := s.pageLang(r)
-	q := r.URL.Query().Get("q")
+	v := r.URL.Query()
+	if r.Method == http.MethodPost {
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		if err := r.ParseForm(); err != nil {
+			status := http.StatusBadRequest
+			if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+				status = http.StatusRequestEntityTooLarge
+			}
+			http.Error(w, "the form could not be read", status)
+			return
+		}
+		v = r.PostForm
+	}
+	lang := s.langOf(r, v.Get("lang"))
+	q := v.Get("q")
 	if strings.TrimSpace(q) == "" {
 		http.Redirect(w, r, "/?lang="+lang, http.StatusSeeOther)
 		return
 	}
-	req := &bot.Request{Text: q, LocaleHint: lang, Platform: "web", UserID: clientID(r), Conversation: conversation(w, r)}
-	if r.URL.Query().Get("force") == "1" {
+	force := v.Get("force") == "1"
+	req := &bot.Request{Text: q, LocaleHint: lang, Platform: "web", UserID: s.clientID(r), Conversation: conversation(w, r)}
+	if force {
 		req.ForceLang = lang // the answer's language switch
 	}
-	reply := s.opts.Router.Serve(r.Context(), req)
+	plan := s.opts.Router.Plan(req)
+	if plan.Slow {
+		cross := s.crossSite(r)
+		if r.Method != http.MethodPost || cross || !validToken(r, v.Get("token")) {
+			status := http.StatusOK
+			if cross || r.Method == http.MethodPost {
+				status = http.StatusForbidden
+			}
+			s.offerCheck(w, r, plan, q, force, v.Get("partial") == "1", status)
+			return
+		}
+	}
+	reply := plan.Answer(r.Context())
 	// The page around an answer is in the answer's language.
-	p := s.newPage(r, reply.Lang)
+	p := s.newPage(w, r, reply.Lang)
 	p.Question = render.EscapeText(bot.Clip(bot.Clean(q), 300))
-	p.Answer = s.answerView(r, reply, p.UI)
+	p.Answer = s.answerView(r, reply, p)
 	p.Answer.Question = bot.Plain(q)
 	p.Answer.Langs = bot.SwitchFor(s.opts.Translator, reply.Lang).Choices
 	if reply.Check != nil {
@@ -181,12 +245,28 @@ func (s *Server) ask(w http.ResponseWriter, r *http.Request) {
 		p.Answer.PermalinkLabel = p.UI["result_link"]
 		p.Answer.SettingsText = resultsText(reply)
 	}
-	if r.URL.Query().Get("partial") == "1" {
+	if v.Get("partial") == "1" {
 		s.render(w, http.StatusOK, "partial", p)
 		return
 	}
 	p.Chat = true
 	s.render(w, http.StatusOK, "layout", p)
+}
+
+// offerCheck answers a live check that was not run: the question, and a
+// form of this site that runs it (a POST with the visitor's token).
+func (s *Server) offerCheck(w http.ResponseWriter, r *http.Request, plan *bot.Plan, q string, force, partial bool, status int) {
+	p := s.newPage(w, r, plan.Lang())
+	p.Question = render.EscapeText(bot.Clip(bot.Clean(q), 300))
+	loc := s.opts.Translator.For(plan.Lang())
+	p.Confirm = &confirmView{Question: q, Lang: plan.Lang(), Force: force, Token: p.Token,
+		Label: loc.Text("action.check", nil), Text: loc.Text("web.check_confirm", map[string]any{"Target": plan.Target()})}
+	if partial {
+		s.render(w, status, "partial", p)
+		return
+	}
+	p.Chat = true
+	s.render(w, status, "layout", p)
 }
 
 // permalink renders the answer for /{lang}/{client}?address=… or
@@ -201,13 +281,13 @@ func (s *Server) permalink(w http.ResponseWriter, r *http.Request) {
 	if !s.langs().Has(lang) {
 		lang = s.pageLang(r)
 	}
-	p := s.newPage(r, lang)
+	p := s.newPage(w, r, lang)
 	if nf != nil {
 		p.NotFound = nf
 		s.render(w, status, "layout", p)
 		return
 	}
-	p.Answer = s.answerView(r, reply, p.UI)
+	p.Answer = s.answerView(r, reply, p)
 	s.render(w, http.StatusOK, "layout", p)
 }
 
@@ -258,7 +338,7 @@ func (s *Server) permalinkReply(r *http.Request) (*bot.Reply, int, *notFoundView
 	case domain != "":
 		form.Target, form.Kind = domain, bot.TargetHost
 	}
-	reply := s.opts.Router.Serve(r.Context(), &bot.Request{Form: &form, ForceLang: lang, Platform: "web", UserID: clientID(r)})
+	reply := s.opts.Router.Serve(r.Context(), &bot.Request{Form: &form, ForceLang: lang, Platform: "web", UserID: s.clientID(r)})
 	badDomain := s.notFoundView(r, lang, "web.not_found.domain", map[string]any{"Domain": bot.Clip(domain, 80)})
 	switch {
 	case reply.Code == bot.CodeBadClient:
@@ -298,10 +378,35 @@ func (s *Server) notFoundPage(w http.ResponseWriter, r *http.Request) {
 		s.apiNotFound(w, r)
 		return
 	}
+	if allow := s.allowed(r); allow != "" {
+		w.Header().Set("Allow", allow)
+		http.Error(w, "method not allowed: use "+allow, http.StatusMethodNotAllowed)
+		return
+	}
 	lang := s.pageLang(r)
-	p := s.newPage(r, lang)
+	p := s.newPage(w, r, lang)
 	p.NotFound = s.notFoundView(r, lang, "web.not_found.intro", nil)
 	s.render(w, http.StatusNotFound, "layout", p)
+}
+
+// routeMethods are the methods allowed asks about.
+var routeMethods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+// allowed lists the methods that r's path has a route for, when r's
+// method has none ("" when the path has no route at all): a page asked
+// with another method is a 405, not a missing page.
+func (s *Server) allowed(r *http.Request) string {
+	var allow []string
+	for _, m := range routeMethods {
+		probe := &http.Request{Method: m, URL: r.URL, Host: r.Host, Header: http.Header{}}
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/" {
+			if m == r.Method {
+				return "" // a route's own "not found" (an unknown result)
+			}
+			allow = append(allow, m)
+		}
+	}
+	return strings.Join(allow, ", ")
 }
 
 // resultsText is what "copy results" copies: the check's settings and
@@ -326,8 +431,8 @@ func (s *Server) checkResult(w http.ResponseWriter, r *http.Request) {
 		s.notFoundPage(w, r)
 		return
 	}
-	p := s.newPage(r, reply.Lang)
-	p.Answer = s.answerView(r, reply, p.UI)
+	p := s.newPage(w, r, reply.Lang)
+	p.Answer = s.answerView(r, reply, p)
 	p.Answer.Permalink = strings.TrimSuffix(s.baseURL(r), "/") + r.URL.Path
 	p.Answer.TicketURL = r.URL.Path + "/ticket"
 	p.Answer.PermalinkLabel = p.UI["result_link"]

@@ -14,8 +14,8 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -28,8 +28,16 @@ var templateFS embed.FS
 //go:embed static/*
 var staticFS embed.FS
 
-// maxBody bounds a JSON request body.
+// maxBody bounds a request body: a JSON request, or a chat form.
 const maxBody = 16 << 10
+
+// MaxHeaderBytes is the most a request's head (request line and headers
+// together) may hold; a bigger one is refused with 431.
+const MaxHeaderBytes = 16 << 10
+
+// headerSlop is what net/http reads beyond http.Server.MaxHeaderBytes
+// before it refuses a head (its bufio slop, 4 KiB).
+const headerSlop = 4 << 10
 
 // Options configures a Server. The zero value of an optional field
 // means its default.
@@ -55,6 +63,12 @@ type Options struct {
 	// ServeMux pattern ("POST /slack/events": the Slack adapter's HTTP
 	// mode).
 	Mounts map[string]http.Handler
+	// TrustedProxies are the reverse proxies in front of the server
+	// (config web.trusted_proxies). Only when the TCP peer is in one of
+	// them are X-Forwarded-For and Forwarded read, and the client is the
+	// rightmost hop that is not a trusted proxy. None: the peer is the
+	// client, whatever the headers say.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the web side. It is an http.Handler, safe for concurrent use.
@@ -63,6 +77,10 @@ type Server struct {
 	mux     *http.ServeMux
 	tmpl    *template.Template
 	results results
+	// publicOrigin is PublicURL's scheme://host, an origin whose
+	// requests are this site's own even when the Host header differs (a
+	// reverse proxy rewriting it).
+	publicOrigin string
 }
 
 // New builds a Server. It does no I/O.
@@ -80,7 +98,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: templates: %w", err)
 	}
-	s := &Server{opts: opts, mux: http.NewServeMux(), tmpl: tmpl}
+	s := &Server{opts: opts, mux: http.NewServeMux(), tmpl: tmpl, publicOrigin: originOf(opts.PublicURL)}
 	s.routes()
 	return s, nil
 }
@@ -88,6 +106,7 @@ func New(opts Options) (*Server, error) {
 func (s *Server) routes() {
 	s.mux.HandleFunc("GET /{$}", s.chat)
 	s.mux.HandleFunc("GET /ask", s.ask)
+	s.mux.HandleFunc("POST /ask", s.ask)
 	s.mux.HandleFunc("GET /{lang}/{client}", s.permalink)
 	s.mux.HandleFunc("GET /{lang}/{client}/ticket", s.ticket)
 	s.mux.HandleFunc("GET /check/{id}", s.checkResult)
@@ -116,7 +135,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
 		"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
+	// Same-origin only: no address in a URL leaks to another site, and
+	// browsers send this site's own Origin with its forms' POSTs (with
+	// no-referrer they send "Origin: null").
+	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Frame-Options", "DENY")
 	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 	defer func() {
@@ -166,20 +188,13 @@ func HTTPServer(addr string, h http.Handler, log *slog.Logger) *http.Server {
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		// A live check may take its whole budget (15 s by default).
-		WriteTimeout:   30 * time.Second,
-		IdleTimeout:    60 * time.Second,
-		MaxHeaderBytes: 16 << 10,
+		WriteTimeout: 30 * time.Second,
+		IdleTimeout:  60 * time.Second,
+		// net/http allows MaxHeaderBytes plus its 4 KiB slop: the head
+		// really is capped at MaxHeaderBytes.
+		MaxHeaderBytes: MaxHeaderBytes - headerSlop,
 		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-}
-
-// clientID identifies the sender for rate limits: the client's IP.
-func clientID(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // baseURL is where permalinks point: the configured public URL, else
@@ -198,8 +213,14 @@ func (s *Server) baseURL(r *http.Request) string {
 // pageLang picks the pages' language: ?lang=, else Accept-Language,
 // else the default.
 func (s *Server) pageLang(r *http.Request) string {
+	return s.langOf(r, r.URL.Query().Get("lang"))
+}
+
+// langOf picks the pages' language: asked (a lang field), else
+// Accept-Language, else the default.
+func (s *Server) langOf(r *http.Request, asked string) string {
 	langs := s.langs()
-	if l := langs.Match(r.URL.Query().Get("lang")); l != "" {
+	if l := langs.Match(asked); l != "" {
 		return l
 	}
 	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {

@@ -89,6 +89,12 @@ func routerOf(t testing.TB, log *slog.Logger) *bot.Router {
 
 func newFixture(t testing.TB, prober handlers.Prober, limiter handlers.Limiter) *fixture {
 	t.Helper()
+	return newFixtureWith(t, prober, limiter, nil)
+}
+
+// newFixtureWith is newFixture with the web options changed by opt.
+func newFixtureWith(t testing.TB, prober handlers.Prober, limiter handlers.Limiter, opt func(*web.Options)) *fixture {
+	t.Helper()
 	cfg, err := config.Parse([]byte(testConfig))
 	if err != nil {
 		t.Fatal(err)
@@ -100,8 +106,12 @@ func newFixture(t testing.TB, prober handlers.Prober, limiter handlers.Limiter) 
 	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Parser: cat.Parser(), DefaultLang: "en", DomainLang: handlers.DomainLang(cfg.Directory),
 		Logger: log, Observer: metrics, Memory: bot.NewLocalMemory(30*time.Minute, 100, nil)})
 	handlers.Register(r, handlers.Deps{Directory: cfg.Directory, Prober: prober, Limiter: limiter, Translator: cat})
-	h, err := web.New(web.Options{Router: r, Translator: cat, DefaultLang: "en", PublicURL: "https://help.domaine.com",
-		Logger: log, Metrics: metrics, Ready: func() error { return f.ready }})
+	opts := web.Options{Router: r, Translator: cat, DefaultLang: "en", PublicURL: "https://help.domaine.com",
+		Logger: log, Metrics: metrics, Ready: func() error { return f.ready }}
+	if opt != nil {
+		opt(&opts)
+	}
+	h, err := web.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -469,7 +479,8 @@ func TestWebChatFollowUp(t *testing.T) {
 // not with a chat command.
 func TestCheckResultPage(t *testing.T) {
 	f := newFixture(t, stubProber{rep: okReport}, nil)
-	body := f.do(t, "GET", "/ask?partial=1&q="+urlEncode("check alice@domaine.com"), "", "").Body.String()
+	cookies, token := session(t, f)
+	body := send(f, "POST", "/ask", formType, askForm("check alice@domaine.com", token)+"&partial=1", cookies, "Sec-Fetch-Site", "same-origin").Body.String()
 	i := strings.Index(body, "https://help.domaine.com/check/")
 	if i < 0 {
 		t.Fatalf("no result link: %s", body)

@@ -62,7 +62,14 @@
     pending.appendChild(status);
     conversation.appendChild(pending);
     pending.scrollIntoView({ block: "start" });
-    fetch("/ask?" + params.toString(), { headers: { "Accept": "text/html" } })
+    // The chat's forms post (a live check runs only from a POST of this
+    // site, with the form's token); a form that gets is asked by GET.
+    var post = (form.getAttribute("method") || "get").toLowerCase() === "post";
+    var action = form.getAttribute("action") || "/ask";
+    var sent = post
+      ? fetch(action, { method: "POST", body: params, credentials: "same-origin", headers: { "Accept": "text/html" } })
+      : fetch(action + "?" + params.toString(), { credentials: "same-origin", headers: { "Accept": "text/html" } });
+    sent
       .then(function (r) { return r.text(); })
       .then(function (html) {
         pending.insertAdjacentHTML("beforebegin", html);
