@@ -37,6 +37,10 @@ type Options struct {
 	MaxInFlight int
 	// Announcements confirms admins' announcements; nil turns them off.
 	Announcements bot.Announcements
+	// StartBackoff is the first wait before trying Discord again when it
+	// cannot be reached or fails at start-up; it doubles up to a minute.
+	// Default 1 second.
+	StartBackoff time.Duration
 }
 
 // Adapter answers Discord. It is safe for concurrent use.
@@ -57,6 +61,9 @@ func newAdapter(r rest, opts Options) *Adapter {
 	}
 	if opts.MaxInFlight <= 0 {
 		opts.MaxInFlight = 64
+	}
+	if opts.StartBackoff <= 0 {
+		opts.StartBackoff = time.Second
 	}
 	return &Adapter{rest: r, opts: opts, seen: bot.NewDedup(10*time.Minute, 20000),
 		questions: newStore(24*time.Hour, 20000), slots: make(chan struct{}, opts.MaxInFlight),

@@ -39,6 +39,15 @@ type fakeDiscord struct {
 	shards     int           // shards recommended by /gateway/bot
 	shardIDs   []string      // the "shard" of each identify
 	callc      chan restCall // each REST call, when watched
+	// gatewayBotScript is how the next GET /gateway/bot calls fail, in
+	// order: an HTTP status, or 0 to cut the connection; once it is
+	// empty they succeed.
+	gatewayBotScript []int
+	gatewayBotCalls  int
+	// gatewayDown refuses this many gateway connections (503).
+	gatewayDown int
+	// rejectToken answers every REST call 401, as for a bad token.
+	rejectToken bool
 }
 
 type dispatchEvent struct {
@@ -59,12 +68,48 @@ func newFakeDiscord(t testing.TB) *fakeDiscord {
 	f.nextID.Store(9000)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v9/gateway", func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		reject := f.rejectToken
+		f.mu.Unlock()
+		if reject {
+			f.json(w, 401, map[string]any{"message": "401: Unauthorized", "code": 0})
+			return
+		}
 		f.json(w, 200, map[string]any{"url": "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/gateway"})
 	})
 	mux.HandleFunc("GET /api/v9/gateway/bot", func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		n := max(f.shards, 1)
+		f.gatewayBotCalls++
+		status := 200
+		if f.rejectToken {
+			status = 401
+		} else if len(f.gatewayBotScript) > 0 {
+			status, f.gatewayBotScript = f.gatewayBotScript[0], f.gatewayBotScript[1:]
+		}
 		f.mu.Unlock()
+		switch status {
+		case 200:
+		case 0:
+			if hj, ok := w.(http.Hijacker); ok {
+				if c, _, err := hj.Hijack(); err == nil {
+					c.Close()
+					return
+				}
+			}
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		case 401:
+			f.json(w, 401, map[string]any{"message": "401: Unauthorized", "code": 0})
+			return
+		case 429:
+			w.Header().Set("Retry-After", "0")
+			f.json(w, 429, map[string]any{"message": "You are being rate limited.", "retry_after": 0.01, "global": false})
+			return
+		default:
+			f.json(w, status, map[string]any{"message": "unavailable", "code": 0})
+			return
+		}
 		f.json(w, 200, map[string]any{"url": "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/gateway", "shards": n,
 			"session_start_limit": map[string]any{"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}})
 	})
@@ -89,7 +134,10 @@ func (f *fakeDiscord) json(w http.ResponseWriter, status int, v any) {
 }
 
 func (f *fakeDiscord) rest(w http.ResponseWriter, r *http.Request) {
-	if !strings.HasPrefix(r.Header.Get("Authorization"), "Bot ") {
+	f.mu.Lock()
+	reject := f.rejectToken
+	f.mu.Unlock()
+	if reject || !strings.HasPrefix(r.Header.Get("Authorization"), "Bot ") {
 		f.json(w, 401, map[string]any{"message": "401: Unauthorized", "code": 0})
 		return
 	}
@@ -148,6 +196,16 @@ var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return
 
 // gateway runs one gateway connection.
 func (f *fakeDiscord) gateway(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	down := f.gatewayDown > 0
+	if down {
+		f.gatewayDown--
+	}
+	f.mu.Unlock()
+	if down {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return
+	}
 	c, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		f.t.Logf("gateway upgrade: %v (%s %s)", err, r.Method, r.URL)

@@ -9,13 +9,16 @@ import (
 )
 
 // markdownEscaper backslash-escapes Discord markdown: emphasis, spoilers,
-// code, quotes, headings, lists and masked links ([text](url)); and puts
-// a zero-width joiner in everyone/here mentions so they show as text even
-// where allowed_mentions is not honoured.
+// code, quotes, headings, lists, masked links ([text](url)), the <…>
+// forms (links, emoji, timestamps, commands) and the "://" of a URL, so
+// that no link is made from the text, masked or automatic; and it puts a
+// zero-width joiner in everyone/here and user, role and channel mentions
+// so they show as text even where allowed_mentions is not honoured.
 var markdownEscaper = strings.NewReplacer(
 	`\`, `\\`, "*", `\*`, "_", `\_`, "~", `\~`, "`", "\\`", "|", `\|`, ">", `\>`,
 	"#", `\#`, "-", `\-`, "[", `\[`, "]", `\]`, "(", `\(`, ")", `\)`,
 	"@everyone", "@\u200deveryone", "@here", "@\u200dhere", "<@", "<\u200d@", "<#", "<\u200d\\#",
+	"<", `\<`, "://", `:\/\/`,
 )
 
 // EscapeMarkdown makes untrusted text safe in a Discord message or embed.

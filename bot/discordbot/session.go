@@ -2,7 +2,6 @@ package discordbot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -41,7 +40,9 @@ type Bot struct {
 	Reconnected func()
 	cfg         Config
 	fatal       chan error
-	mu          sync.Mutex // guards sessions
+	mu          sync.Mutex // guards sessions and opened
+	// opened are the shards Run opened, to close when it returns.
+	opened []*discordgo.Session
 }
 
 // New builds the first session and the adapter. It does no I/O.
@@ -163,21 +164,44 @@ var loggerOnce sync.Once
 
 // Run connects, registers /mailhelp, and answers until ctx is done or
 // Discord closes the connection for good (a fatal close code), which is
-// returned with a clear message rather than retried forever.
+// returned with a clear message rather than retried forever. A Discord
+// that cannot be reached, or fails, at start-up (GET /gateway/bot, the
+// gateway, the command registration) is tried again with backoff while
+// Connected reports false; only a rejected token (HTTP 401, close code
+// 4004) or another fatal close code makes Run return early, the token's
+// case wrapping ErrTokenRejected.
 func (b *Bot) Run(ctx context.Context) error {
 	current.Store(b)
 	loggerOnce.Do(func() { discordgo.Logger = logHook })
-	if err := b.plan(ctx); err != nil {
+	err := b.start(ctx)
+	if err == nil {
+		select {
+		case <-ctx.Done():
+		case err = <-b.fatal:
+		}
+	}
+	b.closeShards()
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// start plans the shards, opens them and registers /mailhelp, each step
+// retried until it works.
+func (b *Bot) start(ctx context.Context) error {
+	if err := b.retry(ctx, "gateway/bot", func() error { return b.plan(ctx) }); err != nil {
 		return err
 	}
 	var connects atomic.Int32
-	for _, s := range b.shards() {
+	shards := b.shards()
+	for _, s := range shards {
 		s.AddHandler(func(s *discordgo.Session, r *discordgo.Ready) {
 			b.Adapter.botID.Store(r.User.ID)
 			b.Adapter.opts.Logger.Info("discord: ready", "shard", s.ShardID)
 		})
 		s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Connect) {
-			if connects.Add(1) > int32(len(b.shards())) && b.Reconnected != nil {
+			if connects.Add(1) > int32(len(shards)) && b.Reconnected != nil {
 				b.Reconnected()
 			}
 		})
@@ -187,19 +211,29 @@ func (b *Bot) Run(ctx context.Context) error {
 		s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) {
 			go b.Adapter.HandleInteraction(ctx, i.Interaction)
 		})
-		if err := s.Open(); err != nil {
-			return fmt.Errorf("discord: open shard %d: %w", s.ShardID, err)
+	}
+	for _, s := range shards {
+		if err := b.retry(ctx, fmt.Sprintf("open shard %d", s.ShardID), s.Open); err != nil {
+			return err
 		}
-		defer s.Close()
+		b.mu.Lock()
+		b.opened = append(b.opened, s)
+		b.mu.Unlock()
 	}
-	if _, err := b.Session.ApplicationCommandBulkOverwrite(b.cfg.AppID, b.cfg.GuildID, Commands(b.Adapter.opts.Translator), discordgo.WithContext(ctx)); err != nil {
-		return fmt.Errorf("discord: register commands: %w", err)
-	}
-	select {
-	case <-ctx.Done():
-		return nil
-	case err := <-b.fatal:
+	return b.retry(ctx, "register commands", func() error {
+		_, err := b.Session.ApplicationCommandBulkOverwrite(b.cfg.AppID, b.cfg.GuildID, Commands(b.Adapter.opts.Translator), discordgo.WithContext(ctx))
 		return err
+	})
+}
+
+// closeShards closes the shards start opened.
+func (b *Bot) closeShards() {
+	b.mu.Lock()
+	opened := b.opened
+	b.opened = nil
+	b.mu.Unlock()
+	for _, s := range opened {
+		_ = s.Close()
 	}
 }
 
@@ -247,9 +281,9 @@ func logHook(level, _ int, format string, a ...any) {
 	if b == nil {
 		return
 	}
-	if m := fatalClose.FindString(msg); m != "" {
+	if m := fatalClose.FindStringSubmatch(msg); m != nil {
 		select {
-		case b.fatal <- errors.New("discord: the gateway closed the connection for good (" + m + "): check the token, the intents and the shard settings"):
+		case b.fatal <- closedForGood(m[1]):
 		default:
 		}
 		return

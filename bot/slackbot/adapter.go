@@ -6,6 +6,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -39,12 +41,17 @@ type Options struct {
 	Logger *slog.Logger
 	// Reconnected is called when Socket Mode reconnects (metrics).
 	Reconnected func()
-	// HTTPClient posts to response_url; default a client with a timeout.
+	// HTTPClient posts to response_url; default a client with a timeout
+	// that follows no redirect.
 	HTTPClient *http.Client
 	// ChannelBurst and ChannelInterval pace posts per channel: a burst,
 	// then one post per interval (Slack allows about one a second).
 	ChannelBurst    int
 	ChannelInterval time.Duration
+	// StartBackoff is the first wait before trying Slack again when it
+	// cannot be reached or fails (at start-up, or a Socket Mode connection
+	// lost); it doubles up to a minute. Default 1 second.
+	StartBackoff time.Duration
 	// DrainGrace is how long Run lets the answers under way finish once
 	// its context is done; default 15 seconds.
 	DrainGrace time.Duration
@@ -68,12 +75,15 @@ type Adapter struct {
 	auth      authAPI
 	socket    *socketmode.Client
 	secret    string
-	work      work
-	opts      Options
-	seen      *bot.Dedup
-	locales   *localeCache
-	pacer     *pacer
-	slots     chan struct{}
+	// apiBase is the configured Web API URL, whose host may serve
+	// response_url (tests); nil for Slack's.
+	apiBase *url.URL
+	work    work
+	opts    Options
+	seen    *bot.Dedup
+	locales *localeCache
+	pacer   *pacer
+	slots   chan struct{}
 }
 
 // newAdapter builds an Adapter over an api; New uses slack-go's client.
@@ -82,7 +92,13 @@ func newAdapter(a api, opts Options) *Adapter {
 		opts.Logger = slog.Default()
 	}
 	if opts.HTTPClient == nil {
-		opts.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+		// response_url is checked before each post; a redirect would take
+		// the answer elsewhere unchecked, so none is followed.
+		opts.HTTPClient = &http.Client{Timeout: 10 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	if opts.StartBackoff <= 0 {
+		opts.StartBackoff = time.Second
 	}
 	if opts.ChannelBurst <= 0 {
 		opts.ChannelBurst = 3
@@ -258,7 +274,7 @@ func (a *Adapter) answer(ctx context.Context, req *bot.Request, q Question, conv
 	}
 	if plan.Slow {
 		msg := Message{Text: EscapeMrkdwn(a.opts.Translator.For(plan.Lang()).Text("slack.checking", map[string]any{"Target": plan.Target()}))}
-		msg.Blocks = []slack.Block{section(":hourglass_flowing_sand: " + msg.Text)}
+		msg.Blocks = []slack.Block{prose(":hourglass_flowing_sand: " + msg.Text)}
 		ts, err := a.post(ctx, conv, msg)
 		if err != nil {
 			a.opts.Logger.Error("slack: post", "channel", conv.channel, "err", err)
@@ -287,6 +303,14 @@ func (a *Adapter) answer(ctx context.Context, req *bot.Request, q Question, conv
 // limits. It returns the message's timestamp when Slack gives one.
 func (a *Adapter) post(ctx context.Context, conv conversation, msg Message) (string, error) {
 	if conv.responseURL != "" {
+		if !a.responseURLAllowed(conv.responseURL) {
+			host := ""
+			if u, err := url.Parse(conv.responseURL); err == nil {
+				host = u.Host
+			}
+			a.opts.Logger.Warn("slack: response_url refused: not Slack's", "host", host, "channel", conv.channel)
+			return "", errResponseURL
+		}
 		wm := &slack.WebhookMessage{Text: msg.Text, Blocks: &slack.Blocks{BlockSet: msg.Blocks}, ReplaceOriginal: conv.replaceTS != ""}
 		if conv.ephemeral {
 			wm.ResponseType = slack.ResponseTypeEphemeral
@@ -319,6 +343,28 @@ func (a *Adapter) post(ctx context.Context, conv conversation, msg Message) (str
 		return err
 	})
 	return ts, err
+}
+
+// slackHooks is the host of Slack's response_url.
+const slackHooks = "hooks.slack.com"
+
+// errResponseURL refuses an answer whose response_url is not Slack's.
+var errResponseURL = errors.New("slack: response_url is not Slack's: nothing sent")
+
+// responseURLAllowed reports whether raw is one of Slack's response
+// URLs: https://hooks.slack.com/…, or the configured API URL's scheme and
+// host (a test server). Another host, port or scheme, user info or a
+// relative URL would send an answer, and what it says, outside Slack.
+func (a *Adapter) responseURLAllowed(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.User != nil || u.Opaque != "" || u.Host == "" {
+		return false
+	}
+	host := strings.ToLower(u.Host)
+	if u.Scheme == "https" && (host == slackHooks || host == slackHooks+":443") {
+		return true
+	}
+	return a.apiBase != nil && u.Scheme == a.apiBase.Scheme && host == strings.ToLower(a.apiBase.Host)
 }
 
 // maxRetries bounds retries on rate limits; maxRetryWait bounds one wait.

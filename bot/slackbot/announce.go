@@ -95,7 +95,7 @@ func (a *Adapter) announceAction(ctx context.Context, cb slack.InteractionCallba
 	// replaceTS asks post for replace_original).
 	conv := conversation{channel: cb.Channel.ID, user: cb.User.ID, responseURL: cb.ResponseURL,
 		ephemeral: true, replaceTS: "preview"}
-	if _, err := a.post(ctx, conv, Message{Text: text, Blocks: []slack.Block{section(text)}}); err != nil {
+	if _, err := a.post(ctx, conv, Message{Text: text, Blocks: []slack.Block{prose(text)}}); err != nil {
 		a.opts.Logger.Error("slack: announce answer", "err", err)
 	}
 }
@@ -119,7 +119,7 @@ func (a *Adapter) PostReply(ctx context.Context, channel string, r *bot.Reply) e
 
 // TellAdmins sends each user a plain direct message (a refused reload).
 func (a *Adapter) TellAdmins(ctx context.Context, users []string, text string) error {
-	msg := Message{Text: EscapeMrkdwn(text), Blocks: []slack.Block{section(":warning: " + EscapeMrkdwn(text))}}
+	msg := Message{Text: EscapeMrkdwn(text), Blocks: []slack.Block{prose(":warning: " + EscapeMrkdwn(text))}}
 	var errs []error
 	for _, u := range users {
 		if _, err := a.post(ctx, conversation{channel: u}, msg); err != nil {

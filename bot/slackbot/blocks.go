@@ -74,10 +74,10 @@ func Render(r *bot.Reply, q Question, langs bot.LangSwitch) Message {
 		blocks = append(blocks, slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, title, true, false)))
 	} else {
 		// A refusal is said, not shouted: a plain section.
-		blocks = append(blocks, section(EscapeMrkdwn(r.Title)))
+		blocks = append(blocks, prose(EscapeMrkdwn(r.Title)))
 	}
 	if r.Intro != "" {
-		blocks = append(blocks, section(EscapeMrkdwn(r.Intro)))
+		blocks = append(blocks, prose(EscapeMrkdwn(r.Intro)))
 	}
 	for i, s := range r.Steps {
 		var b strings.Builder
@@ -101,7 +101,7 @@ func Render(r *bot.Reply, q Question, langs bot.LangSwitch) Message {
 			if f.Value != "" {
 				text += fieldValue(f, "")
 			}
-			fields = append(fields, slack.NewTextBlockObject(slack.MarkdownType, bot.Clip(text, maxFieldText), false, false))
+			fields = append(fields, mrkdwn(bot.Clip(text, maxFieldText)))
 			if len(fields) == maxFields {
 				blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
 				fields = nil
@@ -112,8 +112,9 @@ func Render(r *bot.Reply, q Question, langs bot.LangSwitch) Message {
 		}
 	}
 	for _, n := range r.Notes {
-		blocks = append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType,
-			bot.Clip(noteIcons[n.Severity]+" "+EscapeMrkdwn(n.Text), maxSectionText), false, false)))
+		// Notes carry what a server said (certificate names, dates):
+		// plain text, which Slack never formats nor links.
+		blocks = append(blocks, slack.NewContextBlock("", plain(bot.Clip(noteIcons[n.Severity]+" "+EscapeMrkdwn(n.Text), maxSectionText))))
 	}
 	if len(r.Links) > 0 {
 		var lines []string
@@ -162,8 +163,30 @@ func langSwitch(q Question, langs bot.LangSwitch) []slack.BlockElement {
 	return []slack.BlockElement{menu}
 }
 
-func section(mrkdwn string) *slack.SectionBlock {
-	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, bot.Clip(mrkdwn, maxSectionText), false, false), nil, nil)
+// section is a section of mrkdwn this package wrote, with every
+// untrusted part escaped or in a code span.
+func section(text string) *slack.SectionBlock {
+	return slack.NewSectionBlock(mrkdwn(bot.Clip(text, maxSectionText)), nil, nil)
+}
+
+// prose is a section of escaped text shown as is: plain_text, which
+// Slack neither formats (*bold*, _it_, ~s~) nor links, whatever the
+// text holds. Prose may quote a server (a banner, a certificate's
+// names), and mrkdwn has no escape for its formatting characters.
+func prose(text string) *slack.SectionBlock {
+	return slack.NewSectionBlock(plain(bot.Clip(text, maxSectionText)), nil, nil)
+}
+
+// mrkdwn is a verbatim mrkdwn text object: Slack applies the markup this
+// package wrote but links no URL, channel name or mention by itself.
+func mrkdwn(text string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.MarkdownType, text, false, true)
+}
+
+// plain is a plain_text object (emoji shortcodes, as the notes' icons,
+// are shown).
+func plain(text string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, text, true, false)
 }
 
 // link writes a configured http(s) link; anything else shows as text.

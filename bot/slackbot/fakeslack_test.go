@@ -39,6 +39,13 @@ type fakeSlack struct {
 	// halfPosts counts posts to CHALF, which takes one message only.
 	halfPosts atomic.Int64
 	silent    atomic.Bool // stop pinging: a connection that died quietly
+	// authScript is how the next auth.test calls fail, in order: "drop"
+	// (the connection is cut), "503", "429", or a Slack error code
+	// ("invalid_auth"); once it is empty auth.test succeeds.
+	authScript []string
+	authCalls  int
+	// appTokenRejected makes apps.connections.open answer invalid_auth.
+	appTokenRejected atomic.Bool
 }
 
 // apiCall is one request the bot made.
@@ -53,10 +60,12 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 	f := &fakeSlack{t: t, connected: make(chan struct{}, 16), locales: map[string]int{}, ackAt: map[string]time.Time{}}
 	f.nextTS.Store(1700000000)
 	mux := http.NewServeMux()
-	mux.HandleFunc("/api/auth.test", func(w http.ResponseWriter, r *http.Request) {
-		f.json(w, map[string]any{"ok": true, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1"})
-	})
+	mux.HandleFunc("/api/auth.test", f.authTest)
 	mux.HandleFunc("/api/apps.connections.open", func(w http.ResponseWriter, r *http.Request) {
+		if f.appTokenRejected.Load() {
+			f.json(w, map[string]any{"ok": false, "error": "invalid_auth"})
+			return
+		}
 		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer xapp-") {
 			f.json(w, map[string]any{"ok": false, "error": "not_allowed_token_type"})
 			return
@@ -107,6 +116,36 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.close)
 	return f
+}
+
+// authTest answers auth.test as authScript says.
+func (f *fakeSlack) authTest(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	f.authCalls++
+	step := ""
+	if len(f.authScript) > 0 {
+		step, f.authScript = f.authScript[0], f.authScript[1:]
+	}
+	f.mu.Unlock()
+	switch step {
+	case "":
+		f.json(w, map[string]any{"ok": true, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1"})
+	case "drop":
+		if hj, ok := w.(http.Hijacker); ok {
+			if c, _, err := hj.Hijack(); err == nil {
+				c.Close()
+				return
+			}
+		}
+		w.WriteHeader(http.StatusBadGateway)
+	case "503":
+		w.WriteHeader(http.StatusServiceUnavailable)
+	case "429":
+		w.Header().Set("Retry-After", "0")
+		w.WriteHeader(http.StatusTooManyRequests)
+	default:
+		f.json(w, map[string]any{"ok": false, "error": step})
+	}
 }
 
 func (f *fakeSlack) close() {

@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
-	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -24,7 +24,8 @@ type Config struct {
 	// neither.
 	SigningSecret string
 	// APIURL replaces Slack's Web API address (tests); it may end with a
-	// slash or not.
+	// slash or not. Its scheme and host are also allowed for response_url,
+	// beside https://hooks.slack.com.
 	APIURL string
 	// SocketOptions tune Socket Mode (the ping watchdog's interval).
 	SocketOptions []socketmode.Option
@@ -45,6 +46,11 @@ func New(cfg Config, opts Options) (*Adapter, error) {
 	}
 	client := slack.New(cfg.BotToken, sopts...)
 	a := newAdapter(client, opts)
+	if cfg.APIURL != "" {
+		if u, err := url.Parse(cfg.APIURL); err == nil && u.Host != "" && (u.Scheme == "https" || u.Scheme == "http") {
+			a.apiBase = u
+		}
+	}
 	a.auth = client
 	a.secret = cfg.SigningSecret
 	if cfg.AppToken != "" {
@@ -55,7 +61,10 @@ func New(cfg Config, opts Options) (*Adapter, error) {
 
 // Run identifies the bot (auth.test, so that its own messages are
 // ignored), then receives events until ctx is done: over Socket Mode
-// when there is an app-level token, else from HTTPHandler. When ctx is
+// when there is an app-level token, else from HTTPHandler. A Slack that
+// cannot be reached, or fails, at start-up is tried again with backoff
+// (Connected reports false meanwhile); only a rejected token makes Run
+// return early, with an error wrapping ErrTokenRejected. When ctx is
 // done it takes no new event and gives the answers under way
 // Options.DrainGrace to finish.
 func (a *Adapter) Run(ctx context.Context) error {
@@ -65,9 +74,12 @@ func (a *Adapter) Run(ctx context.Context) error {
 	if a.socket == nil && a.secret == "" {
 		return errors.New("slack: the bot token needs an app-level token (Socket Mode) or a signing secret (HTTP mode)")
 	}
-	r, err := a.auth.AuthTestContext(ctx)
+	r, err := a.identify(ctx)
 	if err != nil {
-		return fmt.Errorf("slack: auth.test: %w", err)
+		if ctx.Err() != nil {
+			return nil // stopped before Slack could be reached
+		}
+		return err
 	}
 	a.botID.Store(r.UserID)
 	a.work.start(ctx)
@@ -90,26 +102,24 @@ func (a *Adapter) runSocketMode(ctx context.Context) error {
 	defer cancel()
 	runErr := make(chan error, 1)
 	go func() {
-		backoff := time.Second
+		b := backoff{next: a.opts.StartBackoff}
 		for {
 			err := a.socket.RunContext(ctx)
 			if ctx.Err() != nil {
 				runErr <- nil
 				return
 			}
-			if isFatal(err) {
-				runErr <- fmt.Errorf("slack: %w", err)
+			if code := rejectedCode(err); code != "" {
+				runErr <- fmt.Errorf("slack: Socket Mode: app-level %w (%s): check the app-level token", ErrTokenRejected, code)
 				cancel()
 				return
 			}
-			a.opts.Logger.Warn("slack: connection failed, retrying", "err", err, "in", backoff.String())
-			select {
-			case <-time.After(backoff):
-			case <-ctx.Done():
+			wait := b.wait()
+			a.opts.Logger.Warn("slack: connection failed, retrying", "err", err, "in", wait.String())
+			if !sleep(ctx, wait) {
 				runErr <- nil
 				return
 			}
-			backoff = min(backoff*2, time.Minute)
 		}
 	}()
 	for {
@@ -193,18 +203,4 @@ func eventID(ev slackevents.EventsAPIEvent, req *socketmode.Request) string {
 		return "envelope:" + req.EnvelopeID
 	}
 	return ""
-}
-
-// isFatal tells errors that retrying cannot fix.
-func isFatal(err error) bool {
-	if err == nil {
-		return false
-	}
-	msg := err.Error()
-	for _, s := range []string{"invalid_auth", "not_authed", "account_inactive", "token_revoked", "missing_scope", "not_allowed_token_type"} {
-		if strings.Contains(msg, s) {
-			return true
-		}
-	}
-	return false
 }

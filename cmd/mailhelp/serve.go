@@ -8,9 +8,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/mailhelp/mailhelp/app"
+	"github.com/mailhelp/mailhelp/bot/discordbot"
+	"github.com/mailhelp/mailhelp/bot/slackbot"
 	"github.com/mailhelp/mailhelp/bot/web"
 )
 
@@ -25,10 +28,12 @@ type chatAdapter interface {
 	Connected() bool
 }
 
-// namedAdapter is a chat adapter that serve runs.
+// namedAdapter is a chat adapter that serve runs; fix says what to
+// check when the platform rejects its token.
 type namedAdapter struct {
 	name string
 	chatAdapter
+	fix string
 }
 
 // serve runs the web side and the chat adapters until ctx is done
@@ -66,7 +71,8 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 	handler, err := web.New(web.Options{
 		Router: a.Answerer(), Translator: a.Catalog(), DefaultLang: a.Config().DefaultLanguage,
 		PublicURL: a.Config().Web.PublicURL, Logger: log, Metrics: metrics,
-		Ready: func() error { return ready(adapters) }, Mounts: mounts,
+		TrustedProxies: a.Config().Web.TrustedProxies,
+		Ready:          func() error { return ready(adapters) }, Mounts: mounts,
 	})
 	if err != nil {
 		log.Error("setup", "err", err)
@@ -91,7 +97,7 @@ func (m *Main) chatAdapters(a *app.App, log *slog.Logger, metrics *web.Metrics) 
 	}
 	if slk != nil {
 		a.SetNotifier("slack", slk)
-		adapters = append(adapters, namedAdapter{"slack", slk})
+		adapters = append(adapters, namedAdapter{"slack", slk, "check SLACK_BOT_TOKEN (auth.test) or SLACK_APP_TOKEN (Socket Mode)"})
 		if h := slk.HTTPHandler(); h != nil {
 			for _, path := range []string{"/slack/events", "/slack/commands", "/slack/interactivity"} {
 				mounts["POST "+path] = h
@@ -105,24 +111,32 @@ func (m *Main) chatAdapters(a *app.App, log *slog.Logger, metrics *web.Metrics) 
 	}
 	if dsc != nil {
 		a.SetNotifier("discord", dsc.Adapter)
-		adapters = append(adapters, namedAdapter{"discord", dsc})
+		adapters = append(adapters, namedAdapter{"discord", dsc, "check DISCORD_BOT_TOKEN"})
 	}
 	return adapters, mounts, nil
 }
 
-// ready reports the first chat adapter that is not connected.
+// ready names every chat adapter that is not connected: one whose
+// platform is down keeps trying while the rest serves.
 func ready(adapters []namedAdapter) error {
+	var down []string
 	for _, ad := range adapters {
 		if !ad.Connected() {
-			return errors.New(ad.name + ": not connected")
+			down = append(down, ad.name+": not connected")
 		}
+	}
+	if len(down) > 0 {
+		return errors.New(strings.Join(down, "; "))
 	}
 	return nil
 }
 
 // run serves HTTP on addr and runs the adapters until ctx is done or one
-// of them fails, then stops them in order: HTTP first, then the
+// of them stops for good, then stops them in order: HTTP first, then the
 // adapters, each finishing what it was answering within shutdownGrace.
+// An adapter whose platform is down or failing keeps trying on its own
+// (and /readyz names it) while the rest serves; only a rejected token
+// or a configuration the platform refuses ends its Run early.
 func (m *Main) run(ctx context.Context, addr string, handler http.Handler, adapters []namedAdapter, rl *reloader, log *slog.Logger) int {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -140,7 +154,7 @@ func (m *Main) run(ctx context.Context, addr string, handler http.Handler, adapt
 	go rl.watchHUP(actx, m.hangups(actx))
 	done := make(chan error, len(adapters))
 	for _, ad := range adapters {
-		go func() { done <- adapterErr(ad.name, ad.Run(actx)) }()
+		go func() { done <- adapterErr(ad, ad.Run(actx)) }()
 		log.Info(ad.name + ": starting")
 	}
 	select {
@@ -148,7 +162,7 @@ func (m *Main) run(ctx context.Context, addr string, handler http.Handler, adapt
 		log.Error("serve", "err", err)
 		return exitFail
 	case err := <-done:
-		log.Error("adapter stopped", "err", err)
+		logStopped(log, err)
 		_ = srv.Close()
 		return exitFail
 	case <-ctx.Done():
@@ -156,13 +170,42 @@ func (m *Main) run(ctx context.Context, addr string, handler http.Handler, adapt
 	return m.shutdown(srv, errc, stopAdapters, done, len(adapters), log)
 }
 
-// adapterErr names the adapter a Run error comes from; a Run that ends
-// without error before shutdown is an error too.
-func adapterErr(name string, err error) error {
+// stoppedError is why an adapter's Run ended.
+type stoppedError struct {
+	name, fix string // fix is set when the platform rejected the token
+	err       error
+}
+
+func (e *stoppedError) Error() string { return e.err.Error() }
+func (e *stoppedError) Unwrap() error { return e.err }
+
+// adapterErr names the adapter a Run error comes from, with what to fix
+// when its token was rejected; a Run that ends without error before
+// shutdown is an error too.
+func adapterErr(ad namedAdapter, err error) error {
 	if err == nil {
-		return errors.New(name + ": stopped")
+		err = errors.New(ad.name + ": stopped")
 	}
-	return err
+	se := &stoppedError{name: ad.name, err: err}
+	if errors.Is(err, slackbot.ErrTokenRejected) || errors.Is(err, discordbot.ErrTokenRejected) {
+		se.fix = ad.fix
+	}
+	return se
+}
+
+// logStopped says why an adapter stopped, and for a rejected token what
+// to fix.
+func logStopped(log *slog.Logger, err error) {
+	var se *stoppedError
+	if !errors.As(err, &se) {
+		log.Error("adapter stopped", "err", err)
+		return
+	}
+	if se.fix != "" {
+		log.Error(se.name+": the platform rejected the token; "+se.fix, "adapter", se.name, "err", se.err)
+		return
+	}
+	log.Error("adapter stopped", "adapter", se.name, "err", se.err)
 }
 
 // shutdown stops the HTTP server, then the adapters, within the grace.
