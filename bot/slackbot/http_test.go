@@ -27,7 +27,16 @@ func sign(body string, ts time.Time, key string) (string, string) {
 
 func httpBot(t *testing.T, f *fakeSlack) http.Handler {
 	t.Helper()
-	r, cat := testRouter(t, slowProber{})
+	a, stop := runHTTPMode(t, f, slowProber{})
+	t.Cleanup(stop)
+	return a.HTTPHandler()
+}
+
+// runHTTPMode runs an adapter in HTTP mode against the fake Slack until
+// it has identified itself; stop ends Run and waits for it.
+func runHTTPMode(t *testing.T, f *fakeSlack, prober slowProber) (*Adapter, func()) {
+	t.Helper()
+	r, cat := testRouter(t, prober)
 	a, err := New(Config{BotToken: "xoxb-test", SigningSecret: secret, APIURL: f.srv.URL + "/api/"},
 		Options{Router: r, Translator: cat, ChannelBurst: 1000, Logger: testbot.Quiet()})
 	if err != nil {
@@ -36,13 +45,12 @@ func httpBot(t *testing.T, f *fakeSlack) http.Handler {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = a.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
 	for deadline := time.Now().Add(5 * time.Second); !a.Connected(); time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the adapter did not identify itself")
 		}
 	}
-	return a.HTTPHandler()
+	return a, func() { cancel(); <-done }
 }
 
 func TestHTTPSignatures(t *testing.T) {
@@ -143,20 +151,7 @@ func TestHTTPChallengeCommandAndButton(t *testing.T) {
 // after that is refused with 503 for Slack to retry.
 func TestHTTPDrainsOnShutdown(t *testing.T) {
 	f := newFakeSlack(t)
-	r, cat := testRouter(t, slowProber{Pause: 300 * time.Millisecond})
-	a, err := New(Config{BotToken: "xoxb-test", SigningSecret: secret, APIURL: f.srv.URL + "/api/"},
-		Options{Router: r, Translator: cat, ChannelBurst: 1000, Logger: testbot.Quiet()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { _ = a.Run(ctx); close(done) }()
-	for deadline := time.Now().Add(5 * time.Second); !a.Connected(); time.Sleep(time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the adapter did not identify itself")
-		}
-	}
+	a, stop := runHTTPMode(t, f, slowProber{Pause: 300 * time.Millisecond})
 	h := a.HTTPHandler()
 	command := func(trigger string) int {
 		body := url.Values{"channel_id": {"C1"}, "user_id": {"U1"}, "command": {"/mailhelp"}, "text": {"check alice@domaine.com"},
@@ -173,8 +168,7 @@ func TestHTTPDrainsOnShutdown(t *testing.T) {
 		t.Fatalf("command: %d", code)
 	}
 	f.waitCalls("response_url", 1) // "checking…"
-	cancel()
-	<-done
+	stop()
 	posts := f.callsOf("response_url")
 	if len(posts) != 2 || !strings.Contains(blocksText(t, posts[1]), "everything your device needs works") {
 		t.Fatalf("the check under way was not finished before Run returned: %d posts", len(posts))

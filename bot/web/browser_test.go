@@ -20,30 +20,10 @@ const chromiumPath = "/usr/bin/chromium"
 // language switch, a permalink and the "copy settings" button, and keeps
 // a screenshot in testdata/artifacts/.
 func TestBrowser(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("Chromium is missing (%v): ./scripts/test.sh installs Debian's chromium package", err)
-	}
 	f := newFixture(t, stubProber{rep: okReport}, nil)
 	srv := httptest.NewServer(f.handler)
 	defer srv.Close()
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1100, 1400),
-	)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
+	ctx := browserContext(t, 1100, 1400)
 
 	// The web chat: ask, see the steps appear without a page load.
 	err := chromedp.Do(ctx,
