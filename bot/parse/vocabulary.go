@@ -86,10 +86,11 @@ func DecodeVocabulary(lang string, data []byte) (Vocabulary, error) {
 }
 
 // wordList is a compiled list of entries: single words in a set, entries
-// of several words as phrases.
+// of several words as phrases, indexed by their first word so that a
+// position is tried only against the phrases that can start there.
 type wordList struct {
 	single  map[string]bool
-	phrases [][]string
+	phrases map[string][][]string
 }
 
 // gap, in a compiled phrase, lets up to maxGap words stand between its
@@ -102,6 +103,7 @@ const (
 func (l *wordList) add(entries []string) {
 	if l.single == nil {
 		l.single = make(map[string]bool)
+		l.phrases = make(map[string][][]string)
 	}
 	for _, e := range entries {
 		var ws []string
@@ -122,7 +124,7 @@ func (l *wordList) add(entries []string) {
 		case 1:
 			l.single[ws[0]] = true
 		default:
-			l.phrases = append(l.phrases, ws)
+			l.phrases[ws[0]] = append(l.phrases[ws[0]], ws)
 		}
 	}
 }
@@ -132,7 +134,7 @@ func (l *wordList) at(ws []string, i int) bool {
 	if l.single[ws[i]] {
 		return true
 	}
-	for _, p := range l.phrases {
+	for _, p := range l.phrases[ws[i]] {
 		if matchPhrase(ws[i:], p) {
 			return true
 		}
