@@ -11,10 +11,16 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
+# The stamp of `mailhelp version` and /metrics (the context has no .git),
+# e.g. docker build --build-arg VERSION=$(git describe --tags --always)
+# --build-arg COMMIT=$(git rev-parse HEAD) -t mailhelp .
+ARG VERSION
+ARG COMMIT
+ARG DATE
 RUN ./scripts/build.sh /out/mailhelp
-# The image's working directory, owned by its user (nonroot, uid 65532):
-# the audit trail (audit.file, mailhelp-audit.jsonl by default, relative
-# to it) must be writable there.
+# The image's working directory and state directory, owned by its user
+# (nonroot, uid 65532): the audit trail (audit.file unset:
+# /var/lib/mailhelp/mailhelp-audit.jsonl) must be writable there.
 RUN mkdir -p /out/data && chown 65532:65532 /out/data && chmod 0750 /out/data
 
 FROM gcr.io/distroless/static-debian12:nonroot

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/mailhelp/mailhelp/bot"
+	"github.com/mailhelp/mailhelp/internal/buildinfo"
 )
 
 // Metrics counts answers, checks, refusals and reconnects in Prometheus
@@ -26,9 +27,43 @@ type Metrics struct {
 	auditFails prometheus.Counter
 }
 
-// NewMetrics registers mailhelp's metrics, and the Go and process ones,
-// on a registry of its own.
-func NewMetrics() *Metrics {
+// BuildInfo describes the running binary, for the mailhelp_build_info
+// metric.
+type BuildInfo struct {
+	Version, Commit, Date, GoVersion string
+}
+
+// Build is the binary NewMetrics reports as mailhelp_build_info and
+// /healthz names. cmd/mailhelp may set it once at start-up; when it is
+// left empty, currentBuild asks internal/buildinfo.
+var Build BuildInfo
+
+// currentBuild is Build, or the running binary's build information when
+// Build was not set.
+func currentBuild() BuildInfo {
+	if Build.Version != "" {
+		return Build
+	}
+	in := buildinfo.Get()
+	return BuildInfo{Version: in.Version, Commit: in.Commit, Date: in.Date, GoVersion: in.GoVersion}
+}
+
+// labels are the metric's label values; unknown ones are "unknown".
+func (b BuildInfo) labels() []string {
+	out := []string{b.Version, b.Commit, b.Date, b.GoVersion}
+	for i, v := range out {
+		if v == "" {
+			out[i] = "unknown"
+		}
+	}
+	return out
+}
+
+// NewMetrics registers mailhelp's metrics, the build information (Build)
+// and the Go and process metrics on a registry of its own.
+func NewMetrics() *Metrics { return newMetrics(currentBuild()) }
+
+func newMetrics(build BuildInfo) *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		answers: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -54,7 +89,11 @@ func NewMetrics() *Metrics {
 			Name: "mailhelp_audit_write_failures_total", Help: "Audit trail records that could not be written.",
 		}),
 	}
-	m.reg.MustRegister(m.answers, m.latency, m.checks, m.limited, m.reconnects, m.http, m.auditFails,
+	info := prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "mailhelp_build_info", Help: "Always 1; the labels say which mailhelp is running.",
+	}, []string{"version", "commit", "date", "goversion"})
+	info.WithLabelValues(build.labels()...).Set(1)
+	m.reg.MustRegister(m.answers, m.latency, m.checks, m.limited, m.reconnects, m.http, m.auditFails, info,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/mailhelp/mailhelp/app"
 	"github.com/mailhelp/mailhelp/bot/discordbot"
 	"github.com/mailhelp/mailhelp/bot/web"
+	"github.com/mailhelp/mailhelp/internal/buildinfo"
 )
 
 // newDiscord builds the Discord bot from the environment, or returns nil
@@ -37,5 +38,6 @@ func (m *Main) newDiscord(a *app.App, log *slog.Logger, metrics *web.Metrics) (*
 		return nil, err
 	}
 	b.Reconnected = func() { metrics.Reconnected("discord") }
+	b.Session.UserAgent = buildinfo.Get().DiscordUserAgent() // every REST call goes through this session
 	return b, nil
 }

@@ -3,26 +3,30 @@ package main
 import (
 	"context"
 	"fmt"
-	"runtime/debug"
+
+	"github.com/mailhelp/mailhelp/bot/web"
+	"github.com/mailhelp/mailhelp/internal/buildinfo"
 )
 
-// version prints the module version and the commit it was built from.
+// The web side reports the build in /metrics (mailhelp_build_info); it
+// imports nothing but the core, so it is told here, before main runs.
+func init() {
+	in := buildinfo.Get()
+	web.Build = web.BuildInfo{Version: in.Version, Commit: in.Commit, Date: in.Date, GoVersion: in.GoVersion}
+}
+
+// version prints the version, the commit it was built from and its date
+// (stamped by scripts/build.sh and scripts/release.sh, else what the Go
+// toolchain recorded).
 func (m *Main) version(ctx context.Context, args []string) int {
-	v, rev := "(devel)", ""
-	if info, ok := debug.ReadBuildInfo(); ok {
-		if info.Main.Version != "" {
-			v = info.Main.Version
-		}
-		for _, s := range info.Settings {
-			if s.Key == "vcs.revision" {
-				rev = s.Value
-			}
-		}
+	switch {
+	case len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help"):
+		fmt.Fprintln(m.Stdout, "Usage: mailhelp version")
+		return exitOK
+	case len(args) > 0:
+		fmt.Fprintln(m.Stderr, "Usage: mailhelp version")
+		return exitUsage
 	}
-	if rev != "" {
-		fmt.Fprintf(m.Stdout, "mailhelp %s (%s)\n", v, rev)
-	} else {
-		fmt.Fprintf(m.Stdout, "mailhelp %s\n", v)
-	}
+	fmt.Fprintln(m.Stdout, buildinfo.Get())
 	return exitOK
 }
