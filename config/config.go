@@ -67,9 +67,16 @@ type Announce struct {
 	Changes map[string]string
 }
 
+// DefaultAuditName is the audit trail's file name in the state
+// directory, where it goes when audit.file is not set.
+const DefaultAuditName = "mailhelp-audit.jsonl"
+
 // Audit configures the audit trail of admin actions and live checks.
 type Audit struct {
-	// File is the JSON-lines trail; "off" turns it off.
+	// File is the JSON-lines trail; "off" turns it off. Empty (the
+	// default) means DefaultAuditName in the platform's state directory,
+	// which the program reading the environment resolves (cmd/mailhelp:
+	// $STATE_DIRECTORY, /var/lib/mailhelp, ~/.local/state/mailhelp…).
 	File string
 	// MaxBytes rotates the file past this size; Keep old files are kept.
 	MaxBytes int64
@@ -262,9 +269,6 @@ func (f file) build() (*Config, []error) {
 	web, werrs := f.Web.build()
 	errs = append(errs, werrs...)
 	au := Audit{File: f.Audit.File, MaxBytes: 10 << 20, Keep: 5}
-	if au.File == "" {
-		au.File = "mailhelp-audit.jsonl"
-	}
 	if f.Audit.MaxMB < 0 || f.Audit.MaxMB > 10000 {
 		errs = append(errs, fmt.Errorf("audit.max_mb: %d is not between 1 and 10000", f.Audit.MaxMB))
 	} else if f.Audit.MaxMB > 0 {

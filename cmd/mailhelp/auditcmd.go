@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"time"
 
@@ -14,27 +16,23 @@ import (
 
 // auditCmd prints the audit trail, filtered.
 func (m *Main) auditCmd(ctx context.Context, args []string) int {
-	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
-	file := fs.String("file", "", "trail to read (default: the configuration's audit.file)")
-	cfgPath := fs.String("config", "", "configuration file (default: $MAILHELP_CONFIG, else built in)")
+	fl := flag.NewFlagSet("audit", flag.ContinueOnError)
+	fl.SetOutput(m.Stderr)
+	file := fl.String("file", "", "trail to read (default: the configuration's audit.file, else mailhelp-audit.jsonl in the state directory)")
+	cfgPath := fl.String("config", "", "configuration file (default: $MAILHELP_CONFIG, else built in)")
 	var f audit.Filter
-	fs.StringVar(&f.Action, "action", "", "only this action (check, announce, reload)")
-	fs.StringVar(&f.User, "user", "", "only this user id")
-	fs.StringVar(&f.Platform, "platform", "", "only this platform (cli, web, slack, discord)")
-	since := fs.Duration("since", 0, "only entries newer than this (e.g. 24h)")
-	asJSON := fs.Bool("json", false, "print the JSON lines as stored")
-	if code, ok := parseFlags(fs, args); !ok {
+	fl.StringVar(&f.Action, "action", "", "only this action (check, announce, reload)")
+	fl.StringVar(&f.User, "user", "", "only this user id")
+	fl.StringVar(&f.Platform, "platform", "", "only this platform (cli, web, slack, discord)")
+	since := fl.Duration("since", 0, "only entries newer than this (e.g. 24h)")
+	asJSON := fl.Bool("json", false, "print the JSON lines as stored")
+	if code, ok := parseFlags(fl, args); !ok {
 		return code
 	}
-	path := *file
-	if path == "" {
-		cfg, err := m.loadConfig(*cfgPath)
-		if err != nil {
-			fmt.Fprintf(m.Stderr, "mailhelp audit: %v\n", err)
-			return exitFail
-		}
-		path = cfg.Audit.File
+	path, err := m.auditPath(*file, *cfgPath)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "mailhelp audit: %v\n", err)
+		return exitFail
 	}
 	if *since > 0 {
 		f.Since = time.Now().Add(-*since)
@@ -42,6 +40,9 @@ func (m *Main) auditCmd(ctx context.Context, args []string) int {
 	in, err := os.Open(path)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "mailhelp audit: %v\n", err)
+		if errors.Is(err, fs.ErrNotExist) && *file == "" {
+			fmt.Fprintln(m.Stderr, "mailhelp audit: nothing recorded there yet; a service keeps its trail in its own state directory (systemd: /var/lib/mailhelp, run as root or its user), or name it with --file")
+		}
 		return exitFail
 	}
 	defer in.Close()
@@ -68,4 +69,23 @@ func (m *Main) auditCmd(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stderr, "mailhelp audit: %d unreadable line(s) skipped\n", skipped)
 	}
 	return exitOK
+}
+
+// auditPath is the trail to read: --file, else the configuration's
+// audit.file, else the state directory's trail, found as serve finds it.
+func (m *Main) auditPath(file, cfgPath string) (string, error) {
+	if file != "" {
+		return file, nil
+	}
+	cfg, err := m.loadConfig(cfgPath)
+	if err != nil {
+		return "", err
+	}
+	if cfg.Audit.File == "off" {
+		return "", errors.New("the configuration turns the audit trail off (audit.file: off); name a trail with --file")
+	}
+	if err := m.resolveAudit(cfg); err != nil {
+		return "", err
+	}
+	return cfg.Audit.File, nil
 }

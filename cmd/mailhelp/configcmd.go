@@ -9,14 +9,32 @@ import (
 	"github.com/mailhelp/mailhelp/internal/limitedfile"
 )
 
-// configCmd runs "mailhelp config check FILE": it validates a
-// configuration and prints each problem as FILE:LINE: field: why.
+// configUsage lists the config subcommands.
+const configUsage = `Usage:
+  mailhelp config init [--domain D] [--host H] [--webmail URL] [--support S] [--lang L] [--output FILE] [--force]
+      write a commented starter configuration (mailhelp.yaml)
+  mailhelp config check FILE
+      validate a configuration, with the line of each problem`
+
+// configCmd runs "mailhelp config init" (configinit.go) and "mailhelp
+// config check FILE".
 func (m *Main) configCmd(ctx context.Context, args []string) int {
-	if len(args) != 2 || args[0] != "check" {
-		fmt.Fprintln(m.Stderr, "Usage: mailhelp config check FILE")
-		return exitUsage
+	switch {
+	case len(args) >= 1 && args[0] == "init":
+		return m.configInit(ctx, args[1:])
+	case len(args) == 2 && args[0] == "check":
+		return m.configCheck(args[1])
+	case len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help"):
+		fmt.Fprintln(m.Stdout, configUsage)
+		return exitOK
 	}
-	path := args[1]
+	fmt.Fprintln(m.Stderr, configUsage)
+	return exitUsage
+}
+
+// configCheck validates a configuration file and prints each problem as
+// FILE:LINE: field: why.
+func (m *Main) configCheck(path string) int {
 	data, err := limitedfile.Read(path, config.MaxSize)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "mailhelp config check: %v\n", err)

@@ -9,6 +9,7 @@
 //	mailhelp announce --domain D [--slack-channel C] [--discord-channel C] [--lang L] [--yes]
 //	mailhelp audit [--file F] [--action A] [--user U] [--platform P] [--since D] [--json]
 //	mailhelp config check FILE
+//	mailhelp doctor [--config FILE] [--format text|json] [--check] [--timeout D]
 //	mailhelp healthcheck [--url URL]
 //	mailhelp version
 //
@@ -91,7 +92,8 @@ var commands = []command{
 	{"serve", "serve the web chat, answer pages, JSON API, health and metrics", (*Main).serve},
 	{"announce", "post a domain's settings card to Slack and/or Discord channels", (*Main).announce},
 	{"audit", "print the audit trail of live checks and admin actions", (*Main).auditCmd},
-	{"config", "config check FILE: validate a configuration, with the line of each problem", (*Main).configCmd},
+	{"config", "config init|check: write a starter configuration, or validate one with the line of each problem", (*Main).configCmd},
+	{"doctor", "verify a deployment: configuration, audit trail, Slack, Discord, public URL, domains", (*Main).doctor},
 	{"healthcheck", "exit 0 when a running serve answers /healthz (for containers)", (*Main).healthcheck},
 	{"version", "print the version", (*Main).version},
 }

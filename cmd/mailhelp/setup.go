@@ -118,7 +118,9 @@ func (m *Main) configPath(flagPath string) string {
 	return m.Getenv("MAILHELP_CONFIG")
 }
 
-// newApp loads the configuration and builds the application on it.
+// newApp loads the configuration and builds the application on it. An
+// audit.file left unset becomes the state directory's trail, whose
+// directory is created here so that the first record can be written.
 func (m *Main) newApp(configFlag string, opts app.Options) (*app.App, error) {
 	cfg, err := m.loadConfig(configFlag)
 	if err != nil {
@@ -127,7 +129,18 @@ func (m *Main) newApp(configFlag string, opts app.Options) (*app.App, error) {
 	if opts.Logger == nil {
 		opts.Logger = m.logger()
 	}
-	return app.New(cfg, opts)
+	var dirErr error
+	if cfg.Audit.File == "" {
+		if dirErr = m.resolveAudit(cfg); dirErr == nil {
+			prepareAuditDir(cfg, opts.Logger)
+		}
+	}
+	a, err := app.New(cfg, opts)
+	if err != nil && dirErr != nil {
+		// The trail was needed and has nowhere to go: say why.
+		return nil, fmt.Errorf("audit trail: %w (%w)", dirErr, err)
+	}
+	return a, err
 }
 
 // logger writes warnings and errors to stderr; never message text.
