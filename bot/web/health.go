@@ -22,12 +22,15 @@ type Health struct {
 	PublicURL string `json:"public_url,omitempty"`
 }
 
-// InstanceVersion is the version /healthz reports: the running build's
-// version and the first 12 digits of its commit (currentBuild).
-func InstanceVersion() string { return versionOf(currentBuild()) }
+// InstanceVersion is the version /healthz reports: Build's version and
+// the first 12 digits of its commit, or "unknown" when Build is unset.
+func InstanceVersion() string { return versionOf(Build) }
 
 // versionOf is b's version and short commit, "v1.2.3 6184ef0abcde".
 func versionOf(b BuildInfo) string {
+	if b.Version == "" {
+		return "unknown"
+	}
 	if c := b.Commit; c != "" {
 		return b.Version + " " + c[:min(len(c), 12)]
 	}

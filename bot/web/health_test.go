@@ -40,6 +40,7 @@ func TestVersionOf(t *testing.T) {
 		b    BuildInfo
 		want string
 	}{
+		{BuildInfo{}, "unknown"},
 		{BuildInfo{Version: "v1.2.3"}, "v1.2.3"},
 		{BuildInfo{Version: "v1.2.3", Commit: "6184ef0abcdef0123456"}, "v1.2.3 6184ef0abcde"},
 		{BuildInfo{Version: "(devel)", Commit: "6184ef0"}, "(devel) 6184ef0"},

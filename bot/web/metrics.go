@@ -10,7 +10,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/mailhelp/mailhelp/bot"
-	"github.com/mailhelp/mailhelp/internal/buildinfo"
 )
 
 // Metrics counts answers, checks, refusals and reconnects in Prometheus
@@ -34,19 +33,10 @@ type BuildInfo struct {
 }
 
 // Build is the binary NewMetrics reports as mailhelp_build_info and
-// /healthz names. cmd/mailhelp may set it once at start-up; when it is
-// left empty, currentBuild asks internal/buildinfo.
+// /healthz names. cmd/mailhelp sets it once, before main runs, from its
+// stamped build information (this package imports nothing of the module
+// but the core); left unset, both say "unknown".
 var Build BuildInfo
-
-// currentBuild is Build, or the running binary's build information when
-// Build was not set.
-func currentBuild() BuildInfo {
-	if Build.Version != "" {
-		return Build
-	}
-	in := buildinfo.Get()
-	return BuildInfo{Version: in.Version, Commit: in.Commit, Date: in.Date, GoVersion: in.GoVersion}
-}
 
 // labels are the metric's label values; unknown ones are "unknown".
 func (b BuildInfo) labels() []string {
@@ -61,7 +51,7 @@ func (b BuildInfo) labels() []string {
 
 // NewMetrics registers mailhelp's metrics, the build information (Build)
 // and the Go and process metrics on a registry of its own.
-func NewMetrics() *Metrics { return newMetrics(currentBuild()) }
+func NewMetrics() *Metrics { return newMetrics(Build) }
 
 func newMetrics(build BuildInfo) *Metrics {
 	m := &Metrics{
