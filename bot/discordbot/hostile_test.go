@@ -1,41 +1,16 @@
 package discordbot
 
 import (
-	"context"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mailhelp/mailhelp/internal/testbot"
-	"github.com/mailhelp/mailhelp/probe"
 )
 
 // hostile is what a hostile mail server puts in its banner and its
 // certificate: mentions, links and markup of both platforms.
 const hostile = "<!channel> @everyone @here <@U123> <@&42> <#99> [x](https://evil.example) *bold* **b** _it_ ~~s~~ ||spoiler|| <https://evil.example> <t:0:R> <:x:1> </mailhelp:1> # h"
-
-// hostileProber reports a server whose banner and certificate fields are
-// hostile, with the problems that put them in the answer (the names of
-// a mismatched certificate, the date of one not yet valid).
-type hostileProber struct{}
-
-func (hostileProber) Check(ctx context.Context, t probe.Target, c *probe.Credentials) (*probe.Report, error) {
-	cert := &probe.CertInfo{Subject: hostile, Issuer: hostile, SANs: []string{hostile, "*bold*.example"}, Error: hostile,
-		NotAfter: time.Now().Add(24 * time.Hour), DaysLeft: 1}
-	in := probe.Endpoint{Protocol: probe.IMAP, Port: 993, Security: probe.ImplicitTLS}
-	out := probe.Endpoint{Protocol: probe.SMTP, Port: 587, Security: probe.StartTLS, Submission: true}
-	return &probe.Report{Host: t.Host, Verdict: probe.StatusFail, Endpoints: []probe.EndpointReport{
-		{Endpoint: in, Status: probe.StatusFail, Banner: hostile, TLS: &probe.TLSInfo{Version: "TLS 1.3", Cipher: hostile, Cert: cert},
-			Capabilities: []string{hostile}, AuthMechanisms: []string{hostile},
-			Problems: []probe.Problem{
-				{Code: probe.CodeCertHostname, Severity: probe.SeverityFail, Detail: hostile},
-				{Code: probe.CodeCertNotYetValid, Severity: probe.SeverityFail, Detail: "valid only from " + hostile},
-			}},
-		{Endpoint: out, Status: probe.StatusFail, Banner: hostile, TLS: &probe.TLSInfo{Version: "TLS 1.2", Cipher: hostile, Cert: cert},
-			Problems: []probe.Problem{{Code: probe.CodeCertHostname, Severity: probe.SeverityFail, Detail: hostile}}},
-	}}, nil
-}
 
 // strings of a JSON value, except ids and configured URLs.
 func shownStrings(v any, key string, out *[]string) {
@@ -96,7 +71,7 @@ func assertInertDiscord(t *testing.T, c restCall) string {
 // text: nothing pings, links or formats.
 func TestHostileServerTextIsInert(t *testing.T) {
 	f := newFakeDiscord(t)
-	r, cat := testbot.Router(t, hostileProber{})
+	r, cat := testbot.Router(t, testbot.HostileProber{Text: hostile})
 	startBot(t, f, Options{Router: r, Translator: cat, Logger: testbot.Quiet()})
 
 	f.dispatch("MESSAGE_CREATE", messageCreate("M1", "D1", "", "U1", "check bm.domaine.com", false))

@@ -1,41 +1,17 @@
 package slackbot
 
 import (
-	"context"
 	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/mailhelp/mailhelp/probe"
+	"github.com/mailhelp/mailhelp/internal/testbot"
 )
 
 // hostile is what a hostile mail server puts in its banner and its
 // certificate: mentions, links and markup of both platforms.
 const hostile = "<!channel> <!here> @everyone @here <@U123> <#C123|general> [x](https://evil.example) *bold* _it_ ~s~ <https://evil.example|click> **b** ||spoiler||"
-
-// hostileProber reports a server whose banner and certificate fields are
-// hostile, with the problems that put them in the answer (the names of
-// a mismatched certificate, the date of one not yet valid).
-type hostileProber struct{}
-
-func (hostileProber) Check(ctx context.Context, t probe.Target, c *probe.Credentials) (*probe.Report, error) {
-	cert := &probe.CertInfo{Subject: hostile, Issuer: hostile, SANs: []string{hostile, "*bold*.example"}, Error: hostile,
-		NotAfter: time.Now().Add(24 * time.Hour), DaysLeft: 1}
-	in := probe.Endpoint{Protocol: probe.IMAP, Port: 993, Security: probe.ImplicitTLS}
-	out := probe.Endpoint{Protocol: probe.SMTP, Port: 587, Security: probe.StartTLS, Submission: true}
-	return &probe.Report{Host: t.Host, Verdict: probe.StatusFail, Endpoints: []probe.EndpointReport{
-		{Endpoint: in, Status: probe.StatusFail, Banner: hostile, TLS: &probe.TLSInfo{Version: "TLS 1.3", Cipher: hostile, Cert: cert},
-			Capabilities: []string{hostile}, AuthMechanisms: []string{hostile},
-			Problems: []probe.Problem{
-				{Code: probe.CodeCertHostname, Severity: probe.SeverityFail, Detail: hostile},
-				{Code: probe.CodeCertNotYetValid, Severity: probe.SeverityFail, Detail: "valid only from " + hostile},
-			}},
-		{Endpoint: out, Status: probe.StatusFail, Banner: hostile, TLS: &probe.TLSInfo{Version: "TLS 1.2", Cipher: hostile, Cert: cert},
-			Problems: []probe.Problem{{Code: probe.CodeCertHostname, Severity: probe.SeverityFail, Detail: hostile}}},
-	}}, nil
-}
 
 // textObjects collects every Block Kit text object of a message.
 func textObjects(v any, out *[]map[string]any) {
@@ -114,7 +90,7 @@ func assertInertSlack(t *testing.T, where string, c apiCall) string {
 // show as text: nothing pings, links or formats.
 func TestHostileServerTextIsInert(t *testing.T) {
 	f := newFakeSlack(t)
-	r, cat := testRouter(t, hostileProber{})
+	r, cat := testRouter(t, testbot.HostileProber{Text: hostile})
 	startBotWith(t, f, Options{Router: r, Translator: cat})
 
 	f.send(mentionEnvelope("env-1", "Ev1", "U1", "C1", "1.1", "<@UBOT> check bm.domaine.com"))

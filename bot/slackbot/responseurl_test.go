@@ -1,7 +1,6 @@
 package slackbot
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -97,24 +96,6 @@ func TestResponseURLOnlyToSlack(t *testing.T) {
 	}
 }
 
-// syncBuffer collects logs written from several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestHTTPModeCommandToForeignResponseURL: a signed slash command whose
 // response_url points elsewhere (a leaked signing secret, a bug) sends
 // nothing there; the refusal is logged.
@@ -123,7 +104,7 @@ func TestHTTPModeCommandToForeignResponseURL(t *testing.T) {
 	var hits atomic.Int64
 	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
 	defer elsewhere.Close()
-	var logs syncBuffer
+	var logs testbot.LogBuffer
 	a, _ := startRun(t, f, Config{SigningSecret: secret}, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	waitFor(t, "identified", a.Connected)
 	h := a.HTTPHandler()
