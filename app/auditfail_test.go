@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mailhelp/mailhelp/bot"
+	"github.com/mailhelp/mailhelp/internal/testbot"
 	"github.com/mailhelp/mailhelp/probe"
 )
 
@@ -35,30 +35,12 @@ func (okProber) Check(ctx context.Context, t probe.Target, _ *probe.Credentials)
 	return &probe.Report{Host: t.Host, Verdict: probe.StatusOK}, nil
 }
 
-// lockedBuffer is a log destination safe for concurrent writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestAuditFailuresAreLoggedAndCounted: checks whose audit records
 // cannot be written are still answered; the failures are logged once
 // for the streak and each counted by the observer (the metrics).
 func TestAuditFailuresAreLoggedAndCounted(t *testing.T) {
 	trail := filepath.Join(t.TempDir(), "missing", "audit.jsonl")
-	var logs lockedBuffer
+	var logs testbot.LogBuffer
 	obs := &countingObserver{}
 	a, err := New(mustConfig(t, "domains:\n  - domain: domaine.com\n    host: bm.domaine.com\ncheck:\n  enabled: true\naudit:\n  file: "+trail+"\n"),
 		Options{Logger: slog.New(slog.NewTextHandler(&logs, nil)), Observer: obs, Prober: okProber{}})
