@@ -60,6 +60,34 @@ func (d Domain) endpoint(p Protocol, o Endpoint) Endpoint {
 	return e
 }
 
+// Offered returns the endpoints of a protocol users may configure: the
+// configured one first, then its alternative on the same host (the other
+// of 993/143 for IMAP, of 587/465 for SMTP) for networks that block the
+// first. Answers, autoconfig, Autodiscover and DNS records all give
+// these, in this order.
+func (d Domain) Offered(p Protocol) []Endpoint {
+	e := d.Incoming()
+	if p == SMTP {
+		e = d.Outgoing()
+	}
+	return []Endpoint{e, Alternative(p, e)}
+}
+
+// Alternative is the other standard endpoint of a protocol on e's host:
+// implicit TLS when e uses STARTTLS, and the reverse.
+func Alternative(p Protocol, e Endpoint) Endpoint {
+	alt := Endpoint{Host: e.Host, Port: 993, Security: ImplicitTLS}
+	switch {
+	case p == IMAP && e.Security == ImplicitTLS:
+		alt.Port, alt.Security = 143, StartTLS
+	case p == SMTP && e.Security == ImplicitTLS:
+		alt.Port, alt.Security = 587, StartTLS
+	case p == SMTP:
+		alt.Port = 465
+	}
+	return alt
+}
+
 // WebmailURL returns the webmail address users open in a browser.
 func (d Domain) WebmailURL() string {
 	if d.Webmail != "" {
@@ -88,9 +116,6 @@ func (d Domain) Problems() []error {
 	}
 	if d.Webmail != "" && !strings.HasPrefix(d.Webmail, "https://") && !strings.HasPrefix(d.Webmail, "http://") {
 		errs = append(errs, fmt.Errorf("webmail: %q is not an http(s) URL", d.Webmail))
-	}
-	if d.Language != "" && d.Language != "en" && d.Language != "fr" {
-		errs = append(errs, fmt.Errorf("language: %q is not one of en, fr", d.Language))
 	}
 	errs = append(errs, validateEndpoint("imap", IMAP, d.IMAP)...)
 	errs = append(errs, validateEndpoint("smtp", SMTP, d.SMTP)...)
