@@ -1,0 +1,70 @@
+package verify
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"strconv"
+
+	"github.com/mailhelp/mailhelp/discovery"
+)
+
+// autodiscoverURLs are where Outlook posts its Autodiscover (POX)
+// request, in its order.
+func (r *run) autodiscoverURLs() []string {
+	const path = "/autodiscover/autodiscover.xml"
+	return []string{
+		r.web.url("https", r.domain, path),
+		r.web.url("https", "autodiscover."+r.domain, path),
+	}
+}
+
+// autodiscoverRequest is Outlook's request for an address.
+func autodiscoverRequest(address string) []byte {
+	type request struct {
+		EMailAddress             string `xml:"EMailAddress"`
+		AcceptableResponseSchema string `xml:"AcceptableResponseSchema"`
+	}
+	type autodiscover struct {
+		XMLName xml.Name `xml:"Autodiscover"`
+		XMLNS   string   `xml:"xmlns,attr"`
+		Request request  `xml:"Request"`
+	}
+	out, err := xml.MarshalIndent(autodiscover{XMLNS: discovery.RequestSchema,
+		Request: request{EMailAddress: address, AcceptableResponseSchema: discovery.OutlookResponseSchema}}, "", "  ")
+	if err != nil {
+		// Only strings: Marshal cannot fail.
+		panic("verify: autodiscover request: " + err.Error())
+	}
+	return append([]byte(xml.Header), out...)
+}
+
+// autodiscover checks the Autodiscover URLs.
+func (r *run) autodiscover(ctx context.Context) []result {
+	urls := r.autodiscoverURLs()
+	body := autodiscoverRequest(r.address)
+	return inClientOrder(ctx, len(urls), func(ctx context.Context, i int) result {
+		res := newResult(discovery.KindAutodiscover, urls[i])
+		a := r.web.fetch(ctx, urls[i], body, discovery.AutodiscoverContentType)
+		if fromAnswer(&res, a) {
+			return res
+		}
+		s, err := discovery.ParseAutodiscoverResponse(a.body, r.address)
+		var ae *discovery.AutodiscoverErrorResponse
+		switch {
+		case errors.As(err, &ae) && ae.Code == strconv.Itoa(discovery.ErrorNotFound):
+			res.missing(clipLong(ae.Error()))
+			return res
+		case err != nil:
+			res.add(documentProblem(a, err))
+			if len(s.Incoming)+len(s.Outgoing) > 0 {
+				res.src.Found = &s
+			}
+			return res
+		}
+		res.read = true
+		res.src.Found = &s
+		res.add(compareConfigured(s, r.expected, r.address)...)
+		return res
+	})
+}
