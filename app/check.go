@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"github.com/mailhelp/mailhelp/audit"
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/handlers"
 	"github.com/mailhelp/mailhelp/probe"
@@ -69,8 +68,7 @@ func (a *App) Check(ctx context.Context, cr CheckRequest) (*bot.Reply, error) {
 	return reply, nil
 }
 
-// recordCheck writes a command-line check in the audit trail, opening it
-// for this one record when the configuration did not need it open.
+// recordCheck writes a command-line check in the audit trail.
 func (a *App) recordCheck(p *parts, host string, rep *probe.Report, err error) {
 	result := "error"
 	var pe *probe.PolicyError
@@ -80,15 +78,6 @@ func (a *App) recordCheck(p *parts, host string, rep *probe.Report, err error) {
 	case err == nil:
 		result = string(rep.Verdict)
 	}
-	trail := p.trail
-	if trail == nil {
-		t, err := a.openAudit(a.Config())
-		if err != nil || t == nil {
-			return
-		}
-		defer t.Close()
-		trail = t
-	}
 	// A failure is logged by the trail's hooks (openAudit).
-	_ = trail.Record(audit.Entry{Platform: "cli", User: "cli", Action: "check", Target: host, Result: result})
+	a.recordCLI(p, "check", host, result)
 }

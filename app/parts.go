@@ -7,6 +7,8 @@ import (
 	"github.com/mailhelp/mailhelp/audit"
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/config"
+	"github.com/mailhelp/mailhelp/discovery/profile"
+	"github.com/mailhelp/mailhelp/discovery/verify"
 	"github.com/mailhelp/mailhelp/handlers"
 	"github.com/mailhelp/mailhelp/internal/limitedfile"
 	"github.com/mailhelp/mailhelp/probe"
@@ -19,7 +21,10 @@ type parts struct {
 	policy  *handlers.AnnouncePolicy
 	trail   *audit.Log // nil when off or not needed
 	checker *probe.Checker
-	deps    handlers.Deps
+	// discovery checks what domains publish; signer signs profiles.
+	discovery *verify.Checker
+	signer    *profile.Signer
+	deps      handlers.Deps
 }
 
 // close releases what the parts opened.
@@ -47,6 +52,14 @@ func (a *App) build(cfg *config.Config) (*parts, error) {
 		p.policy.Audit = p.trail
 		p.deps.Audit = p.trail
 	}
+	if cfg.Web.ProfileSigning != nil {
+		signer, err := newSigner(cfg.Web.ProfileSigning)
+		if err != nil {
+			p.close()
+			return nil, err
+		}
+		p.signer = signer
+	}
 	if cfg.Check.Enabled {
 		checker, err := newChecker(cfg)
 		if err != nil {
@@ -57,6 +70,11 @@ func (a *App) build(cfg *config.Config) (*parts, error) {
 		if p.deps.Prober == nil {
 			p.deps.Prober = checker
 		}
+		if p.discovery, err = newDiscovery(cfg, p.deps.Prober); err != nil {
+			p.close()
+			return nil, err
+		}
+		p.deps.Discovery = p.discovery
 		p.deps.Limiter = probe.NewLimiter(probe.Limits{
 			PerUser: cfg.Check.PerUser, PerTarget: cfg.Check.PerTarget,
 			Window: cfg.Check.Window, MaxConcurrent: cfg.Check.MaxConcurrent,
@@ -117,9 +135,9 @@ func OpenAudit(cfg *config.Config) (*audit.Log, error) {
 	return audit.Open(cfg.Audit.File, cfg.Audit.MaxBytes, cfg.Audit.Keep)
 }
 
-// newChecker builds the live checker of a configuration: its dial policy,
-// its budget, and the system roots plus the configured CA file.
-func newChecker(cfg *config.Config) (*probe.Checker, error) {
+// roots are the authorities checks trust: the system's plus the
+// configured CA file.
+func roots(cfg *config.Config) (*x509.CertPool, error) {
 	roots, err := x509.SystemCertPool()
 	if err != nil {
 		roots = x509.NewCertPool()
@@ -132,6 +150,16 @@ func newChecker(cfg *config.Config) (*probe.Checker, error) {
 		if !roots.AppendCertsFromPEM(pemData) {
 			return nil, fmt.Errorf("check.ca_file: %s holds no PEM certificate", cfg.Check.CAFile)
 		}
+	}
+	return roots, nil
+}
+
+// newChecker builds the live checker of a configuration: its dial policy,
+// its budget, and the system roots plus the configured CA file.
+func newChecker(cfg *config.Config) (*probe.Checker, error) {
+	roots, err := roots(cfg)
+	if err != nil {
+		return nil, err
 	}
 	var resolver probe.Resolver
 	if len(cfg.Check.Hosts) > 0 {

@@ -37,6 +37,7 @@ const (
 	CodeNotAdmin       = "not_admin"
 	CodeNoDomain       = "no_domain"
 	CodeNoChannel      = "no_channel"
+	CodeDiscoveryOff   = "discovery_off"
 )
 
 // Error is an error with a message meant for the user. The Router shows

@@ -22,6 +22,9 @@ const (
 	// IntentTroubleshoot: a problem ("I can receive but not send"), by
 	// symptom; with an address or host, the live check narrows it down.
 	IntentTroubleshoot Intent = "troubleshoot"
+	// IntentDiscovery: check what a domain publishes for clients to
+	// configure themselves (autoconfig, Autodiscover, SRV records).
+	IntentDiscovery Intent = "discovery"
 	// IntentThanks: a thank-you, answered politely.
 	IntentThanks Intent = "thanks"
 	// IntentUnknown: nothing recognized; answered with examples.
@@ -30,7 +33,7 @@ const (
 
 // Intents lists every intent, for validation and metrics.
 var Intents = []Intent{IntentConfigure, IntentCheck, IntentPorts, IntentClients, IntentHelp, IntentAnnounce,
-	IntentTroubleshoot, IntentThanks, IntentUnknown}
+	IntentTroubleshoot, IntentDiscovery, IntentThanks, IntentUnknown}
 
 // String returns the intent's name.
 func (i Intent) String() string { return string(i) }

@@ -22,3 +22,20 @@ func Permalink(base string, r *Reply) string {
 	}
 	return u
 }
+
+// ProfilePath is where the web side serves configuration profiles.
+const ProfilePath = "/mobileconfig"
+
+// ProfileLink returns the address of the configuration profile that sets
+// up a reply's account in one tap, under base, or "" when the answer
+// offers none (About.Profile unset, no address, no base).
+func ProfileLink(base string, r *Reply) string {
+	if base == "" || r == nil || !r.About.Profile || r.About.Address == "" {
+		return ""
+	}
+	u := strings.TrimSuffix(base, "/") + ProfilePath + "?address=" + url.QueryEscape(r.About.Address)
+	if r.Lang != "" {
+		u += "&lang=" + url.QueryEscape(r.Lang)
+	}
+	return u
+}

@@ -3,6 +3,7 @@ package bot
 import (
 	"time"
 
+	"github.com/mailhelp/mailhelp/discovery"
 	"github.com/mailhelp/mailhelp/probe"
 )
 
@@ -41,6 +42,9 @@ type Reply struct {
 	// Check is the report of the live check behind the answer, when one
 	// ran, for JSON APIs and metrics.
 	Check *probe.Report `json:"-"`
+	// Discovery is the report of the discovery check behind the answer,
+	// when one ran, for JSON APIs.
+	Discovery *discovery.Report `json:"-"`
 	// Announcement is the pending announcement a preview shows, for the
 	// adapter to offer Post and Cancel.
 	Announcement *Announcement `json:"-"`
@@ -60,6 +64,10 @@ type About struct {
 	Host string
 	// Symptom is the problem a troubleshooting answer is about.
 	Symptom string
+	// Profile is set when the client installs a configuration profile
+	// (iPhone, iPad, Mac) and the address is known: the answer offers
+	// to set the account up in one tap (ProfileLink).
+	Profile bool
 }
 
 // Step is one instruction, with the form fields it fills.

@@ -241,6 +241,9 @@ func (r *Router) answer(ctx context.Context, p *Plan) *Reply {
 	}
 	reply.Lang = req.Lang
 	r.remember(req, reply)
+	if link := ProfileLink(r.opts.PublicURL, reply); link != "" {
+		reply.Links = append([]Link{{Label: req.Loc.Text("link.profile", nil), URL: link}}, reply.Links...)
+	}
 	if link := Permalink(r.opts.PublicURL, reply); link != "" {
 		reply.Links = append(reply.Links, Link{Label: req.Loc.Text("link.permalink", nil), URL: link})
 	}

@@ -94,6 +94,15 @@ type Web struct {
 	// only from these peers are X-Forwarded-For and Forwarded read to
 	// tell who the client is. None by default.
 	TrustedProxies []netip.Prefix
+	// ProfileSigning, when set, names the PEM certificate (then its
+	// intermediates) and key that sign Apple configuration profiles, so
+	// devices show them as verified. package app reads the files.
+	ProfileSigning *ProfileSigning
+}
+
+// ProfileSigning names the files of the profile-signing identity.
+type ProfileSigning struct {
+	Cert, Key string
 }
 
 // Check configures the live connection check.
@@ -156,6 +165,10 @@ type webFile struct {
 	Listen         string   `yaml:"listen"`
 	PublicURL      string   `yaml:"public_url"`
 	TrustedProxies []string `yaml:"trusted_proxies"`
+	ProfileSigning *struct {
+		Cert string `yaml:"cert"`
+		Key  string `yaml:"key"`
+	} `yaml:"profile_signing"`
 }
 
 type checkFile struct {
@@ -338,6 +351,13 @@ func (w webFile) build() (Web, []error) {
 		u, err := url.Parse(w.PublicURL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 			errs = append(errs, fmt.Errorf("web.public_url: %q is not an http(s) base URL", w.PublicURL))
+		}
+	}
+	if ps := w.ProfileSigning; ps != nil {
+		if ps.Cert == "" || ps.Key == "" {
+			errs = append(errs, errors.New("web.profile_signing: both cert and key (PEM file paths) are needed"))
+		} else {
+			out.ProfileSigning = &ProfileSigning{Cert: ps.Cert, Key: ps.Key}
 		}
 	}
 	for i, s := range w.TrustedProxies {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mailhelp/mailhelp/knowledge"
+	"github.com/mailhelp/mailhelp/locales"
 )
 
 func TestDefault(t *testing.T) {
@@ -206,5 +207,29 @@ announce:
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want %q", tc.announce, err, tc.want)
 		}
+	}
+}
+
+// TestDomainLanguages: a domain may answer in any language there are
+// messages for (de and es included), and only those.
+func TestDomainLanguages(t *testing.T) {
+	for _, lang := range locales.Tags() {
+		if _, err := Parse([]byte("domains:\n  - {domain: d.com, host: m.d.com, language: " + lang + "}\n")); err != nil {
+			t.Errorf("%s: %v", lang, err)
+		}
+	}
+	if _, err := Parse([]byte("domains:\n  - {domain: d.com, host: m.d.com, language: xx}\n")); err == nil || !strings.Contains(err.Error(), `"xx" is not one of`) {
+		t.Errorf("xx: %v", err)
+	}
+}
+
+func TestProfileSigning(t *testing.T) {
+	c, err := Parse([]byte("domains: [{domain: d.com, host: m.d.com}]\nweb: {profile_signing: {cert: /etc/mailhelp/sign.crt, key: /etc/mailhelp/sign.key}}\n"))
+	if err != nil || c.Web.ProfileSigning == nil || c.Web.ProfileSigning.Key != "/etc/mailhelp/sign.key" {
+		t.Fatalf("%+v %v", c, err)
+	}
+	if _, err := Parse([]byte("domains: [{domain: d.com, host: m.d.com}]\nweb: {profile_signing: {cert: a.crt}}\n")); err == nil ||
+		!strings.Contains(err.Error(), "both cert and key") {
+		t.Errorf("half a signing identity: %v", err)
 	}
 }

@@ -209,6 +209,10 @@ func (a account) links(loc bot.Localizer) []bot.Link {
 // configured server of its domain, or else the host named, if any.
 func (a account) about(client knowledge.ClientID, named string) bot.About {
 	ab := bot.About{Client: string(client), Address: a.addr.String(), Host: named}
+	if c, ok := knowledge.ClientByID(client); ok && c.SelfConfig == knowledge.SelfConfigProfile {
+		// Only a configured domain's address has a profile to install.
+		ab.Profile = a.known && !a.addr.IsZero()
+	}
 	if a.known {
 		ab.Host = a.domain.Incoming().Host
 		if a.addr.IsZero() {

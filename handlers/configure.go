@@ -28,6 +28,9 @@ func Configure(d Deps) bot.Handler {
 			r = cardReply(loc, client, acct)
 		}
 		r.Notes = append(r.Notes, alternativesNote(loc, acct))
+		if n, ok := selfConfigNote(loc, client, acct); ok {
+			r.Notes = append([]bot.Note{n}, r.Notes...)
+		}
 		r.Notes = append(r.Notes, acct.notes(loc, p)...)
 		r.Links = acct.links(loc)
 		// Offer the check only when it can run: live checks on and the
@@ -127,16 +130,28 @@ func whichVariant(loc bot.Localizer, p bot.Parsed, c knowledge.Client, acct acco
 func alternativesNote(loc bot.Localizer, acct account) bot.Note {
 	in, _ := acct.endpoint(knowledge.IMAP)
 	out, _ := acct.endpoint(knowledge.SMTP)
-	inAlt, inAltSec := 143, knowledge.StartTLS
-	if in.Security != knowledge.ImplicitTLS {
-		inAlt, inAltSec = 993, knowledge.ImplicitTLS
-	}
-	outAlt, outAltSec := 465, knowledge.ImplicitTLS
-	if out.Security == knowledge.ImplicitTLS {
-		outAlt, outAltSec = 587, knowledge.StartTLS
-	}
+	inAlt := knowledge.Alternative(knowledge.IMAP, in)
+	outAlt := knowledge.Alternative(knowledge.SMTP, out)
 	return bot.Note{Severity: bot.SeverityTip, Text: loc.Text("configure.note.alternatives", map[string]any{
-		"InPort": in.Port, "InAlt": inAlt, "InAltSecurity": securityText(loc, inAltSec),
-		"OutPort": out.Port, "OutAlt": outAlt, "OutAltSecurity": securityText(loc, outAltSec),
+		"InPort": in.Port, "InAlt": inAlt.Port, "InAltSecurity": securityText(loc, inAlt.Security),
+		"OutPort": out.Port, "OutAlt": outAlt.Port, "OutAltSecurity": securityText(loc, outAlt.Security),
 	})}
+}
+
+// selfConfigNote says how the client can set the account up by itself:
+// from the domain's autoconfig or Autodiscover once the administrator
+// publishes them. (The profile of iPhone, iPad and Mac is a link the
+// router adds where there is a web side to serve it: bot.ProfileLink.)
+func selfConfigNote(loc bot.Localizer, c knowledge.Client, acct account) (bot.Note, bool) {
+	data := map[string]any{"Client": c.Name, "Domain": loc.Text("placeholder.domain", nil)}
+	if acct.known {
+		data["Domain"] = knowledge.DisplayDomain(acct.domain.Name)
+	}
+	switch c.SelfConfig {
+	case knowledge.SelfConfigAutoconfig:
+		return bot.Note{Severity: bot.SeverityTip, Text: loc.Text("configure.note.autoconfig", data)}, true
+	case knowledge.SelfConfigAutodiscover:
+		return bot.Note{Severity: bot.SeverityTip, Text: loc.Text("configure.note.autodiscover", data)}, true
+	}
+	return bot.Note{}, false
 }

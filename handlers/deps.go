@@ -45,6 +45,9 @@ type Deps struct {
 	Limiter Limiter
 	// Audit records every live check, refusals included; nil for none.
 	Audit Recorder
+	// Discovery checks what domains publish for self-configuration; nil
+	// turns the discovery check off.
+	Discovery DiscoveryChecker
 	// Announcements handles admins' announcements; nil turns them off.
 	Announcements *Announcements
 	// Translator names the languages mailhelp speaks, in the help.
@@ -70,6 +73,9 @@ func Register(r *bot.Router, d Deps) {
 	r.Handle(bot.IntentHelp, Help(d))
 	r.Handle(bot.IntentAnnounce, Announce(d))
 	r.Route(bot.IntentTroubleshoot, bot.Route{Handler: Troubleshoot(d), Slow: slowWithTarget(d)})
+	r.Route(bot.IntentDiscovery, bot.Route{Handler: Discovery(d), Slow: func(p bot.Parsed) bool {
+		return d.Discovery != nil && (!p.Address.IsZero() || p.Host != "")
+	}})
 	r.Handle(bot.IntentThanks, Thanks(d))
 	r.Handle(bot.IntentUnknown, Unknown(d))
 }

@@ -42,7 +42,29 @@ type Client struct {
 	// Guide is the client's step-by-step guide, or nil when mailhelp only
 	// has the generic settings card for it.
 	Guide *Guide
+	// SelfConfig is how the client can set an account up by itself, if
+	// it can from what a domain publishes.
+	SelfConfig SelfConfig
 }
+
+// SelfConfig is a way a client configures itself.
+type SelfConfig string
+
+// The ways clients configure themselves.
+const (
+	// SelfConfigNone: the settings are typed in (or the client asks a
+	// vendor's service mailhelp cannot feed).
+	SelfConfigNone SelfConfig = ""
+	// SelfConfigProfile: an Apple configuration profile, installed in
+	// one tap (iPhone, iPad, Mac).
+	SelfConfigProfile SelfConfig = "profile"
+	// SelfConfigAutoconfig: Mozilla autoconfig, read from the domain
+	// (Thunderbird, Thunderbird for Android).
+	SelfConfigAutoconfig SelfConfig = "autoconfig"
+	// SelfConfigAutodiscover: Outlook's Autodiscover, read from the
+	// domain (classic Outlook for Windows).
+	SelfConfigAutodiscover SelfConfig = "autodiscover"
+)
 
 // HasGuide reports whether the client has its own step-by-step guide.
 func (c Client) HasGuide() bool { return c.Guide != nil }
@@ -51,9 +73,10 @@ func (c Client) HasGuide() bool { return c.Guide != nil }
 // in this order.
 var clients = []Client{
 	{
-		ID:      IOSMail,
-		Name:    "iPhone / iPad",
-		Aliases: []ClientID{"iphone", "ipad"},
+		ID:         IOSMail,
+		Name:       "iPhone / iPad",
+		SelfConfig: SelfConfigProfile,
+		Aliases:    []ClientID{"iphone", "ipad"},
 		// No typo matching: one letter off "iphone" is "phone".
 		Phrases: []string{"iphone", "ipad", "i phone", "i pad", "ios", "ipod", "iphon", "ifone", "ipados"},
 	},
@@ -85,8 +108,9 @@ var clients = []Client{
 			"neuen outlook", "nuevo outlook", "outlook nuevo", "windows mail", "courrier windows", "mail app windows"},
 	},
 	{
-		ID:   OutlookClassic,
-		Name: "classic Outlook for Windows",
+		ID:         OutlookClassic,
+		Name:       "classic Outlook for Windows",
+		SelfConfig: SelfConfigAutodiscover,
 		Phrases: []string{"classic outlook", "outlook classic", "outlook classique", "klassisches outlook",
 			"outlook klassisch", "outlook clasico", "outlook 2013", "outlook 2016", "outlook 2019", "outlook 2021",
 			"outlook 2024", "outlook desktop"},
@@ -100,23 +124,26 @@ var clients = []Client{
 			"outlook para android"},
 	},
 	{
-		ID:      Thunderbird,
-		Name:    "Thunderbird",
-		Phrases: []string{"thunderbird", "thunder bird", "tbird", "mozilla thunderbird"},
-		Fuzzy:   []string{"thunderbird"},
+		ID:         Thunderbird,
+		Name:       "Thunderbird",
+		SelfConfig: SelfConfigAutoconfig,
+		Phrases:    []string{"thunderbird", "thunder bird", "tbird", "mozilla thunderbird"},
+		Fuzzy:      []string{"thunderbird"},
 	},
 	{
-		ID:      ThunderbirdAndroid,
-		Name:    "Thunderbird for Android",
-		Aliases: []ClientID{"k9"},
+		ID:         ThunderbirdAndroid,
+		Name:       "Thunderbird for Android",
+		SelfConfig: SelfConfigAutoconfig,
+		Aliases:    []ClientID{"k9"},
 		Phrases: []string{"thunderbird android", "thunderbird for android", "thunderbird pour android", "thunderbird fur android",
 			"thunderbird para android", "k9", "k 9", "k9 mail", "k 9 mail"},
 	},
 	{
-		ID:      AppleMail,
-		Name:    "Apple Mail (Mac)",
-		Aliases: []ClientID{"mac"},
-		Phrases: []string{"apple mail", "mail app", "mail.app", "macos mail", "mac mail", "mac", "macbook", "imac", "macos", "os x", "osx"},
+		ID:         AppleMail,
+		Name:       "Apple Mail (Mac)",
+		SelfConfig: SelfConfigProfile,
+		Aliases:    []ClientID{"mac"},
+		Phrases:    []string{"apple mail", "mail app", "mail.app", "macos mail", "mac mail", "mac", "macbook", "imac", "macos", "os x", "osx"},
 	},
 	{
 		ID:   BlackBerry10,

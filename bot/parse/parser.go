@@ -17,6 +17,7 @@ type Parser struct {
 
 	check, problem, ports, outgoing, incoming  wordList
 	configure, clients, help, announce, public wordList
+	discovery                                  wordList
 	thanks, followup                           wordList
 	// symptoms are in knowledge.Symptoms' order, which breaks ties.
 	symptoms []symptomWords
@@ -79,6 +80,7 @@ func New(vocabs ...Vocabulary) *Parser {
 		p.clients.add(in.Clients)
 		p.help.add(in.Help)
 		p.announce.add(in.Announce)
+		p.discovery.add(in.Discovery)
 		p.public.add(in.Public)
 		p.thanks.add(in.Thanks)
 		p.followup.add(in.Followup)
@@ -156,6 +158,7 @@ func (p *Parser) read(text string) (bot.Parsed, signals) {
 	var s signals
 	for i, w := range ws {
 		s.announce = s.announce || p.announce.at(ws, i)
+		s.discovery = s.discovery || p.discovery.at(ws, i)
 		s.check = s.check || p.check.at(ws, i)
 		s.problem = s.problem || p.problem.at(ws, i)
 		s.outgoing = s.outgoing || p.outgoing.at(ws, i)
@@ -207,7 +210,7 @@ func (p *Parser) symptom(ws []string) (knowledge.Symptom, knowledge.Topic) {
 
 // signals are what the words of a request hint at.
 type signals struct {
-	announce                                                            bool
+	announce, discovery                                                 bool
 	check, problem, ports, outgoing, incoming, configure, clients, help bool
 	thanks, followup, symptom                                           bool
 	client, address, target, empty                                      bool
@@ -216,7 +219,7 @@ type signals struct {
 // ownIntent reports whether the words ask for something themselves, not
 // only name a device, an address, a follow-up or that it does not work.
 func (s signals) ownIntent() bool {
-	return s.announce || s.check || s.ports || s.configure || s.clients || s.help || s.thanks || s.symptom
+	return s.announce || s.discovery || s.check || s.ports || s.configure || s.clients || s.help || s.thanks || s.symptom
 }
 
 // decide picks the intent from the signals, most specific first.
@@ -226,6 +229,10 @@ func decide(s signals) bot.Intent {
 		return bot.IntentHelp
 	case s.announce:
 		return bot.IntentAnnounce
+	case s.discovery && (s.check || s.target) && !s.symptom:
+		// "check autoconfig for domaine.com", "vérifie l'autoconfiguration
+		// de domaine.com": what the domain publishes for clients.
+		return bot.IntentDiscovery
 	case s.symptom:
 		// "my phone says certificate error", "I can receive but not send":
 		// the problem comes first, with or without a check.

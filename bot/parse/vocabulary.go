@@ -44,6 +44,7 @@ type Vocabulary struct {
 		Clients   []string `toml:"clients"`
 		Help      []string `toml:"help"`
 		Announce  []string `toml:"announce"`
+		Discovery []string `toml:"discovery"`
 		Public    []string `toml:"public"`
 		Thanks    []string `toml:"thanks"`
 		Followup  []string `toml:"followup"`

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/mailhelp/mailhelp/bot"
+	"github.com/mailhelp/mailhelp/discovery"
 	"github.com/mailhelp/mailhelp/probe"
 )
 
@@ -21,6 +22,8 @@ type Answer struct {
 	Reply   *bot.Reply `json:"reply"`
 	// Check is the live check's report, when one ran.
 	Check *probe.Report `json:"check,omitempty"`
+	// Discovery is the discovery check's report, when one ran.
+	Discovery *discovery.Report `json:"discovery,omitempty"`
 }
 
 // AnswerOf builds the JSON document of a reply.
@@ -28,6 +31,7 @@ func AnswerOf(r *bot.Reply) Answer {
 	return Answer{
 		Intent: r.Intent, Client: r.About.Client, Address: r.About.Address,
 		Host: r.About.Host, Symptom: r.About.Symptom, Lang: r.Lang, Reply: r, Check: r.Check,
+		Discovery: r.Discovery,
 	}
 }
 

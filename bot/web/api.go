@@ -147,6 +147,8 @@ type askResponse struct {
 	Permalink string     `json:"permalink,omitempty"`
 	// Check is the live check's report, when one ran.
 	Check any `json:"check,omitempty"`
+	// Discovery is the discovery check's report, when one ran.
+	Discovery any `json:"discovery,omitempty"`
 }
 
 // apiAsk answers {text, lang?} with {intent, reply, permalink}. Refusals
@@ -170,6 +172,9 @@ func (s *Server) apiAsk(w http.ResponseWriter, r *http.Request) {
 	if reply.Check != nil {
 		resp.Check = reply.Check
 	}
+	if reply.Discovery != nil {
+		resp.Discovery = reply.Discovery
+	}
 	writeJSON(w, http.StatusOK, resp)
 }
 
@@ -179,31 +184,79 @@ var codeStatus = map[string]int{
 	bot.CodeBlockedAddress: http.StatusForbidden, bot.CodeBadHost: http.StatusBadRequest, bot.CodePort: http.StatusForbidden,
 	bot.CodeUnknownDomain: http.StatusNotFound, bot.CodeTooLong: http.StatusRequestEntityTooLarge,
 	bot.CodeCheckFailed: http.StatusServiceUnavailable, bot.CodeInternal: http.StatusInternalServerError,
-	bot.CodeBadTarget: http.StatusBadRequest,
+	bot.CodeBadTarget: http.StatusBadRequest, bot.CodeDiscoveryOff: http.StatusServiceUnavailable,
+	bot.CodeNoDomain: http.StatusBadRequest,
 }
 
 // apiCheck runs a live check through the same path as chat (dial
 // policy, rate limits) and returns the probe's report.
 func (s *Server) apiCheck(w http.ResponseWriter, r *http.Request) {
+	s.targetAPI(w, r, targetAPI{intent: bot.IntentCheck, hostField: "host",
+		badTarget: "address must be one mail address, host one bare host name or IP address (no scheme, port, path, blank or other word)",
+		// Live checks turned off: the reply lists what to verify.
+		otherCode: "check_disabled",
+		result: func(reply *bot.Reply) any {
+			if reply.Check == nil {
+				return nil
+			}
+			return reply.Check
+		}})
+}
+
+// apiDiscovery runs a discovery check of a domain ({domain} or
+// {address}, whose domain is checked and which Autodiscover is asked
+// about) through the same path as chat (rate limits, budget) and returns
+// its report.
+func (s *Server) apiDiscovery(w http.ResponseWriter, r *http.Request) {
+	s.targetAPI(w, r, targetAPI{intent: bot.IntentDiscovery, hostField: "domain",
+		badTarget: "address must be one mail address, domain one bare domain name",
+		otherCode: bot.CodeDiscoveryOff,
+		result: func(reply *bot.Reply) any {
+			if reply.Discovery == nil {
+				return nil
+			}
+			return reply.Discovery
+		}})
+}
+
+// targetAPI describes an endpoint that runs one intent on an address or
+// a host: {address} or {<hostField>}, and an optional lang.
+type targetAPI struct {
+	intent    bot.Intent
+	hostField string
+	// badTarget explains a target that is not bare.
+	badTarget string
+	// otherCode is the error code of a reply without a result and with
+	// no code of codeStatus.
+	otherCode string
+	// result is what the reply holds to return, or nil.
+	result func(*bot.Reply) any
+}
+
+// targetAPI serves one targetAPI request: same-origin only, a strict
+// body, the form through the router (its dial policy and rate limits),
+// then the result, or the refusal as {"error": {code, message}} with
+// its status (and Retry-After when rate limited).
+func (s *Server) targetAPI(w http.ResponseWriter, r *http.Request, api targetAPI) {
 	if s.refuseCrossSite(w, r) {
 		return
 	}
-	req, ok := decode(w, r, []string{"address", "host", "lang"}, nil)
+	req, ok := decode(w, r, []string{"address", api.hostField, "lang"}, nil)
 	if !ok {
 		return
 	}
 	address, isAddress := req["address"]
-	host, isHost := req["host"]
+	host, isHost := req[api.hostField]
 	if isAddress == isHost {
-		writeError(w, http.StatusBadRequest, bot.CodeBadTarget, "give exactly one of address or host")
+		writeError(w, http.StatusBadRequest, bot.CodeBadTarget, "give exactly one of address or "+api.hostField)
 		return
 	}
-	form := bot.Form{Intent: bot.IntentCheck, Target: address, Kind: bot.TargetAddress}
+	form := bot.Form{Intent: api.intent, Target: address, Kind: bot.TargetAddress}
 	if isHost {
 		form.Target, form.Kind = host, bot.TargetHost
 	}
 	if !bareTarget(form.Target, form.Kind) {
-		writeError(w, http.StatusBadRequest, bot.CodeBadTarget, "address must be one mail address, host one bare host name or IP address (no scheme, port, path, blank or other word)")
+		writeError(w, http.StatusBadRequest, bot.CodeBadTarget, api.badTarget)
 		return
 	}
 	lang := s.langs().Match(req["lang"])
@@ -214,15 +267,14 @@ func (s *Server) apiCheck(w http.ResponseWriter, r *http.Request) {
 	reply := s.opts.Router.Serve(r.Context(), &bot.Request{
 		Form: &form, ForceLang: lang, Platform: "web", UserID: s.clientID(r),
 	})
-	if reply.Check != nil {
-		writeJSON(w, http.StatusOK, reply.Check)
+	if res := api.result(reply); res != nil {
+		writeJSON(w, http.StatusOK, res)
 		return
 	}
 	code := reply.Code
 	status, ok := codeStatus[code]
 	if !ok {
-		// Live checks are turned off: the reply lists what to verify.
-		code, status = "check_disabled", http.StatusServiceUnavailable
+		code, status = api.otherCode, http.StatusServiceUnavailable
 	}
 	if code == bot.CodeRateLimited {
 		w.Header().Set("Retry-After", strconv.Itoa(int(max(reply.RetryAfter.Round(time.Second), time.Second)/time.Second)))

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"path"
@@ -54,6 +55,17 @@ type answerView struct {
 	Langs    []bot.LangChoice
 	// Token is the token of the answer's forms (see formToken).
 	Token string
+	// Profile, for an iPhone, iPad or Mac answer, offers the account's
+	// configuration profile in one tap, with a QR code of its link.
+	Profile *profileView
+}
+
+// profileView is the one-tap set-up box: the profile's link, its QR
+// code, and what the device will show (signed or not).
+type profileView struct {
+	URL    string
+	QR     template.HTML
+	Signed bool
 }
 
 type notFoundView struct {
@@ -76,6 +88,8 @@ var uiIDs = map[string]string{
 	"permalink": "web.permalink", "ticket": "web.ticket", "back": "web.back", "copy_results": "web.copy_results",
 	"working": "web.working", "ticket_text": "web.ticket_text", "result_link": "web.result_link",
 	"not_found_title": "web.not_found.title", "not_found_intro": "web.not_found.intro",
+	"profile_title": "web.profile.title", "profile_intro": "web.profile.intro", "profile_button": "web.profile.button",
+	"profile_qr": "web.profile.qr", "profile_unsigned": "web.profile.unsigned", "profile_signed": "web.profile.signed",
 }
 
 // newPage starts a page in lang; its forms' token is bound to a cookie
@@ -137,6 +151,16 @@ func (s *Server) answerView(r *http.Request, reply *bot.Reply, p *page) *answerV
 		if u, err := url.Parse(link); err == nil {
 			u.Path += "/ticket"
 			v.TicketURL = u.RequestURI()
+		}
+	}
+	if link := bot.ProfileLink(s.baseURL(r), reply); link != "" && s.opts.Discovery != nil {
+		qr, err := qrSVG(link, p.UI["profile_qr"])
+		if err == nil {
+			v.Profile = &profileView{URL: link, QR: qr, Signed: s.opts.ProfileSigned != nil && s.opts.ProfileSigned()}
+			// The box shows the link; the list does not repeat it.
+			shown := *v.Reply
+			shown.Links = slices.DeleteFunc(slices.Clone(shown.Links), func(l bot.Link) bool { return l.URL == link })
+			v.Reply = &shown
 		}
 	}
 	return v

@@ -28,6 +28,13 @@ var templateFS embed.FS
 //go:embed static/*
 var staticFS embed.FS
 
+// The standard paths of autoconfig and Autodiscover (see
+// Options.Discovery).
+const (
+	autoconfigPath   = "/mail/config-v1.1.xml"
+	autodiscoverPath = "/autodiscover/autodiscover.xml"
+)
+
 // maxBody bounds a request body: a JSON request, or a chat form.
 const maxBody = 16 << 10
 
@@ -63,6 +70,16 @@ type Options struct {
 	// ServeMux pattern ("POST /slack/events": the Slack adapter's HTTP
 	// mode).
 	Mounts map[string]http.Handler
+	// Discovery, when set, serves what lets mail apps configure
+	// themselves: it is mounted on autoconfig's paths
+	// (/mail/config-v1.1.xml and its /.well-known twin), Autodiscover's
+	// (/autodiscover/autodiscover.xml, in any letter case) and
+	// ProfilePath; answers for iPhone, iPad and Mac then offer their
+	// profile in one tap, with a QR code.
+	Discovery http.Handler
+	// ProfileSigned reports whether profiles are signed, for the page to
+	// say what the device will show; nil means unsigned.
+	ProfileSigned func() bool
 	// TrustedProxies are the reverse proxies in front of the server
 	// (config web.trusted_proxies). Only when the TCP peer is in one of
 	// them are X-Forwarded-For and Forwarded read, and the client is the
@@ -113,8 +130,19 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /check/{id}/ticket", s.checkResultTicket)
 	s.mux.HandleFunc("POST /api/v1/ask", s.apiAsk)
 	s.mux.HandleFunc("POST /api/v1/check", s.apiCheck)
+	s.mux.HandleFunc("POST /api/v1/discovery", s.apiDiscovery)
 	s.mux.HandleFunc("/api/v1/ask", s.apiMethodNotAllowed)
 	s.mux.HandleFunc("/api/v1/check", s.apiMethodNotAllowed)
+	s.mux.HandleFunc("/api/v1/discovery", s.apiMethodNotAllowed)
+	if d := s.opts.Discovery; d != nil {
+		s.mux.Handle("GET "+autoconfigPath, d)
+		s.mux.Handle("GET /.well-known/autoconfig"+autoconfigPath, d)
+		// Outlook POSTs; a GET is answered 405 by d rather than taken
+		// for a permalink.
+		s.mux.Handle("POST "+autodiscoverPath, d)
+		s.mux.Handle("GET "+autodiscoverPath, d)
+		s.mux.Handle("GET "+bot.ProfilePath, d)
+	}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.Handle("GET /static/{file}", http.FileServerFS(staticFS))
@@ -140,6 +168,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// no-referrer they send "Origin: null").
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Frame-Options", "DENY")
+	if s.opts.Discovery != nil && r.URL.Path != autodiscoverPath && strings.EqualFold(r.URL.Path, autodiscoverPath) {
+		// Outlook writes /Autodiscover/Autodiscover.xml, or any mix.
+		r.URL.Path = autodiscoverPath
+	}
 	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 	defer func() {
 		if v := recover(); v != nil {

@@ -87,25 +87,33 @@ func (m *Main) checkRequest(subject, host, user, lang string) (app.CheckRequest,
 // printCheck writes a check's result; exit 1 when what the recommended
 // settings need fails.
 func (m *Main) printCheck(format string, reply *bot.Reply) int {
+	if err := m.writeResult(format, reply, reply.Check); err != nil {
+		fmt.Fprintf(m.Stderr, "mailhelp check: %v\n", err)
+		return exitFail
+	}
+	if reply.Check.Verdict == probe.StatusFail {
+		return exitFail
+	}
+	return exitOK
+}
+
+// writeResult writes a check's reply on stdout in format: report as
+// indented JSON, else the reply as Markdown or terminal text.
+func (m *Main) writeResult(format string, reply *bot.Reply, report any) error {
 	out := bufio.NewWriter(m.Stdout)
-	defer out.Flush()
 	switch format {
 	case "json":
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(reply.Check); err != nil {
-			fmt.Fprintf(m.Stderr, "mailhelp check: %v\n", err)
-			return exitFail
+		if err := enc.Encode(report); err != nil {
+			return err
 		}
 	case "markdown":
 		_, _ = io.WriteString(out, render.Markdown(reply))
 	default:
 		_, _ = io.WriteString(out, render.Text(reply))
 	}
-	if reply.Check.Verdict == probe.StatusFail {
-		return exitFail
-	}
-	return exitOK
+	return out.Flush()
 }
 
 // password reads the password from the environment, else from the first

@@ -6,6 +6,8 @@
 //	mailhelp ask [--format text|markdown|json] [--lang LANG] [--config FILE] [QUESTION...]
 //	mailhelp check [--format text|markdown|json] [--lang LANG] [--config FILE] [--user USER] ADDRESS | --host HOST
 //	mailhelp serve [--config FILE] [--listen ADDR]
+//	mailhelp discovery records [--config FILE] DOMAIN
+//	mailhelp discovery check [--format text|markdown|json] [--lang LANG] [--config FILE] DOMAIN|ADDRESS
 //	mailhelp announce --domain D [--slack-channel C] [--discord-channel C] [--lang L] [--yes]
 //	mailhelp audit [--file F] [--action A] [--user U] [--platform P] [--since D] [--json]
 //	mailhelp config check FILE
@@ -90,6 +92,7 @@ var commands = []command{
 	{"ask", "answer questions from the arguments or from standard input", (*Main).ask},
 	{"check", "check a mail server live: TLS, certificate, capabilities, login", (*Main).check},
 	{"serve", "serve the web chat, answer pages, JSON API, health and metrics", (*Main).serve},
+	{"discovery", "discovery records|check: DNS records to publish for self-configuring apps, or check what a domain publishes", (*Main).discoveryCmd},
 	{"announce", "post a domain's settings card to Slack and/or Discord channels", (*Main).announce},
 	{"audit", "print the audit trail of live checks and admin actions", (*Main).auditCmd},
 	{"config", "config init|check: write a starter configuration, or validate one with the line of each problem", (*Main).configCmd},
@@ -124,7 +127,7 @@ func (m *Main) usage(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Commands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, `Run "mailhelp <command> -h" for a command's flags.`)

@@ -15,6 +15,7 @@ import (
 	"github.com/mailhelp/mailhelp/bot/discordbot"
 	"github.com/mailhelp/mailhelp/bot/slackbot"
 	"github.com/mailhelp/mailhelp/bot/web"
+	"github.com/mailhelp/mailhelp/discovery/publish"
 )
 
 // shutdownGrace bounds how long in-flight requests (a live check among
@@ -72,6 +73,8 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 		Router: a.Answerer(), Translator: a.Catalog(), DefaultLang: a.Config().DefaultLanguage,
 		PublicURL: a.Config().Web.PublicURL, Logger: log, Metrics: metrics,
 		TrustedProxies: a.Config().Web.TrustedProxies,
+		Discovery:      publish.New(publish.Options{Settings: a.PublishSettings, Translator: a.Catalog(), Logger: log}),
+		ProfileSigned:  func() bool { return a.PublishSettings().Signer != nil },
 		Ready:          func() error { return ready(adapters) }, Mounts: mounts,
 	})
 	if err != nil {
