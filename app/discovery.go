@@ -37,16 +37,38 @@ func newSigner(ps *config.ProfileSigning) (*profile.Signer, error) {
 	return s, nil
 }
 
-// discoveryResolver resolves the web names a discovery check fetches:
-// SRV records from the system, addresses from check.hosts first (split
-// DNS), like the live check.
+// nameServer is a resolver that asks check.dns, or the system's resolver
+// when it is not set.
+func nameServer(cfg *config.Config) *net.Resolver {
+	if !cfg.Check.DNS.IsValid() {
+		return net.DefaultResolver
+	}
+	server := cfg.Check.DNS.String()
+	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, server)
+	}}
+}
+
+// checkResolver resolves the hosts checks dial: check.hosts first, then
+// the name server.
+func checkResolver(cfg *config.Config) probe.Resolver {
+	if len(cfg.Check.Hosts) == 0 {
+		return nameServer(cfg)
+	}
+	return probe.PinnedResolver{Hosts: cfg.Check.Hosts, Next: nameServer(cfg)}
+}
+
+// discoveryResolver resolves what a discovery check fetches: SRV records
+// from the name server, and addresses like the live check.
 type discoveryResolver struct {
-	probe.PinnedResolver
+	probe.Resolver
+	srv *net.Resolver
 }
 
 // LookupSRV implements verify.Resolver.
-func (discoveryResolver) LookupSRV(ctx context.Context, service, proto, name string) (string, []*net.SRV, error) {
-	return net.DefaultResolver.LookupSRV(ctx, service, proto, name)
+func (r discoveryResolver) LookupSRV(ctx context.Context, service, proto, name string) (string, []*net.SRV, error) {
+	return r.srv.LookupSRV(ctx, service, proto, name)
 }
 
 // newDiscovery builds the discovery check of a configuration: the same
@@ -57,18 +79,11 @@ func newDiscovery(cfg *config.Config, prober handlers.Prober) (*verify.Checker, 
 	if err != nil {
 		return nil, err
 	}
-	opts := verify.Options{Roots: roots, Budget: cfg.Check.Budget}
-	if len(cfg.Check.Hosts) > 0 {
-		opts.Resolver = discoveryResolver{probe.PinnedResolver{Hosts: cfg.Check.Hosts}}
-	}
+	opts := verify.Options{Roots: roots, Budget: cfg.Check.Budget,
+		Resolver: discoveryResolver{Resolver: checkResolver(cfg), srv: nameServer(cfg)}}
 	if prober != nil {
-		dir := cfg.Directory
 		opts.Live = func(ctx context.Context, d knowledge.Domain) (*probe.Report, error) {
-			t, err := handlers.CheckTarget(dir, bot.Parsed{Host: d.Name})
-			if err != nil {
-				return nil, err
-			}
-			return prober.Check(ctx, t, nil)
+			return prober.Check(ctx, handlers.DomainTarget(d), nil)
 		}
 	}
 	return verify.New(opts), nil

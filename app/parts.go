@@ -161,12 +161,8 @@ func newChecker(cfg *config.Config) (*probe.Checker, error) {
 	if err != nil {
 		return nil, err
 	}
-	var resolver probe.Resolver
-	if len(cfg.Check.Hosts) > 0 {
-		resolver = probe.PinnedResolver{Hosts: cfg.Check.Hosts}
-	}
 	return probe.New(probe.Options{
-		Policy: handlers.CheckPolicy(cfg.Directory, cfg.Check.AllowAnyHost, resolver),
+		Policy: handlers.CheckPolicy(cfg.Directory, cfg.Check.AllowAnyHost, checkResolver(cfg)),
 		Budget: cfg.Check.Budget,
 		Roots:  roots,
 	}), nil

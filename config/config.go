@@ -121,6 +121,11 @@ type Check struct {
 	// Hosts pins the addresses of host names, for a bot that cannot
 	// resolve internal names (split DNS); host -> IP.
 	Hosts map[string]netip.Addr
+	// DNS, when set, is the name server (IP and port) checks ask, for a
+	// bot whose system resolver does not see the mail domains' zones
+	// (split DNS): the live check's addresses and the discovery check's
+	// SRV records and web names. Hosts still come first.
+	DNS netip.AddrPort
 	// PerUser and PerTarget bound checks per Window; MaxConcurrent bounds
 	// checks running at once.
 	PerUser, PerTarget, MaxConcurrent int
@@ -177,6 +182,7 @@ type checkFile struct {
 	Budget        string            `yaml:"budget"`
 	CAFile        string            `yaml:"ca_file"`
 	Hosts         map[string]string `yaml:"hosts"`
+	DNS           string            `yaml:"dns"`
 	PerUser       int               `yaml:"per_user"`
 	PerTarget     int               `yaml:"per_target"`
 	Window        string            `yaml:"window"`
@@ -432,6 +438,14 @@ func (c checkFile) build() (Check, []error) {
 	count("per_user", c.PerUser, 10000, &out.PerUser)
 	count("per_target", c.PerTarget, 10000, &out.PerTarget)
 	count("max_concurrent", c.MaxConcurrent, 1000, &out.MaxConcurrent)
+	if c.DNS != "" {
+		ap, err := parseNameServer(c.DNS)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("check.dns: %q is not an IP address with an optional port (10.0.0.53 or 10.0.0.53:53)", c.DNS))
+		} else {
+			out.DNS = ap
+		}
+	}
 	for host, ip := range c.Hosts {
 		key, err := knowledge.CanonicalDomain(host)
 		if err != nil {
@@ -449,6 +463,22 @@ func (c checkFile) build() (Check, []error) {
 		out.Hosts[key] = a
 	}
 	return out, errs
+}
+
+// parseNameServer reads "IP" (port 53) or "IP:port", IPv6 in brackets
+// with a port.
+func parseNameServer(s string) (netip.AddrPort, error) {
+	if a, err := netip.ParseAddr(s); err == nil && a.Zone() == "" {
+		return netip.AddrPortFrom(a, 53), nil
+	}
+	ap, err := netip.ParseAddrPort(s)
+	if err != nil {
+		return netip.AddrPort{}, err
+	}
+	if ap.Port() == 0 || ap.Addr().Zone() != "" {
+		return netip.AddrPort{}, errors.New("no port or a zone")
+	}
+	return ap, nil
 }
 
 func (e endpointFile) endpoint() knowledge.Endpoint {

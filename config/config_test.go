@@ -233,3 +233,17 @@ func TestProfileSigning(t *testing.T) {
 		t.Errorf("half a signing identity: %v", err)
 	}
 }
+
+func TestCheckDNS(t *testing.T) {
+	for in, want := range map[string]string{"10.0.0.53": "10.0.0.53:53", "127.0.0.1:5353": "127.0.0.1:5353", "[::1]:53": "[::1]:53", "::1": "[::1]:53"} {
+		c, err := Parse([]byte("domains: [{domain: d.com, host: m.d.com}]\ncheck: {dns: \"" + in + "\"}\n"))
+		if err != nil || c.Check.DNS.String() != want {
+			t.Errorf("%s: %v %v", in, c, err)
+		}
+	}
+	for _, bad := range []string{"ns.d.com", "10.0.0.53:0", "10.0.0.53:99999", "udp://10.0.0.53"} {
+		if _, err := Parse([]byte("domains: [{domain: d.com, host: m.d.com}]\ncheck: {dns: \"" + bad + "\"}\n")); err == nil || !strings.Contains(err.Error(), "check.dns") {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+}

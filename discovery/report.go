@@ -122,6 +122,9 @@ type Report struct {
 	Expected Settings `json:"expected"`
 	// Live is the live check's verdict of the configured server, when it
 	// ran; published servers are also compared with what it found.
-	Live    string   `json:"live,omitempty"`
-	Sources []Source `json:"sources"`
+	Live string `json:"live,omitempty"`
+	// LiveError says why the live check gave nothing to compare with (it
+	// failed, was refused, or ran out of budget), when it was asked for.
+	LiveError string   `json:"live_error,omitempty"`
+	Sources   []Source `json:"sources"`
 }

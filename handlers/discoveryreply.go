@@ -65,6 +65,10 @@ func DiscoveryReply(loc bot.Localizer, rep *discovery.Report) *bot.Reply {
 			r.Settings = append(r.Settings, g)
 		}
 	}
+	if rep.LiveError != "" {
+		r.Notes = append(r.Notes, bot.Note{Severity: bot.SeverityInfo,
+			Text: loc.Text("discovery.note.no_live", data) + fmt.Sprintf(" (%s)", bot.Clip(rep.LiveError, 160))})
+	}
 	if rep.Verdict != discovery.VerdictOK {
 		r.Notes = append(r.Notes, bot.Note{Severity: bot.SeverityTip, Text: loc.Text("discovery.note.records", data)})
 	}

@@ -34,7 +34,7 @@ domains:
     smtp: {host: smtp.example.org, port: 465}
 `
 
-func newHandler(t *testing.T, signer *profile.Signer) *publish.Handler {
+func newHandler(t testing.TB, signer *profile.Signer) *publish.Handler {
 	t.Helper()
 	cfg, err := config.Parse([]byte(testConfig))
 	if err != nil {

@@ -3,6 +3,7 @@ package verify
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/mailhelp/mailhelp/internal/testdns"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ import (
 // published submission port.
 func TestGoldenReport(t *testing.T) {
 	l := newLab(t, testDomain)
-	l.zone.setSRV("_submission._tcp.domaine.test", srvRecord{0, 1, 2525, "mail.domaine.test"})
+	l.zone.SetSRV("_submission._tcp.domaine.test", testdns.SRV{Priority: 0, Weight: 1, Port: 2525, Target: "mail.domaine.test"})
 	l.serveHTTPS(ad2, l.https[adPath])
 	l.serveHTTPS(adPath, nil)
 	o := l.options()

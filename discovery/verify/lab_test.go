@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"crypto/tls"
 	"fmt"
+	"github.com/mailhelp/mailhelp/internal/testdns"
 	"io"
 	"log"
 	"net"
@@ -53,7 +54,7 @@ func testCerts(t testing.TB) (*testpki.CA, *testpki.Leaf, *testpki.Leaf) {
 type lab struct {
 	t         *testing.T
 	d         knowledge.Domain
-	zone      *zone
+	zone      *testdns.Zone
 	dnsAddr   string
 	ca        *testpki.CA
 	cert      *testpki.Leaf
@@ -70,15 +71,15 @@ type lab struct {
 func newLab(t *testing.T, d knowledge.Domain) *lab {
 	t.Helper()
 	ca, good, _ := testCerts(t)
-	l := &lab{t: t, d: d, zone: newZone(), ca: ca, cert: good,
+	l := &lab{t: t, d: d, zone: testdns.NewZone(), ca: ca, cert: good,
 		https: map[string]http.Handler{}, http: map[string]http.Handler{}}
-	l.dnsAddr = startDNS(t, l.zone)
+	l.dnsAddr = testdns.Start(t, l.zone)
 	s := discovery.For(d)
 	for _, r := range discovery.Records(s) {
-		l.zone.setSRV(r.Service+"."+d.Name, srvRecord{r.Priority, r.Weight, uint16(r.Port), r.Target})
+		l.zone.SetSRV(r.Service+"."+d.Name, testdns.SRV{Priority: r.Priority, Weight: r.Weight, Port: uint16(r.Port), Target: r.Target})
 	}
 	for _, n := range webNames(d.Name) {
-		l.zone.setA(n, "127.0.0.1")
+		l.zone.SetA(n, "127.0.0.1")
 	}
 	l.serveHTTPS("autoconfig."+d.Name+"/mail/config-v1.1.xml", xmlDoc(discovery.Autoconfig(s, "", nil)))
 	l.serveHTTPS(d.Name+"/autodiscover/autodiscover.xml", autodiscoverHandler(t, s))
@@ -169,7 +170,7 @@ func (l *lab) url(scheme, host, path string) string {
 
 // options are the checker's options for the lab.
 func (l *lab) options() Options {
-	return Options{Resolver: testResolver(l.dnsAddr), Roots: l.ca.Pool(), HTTPSPort: l.httpsPort, HTTPPort: l.httpPort,
+	return Options{Resolver: testdns.Resolver(l.dnsAddr), Roots: l.ca.Pool(), HTTPSPort: l.httpsPort, HTTPPort: l.httpPort,
 		Budget: 10 * time.Second, FetchTimeout: 3 * time.Second}
 }
 

@@ -154,12 +154,16 @@ func (c *Checker) Check(ctx context.Context, d knowledge.Domain, address string)
 		// Wait for the live check only as long as the budget allows.
 		select {
 		case lr := <-lives:
-			if lr.err == nil && lr.rep != nil {
+			switch {
+			case lr.err != nil:
+				rep.LiveError = clip(lr.err.Error())
+			case lr.rep != nil:
 				rep.Live = string(lr.rep.Verdict)
 				compareLiveAll(ac, lr.rep)
 				compareLiveAll(ad, lr.rep)
 			}
 		case <-ctx.Done():
+			rep.LiveError = "the live check did not finish within the budget"
 		}
 	}
 	all := slices.Concat(srv, ac, ad)

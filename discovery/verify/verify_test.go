@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"errors"
+	"github.com/mailhelp/mailhelp/internal/testdns"
 	"maps"
 	"net/http"
 	"slices"
@@ -152,10 +153,10 @@ var scenarios = []scenario{
 	}},
 	{name: "nothing published", setup: func(t *testing.T, l *lab, o *Options) {
 		for _, r := range discovery.Services {
-			l.zone.setSRV(r.Service + ".domaine.test")
+			l.zone.SetSRV(r.Service + ".domaine.test")
 		}
-		l.zone.delA("autoconfig.domaine.test")
-		l.zone.delA("autodiscover.domaine.test")
+		l.zone.DelA("autoconfig.domaine.test")
+		l.zone.DelA("autodiscover.domaine.test")
 		l.serveHTTPS(acPath, nil)
 		l.serveHTTPS(adPath, nil)
 	}, verdict: discovery.VerdictWarning, codes: []discovery.Code{discovery.CodeMissing}, check: func(t *testing.T, rep *discovery.Report) {
@@ -343,8 +344,8 @@ var scenarios = []scenario{
 		}
 	}},
 	{name: "SRV wrong host and port", setup: func(t *testing.T, l *lab, o *Options) {
-		l.zone.setSRV("_imaps._tcp.domaine.test", srvRecord{0, 1, 993, "imap.elsewhere.test"})
-		l.zone.setSRV("_submission._tcp.domaine.test", srvRecord{0, 1, 2525, "mail.domaine.test"})
+		l.zone.SetSRV("_imaps._tcp.domaine.test", testdns.SRV{Priority: 0, Weight: 1, Port: 993, Target: "imap.elsewhere.test"})
+		l.zone.SetSRV("_submission._tcp.domaine.test", testdns.SRV{Priority: 0, Weight: 1, Port: 2525, Target: "mail.domaine.test"})
 	}, verdict: discovery.VerdictFail, codes: []discovery.Code{discovery.CodeMismatchHost, discovery.CodeMismatchPort},
 		check: func(t *testing.T, rep *discovery.Report) {
 			want := discovery.Problem{Code: discovery.CodeMismatchPort, Field: "smtp", Want: "587", Got: "2525", Against: discovery.AgainstConfigured}
@@ -353,16 +354,16 @@ var scenarios = []scenario{
 			}
 		}},
 	{name: "SRV target dot for an offered service", setup: func(t *testing.T, l *lab, o *Options) {
-		l.zone.setSRV("_imaps._tcp.domaine.test", srvRecord{0, 0, 0, "."})
+		l.zone.SetSRV("_imaps._tcp.domaine.test", testdns.SRV{Priority: 0, Weight: 0, Port: 0, Target: "."})
 	}, verdict: discovery.VerdictWarning, codes: []discovery.Code{discovery.CodeMissing}},
 	{name: "SRV server failure", setup: func(t *testing.T, l *lab, o *Options) {
-		l.zone.fail("_imaps._tcp.domaine.test", dns.RcodeServerFailure)
+		l.zone.Fail("_imaps._tcp.domaine.test", dns.RcodeServerFailure)
 	}, verdict: discovery.VerdictOK, codes: []discovery.Code{discovery.CodeFetchFailed}},
 	{name: "SRV for a non-standard port", domain: &knowledge.Domain{Name: "domaine.test", Host: "mail.domaine.test",
 		IMAP: knowledge.Endpoint{Port: 1993, Security: knowledge.ImplicitTLS}},
 		setup: func(t *testing.T, l *lab, o *Options) {
-			l.zone.setSRV("_imaps._tcp.domaine.test", srvRecord{0, 1, 1993, "mail.domaine.test"})
-			l.zone.setSRV("_pop3s._tcp.domaine.test", srvRecord{0, 1, 995, "mail.domaine.test"})
+			l.zone.SetSRV("_imaps._tcp.domaine.test", testdns.SRV{Priority: 0, Weight: 1, Port: 1993, Target: "mail.domaine.test"})
+			l.zone.SetSRV("_pop3s._tcp.domaine.test", testdns.SRV{Priority: 0, Weight: 1, Port: 995, Target: "mail.domaine.test"})
 		}, verdict: discovery.VerdictOK},
 	{name: "tarpit", setup: func(t *testing.T, l *lab, o *Options) {
 		o.HTTPSPort, o.HTTPPort = tarpit(t, false), tarpit(t, true)
