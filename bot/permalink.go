@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"net/netip"
 	"net/url"
 	"strings"
 )
@@ -28,9 +29,12 @@ const ProfilePath = "/mobileconfig"
 
 // ProfileLink returns the address of the configuration profile that sets
 // up a reply's account in one tap, under base, or "" when the answer
-// offers none (About.Profile unset, no address, no base).
+// offers none (About.Profile unset, no address, no base). A profile sets
+// up where the device sends its password, so it is only offered over
+// HTTPS (or from this machine, for a trial run): over plain HTTP anyone
+// on the way could swap it.
 func ProfileLink(base string, r *Reply) string {
-	if base == "" || r == nil || !r.About.Profile || r.About.Address == "" {
+	if base == "" || r == nil || !r.About.Profile || r.About.Address == "" || !secureBase(base) {
 		return ""
 	}
 	u := strings.TrimSuffix(base, "/") + ProfilePath + "?address=" + url.QueryEscape(r.About.Address)
@@ -38,4 +42,21 @@ func ProfileLink(base string, r *Reply) string {
 		u += "&lang=" + url.QueryEscape(r.Lang)
 	}
 	return u
+}
+
+// secureBase reports whether base is an https URL, or an http one on a
+// loopback host.
+func secureBase(base string) bool {
+	u, err := url.Parse(base)
+	if err != nil {
+		return false
+	}
+	if u.Scheme == "https" {
+		return true
+	}
+	h := u.Hostname()
+	if ip, err := netip.ParseAddr(h); err == nil {
+		return u.Scheme == "http" && ip.IsLoopback()
+	}
+	return u.Scheme == "http" && h == "localhost"
 }

@@ -299,3 +299,28 @@ func TestLocalMemoryIsBounded(t *testing.T) {
 		t.Errorf("the write log grew to %d", len(m.order))
 	}
 }
+
+// TestProfileLink: a profile is offered only for an answer that has one,
+// and only over HTTPS (or from this machine): over plain HTTP anyone on
+// the way could swap the settings it installs.
+func TestProfileLink(t *testing.T) {
+	r := &Reply{Lang: "fr", About: About{Client: "ios", Address: "alice+x@domaine.com", Profile: true}}
+	for base, want := range map[string]string{
+		"https://help.domaine.com/":  "https://help.domaine.com/mobileconfig?address=alice%2Bx%40domaine.com&lang=fr",
+		"http://127.0.0.1:8080":      "http://127.0.0.1:8080/mobileconfig?address=alice%2Bx%40domaine.com&lang=fr",
+		"http://localhost:8080":      "http://localhost:8080/mobileconfig?address=alice%2Bx%40domaine.com&lang=fr",
+		"http://help.domaine.com":    "",
+		"http://10.0.0.5:8080":       "",
+		"":                           "",
+		"javascript:alert(1)//x.com": "",
+	} {
+		if got := ProfileLink(base, r); got != want {
+			t.Errorf("ProfileLink(%q) = %q, want %q", base, got, want)
+		}
+	}
+	noProfile := *r
+	noProfile.About.Profile = false
+	if got := ProfileLink("https://help.domaine.com", &noProfile); got != "" {
+		t.Errorf("without a profile: %q", got)
+	}
+}

@@ -247,3 +247,12 @@ func TestCheckDNS(t *testing.T) {
 		}
 	}
 }
+
+// TestSMTPPort25: port 25 is not a port to give users, and every
+// answer says so: a configuration that does is refused.
+func TestSMTPPort25(t *testing.T) {
+	_, err := Parse([]byte("domains: [{domain: d.com, host: m.d.com, smtp: {port: 25}}]\n"))
+	if err == nil || !strings.Contains(err.Error(), "smtp.port: 25 is for mail between servers") {
+		t.Errorf("err = %v", err)
+	}
+}

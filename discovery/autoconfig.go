@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -151,8 +152,8 @@ func (sv acServer) server(p knowledge.Protocol) (Server, error) {
 		return out, fmt.Errorf("port %q is not a TCP port", clip(sv.Port))
 	}
 	out.Port = port
-	if out.Host == "" {
-		return out, errors.New("no hostname")
+	if !validHost(out.Host) {
+		return out, fmt.Errorf("hostname %q is not a host name", clip(out.Host))
 	}
 	st := strings.TrimSpace(sv.SocketType)
 	for sec, name := range socketTypes {
@@ -166,10 +167,10 @@ func (sv acServer) server(p knowledge.Protocol) (Server, error) {
 	return out, nil
 }
 
-// decodeStrict decodes one XML document into v, refusing what mailhelp
-// never needs and an attacker could use: a size over MaxDocument, a DTD
-// (entity definitions; encoding/xml would not expand them, but no
-// legitimate document has one), and trailing content.
+// decodeStrict decodes the first XML element of data into v, refusing
+// what mailhelp never needs and an attacker could use: a size over
+// MaxDocument, and a DTD (entity definitions; encoding/xml would not
+// expand them, but no legitimate document has one).
 func decodeStrict(data []byte, v any) error {
 	if len(data) > MaxDocument {
 		return fmt.Errorf("%w: %d bytes is over the %d-byte limit", ErrInvalid, len(data), MaxDocument)
@@ -207,4 +208,13 @@ func clip(s string) string {
 		return strings.ToValidUTF8(s[:40], "") + "…"
 	}
 	return strings.ToValidUTF8(s, "�")
+}
+
+// validHost accepts a DNS host name or an IP address, as published.
+func validHost(h string) bool {
+	if _, err := netip.ParseAddr(h); err == nil {
+		return true
+	}
+	_, err := knowledge.CanonicalDomain(h)
+	return err == nil
 }

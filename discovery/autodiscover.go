@@ -236,8 +236,8 @@ func ParseAutodiscoverResponse(data []byte, address string) (Settings, error) {
 
 func (p adProtocol) server(proto knowledge.Protocol, address string) (Server, error) {
 	out := Server{Protocol: proto, Host: strings.ToLower(strings.TrimSuffix(strings.TrimSpace(p.Server), "."))}
-	if out.Host == "" {
-		return out, errors.New("no Server")
+	if !validHost(out.Host) {
+		return out, fmt.Errorf("Server %q is not a host name", clip(out.Host))
 	}
 	port, err := strconv.Atoi(strings.TrimSpace(p.Port))
 	if err != nil || port < 1 || port > 65535 {

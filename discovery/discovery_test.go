@@ -141,6 +141,7 @@ func TestParseAutoconfigBad(t *testing.T) {
 		"bad port":     server("99999", "SSL"),
 		"word port":    server("imap", "SSL"),
 		"bad socket":   server("993", "TLSv9"),
+		"bad hostname": strings.Replace(server("993", "SSL"), "<hostname>h</hostname>", "<hostname>mail server; rm -rf</hostname>", 1),
 		"huge":         "<clientConfig>" + strings.Repeat("<x>a</x>", discovery.MaxDocument/8) + "</clientConfig>",
 		"unclosed":     "<clientConfig><emailProvider>",
 		"two roots ok": "",

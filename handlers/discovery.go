@@ -31,7 +31,7 @@ func Discovery(d Deps) bot.Handler {
 		if d.Discovery == nil {
 			return nil, &bot.Error{Kind: bot.KindUnavailable, Code: bot.CodeDiscoveryOff, MsgID: "discovery.error.off"}
 		}
-		if chatPlatform(req.Platform) && (d.Announcements == nil || !d.Announcements.Policy().Allows(req)) {
+		if !openPlatform(req.Platform) && (d.Announcements == nil || !d.Announcements.Policy().Allows(req)) {
 			recordDiscovery(d, req, "", "refused:not_admin")
 			return nil, &bot.Error{Kind: bot.KindUnauthorized, Code: bot.CodeNotAdmin, MsgID: "discovery.error.not_admin"}
 		}
@@ -48,6 +48,9 @@ func Discovery(d Deps) bot.Handler {
 				return nil, &bot.Error{Kind: bot.KindNotFound, Code: bot.CodeUnknownDomain, MsgID: "discovery.error.unknown_domain",
 					Data: map[string]any{"Domain": name}}
 			}
+			// An address at the server's name (alice@bm.domaine.com) is
+			// not one Autodiscover knows: ask about the domain.
+			address = ""
 		}
 		if d.Limiter != nil {
 			release, err := d.Limiter.Acquire(req.Platform+":"+req.UserID, "discovery:"+dom.Name)
@@ -75,9 +78,11 @@ func Discovery(d Deps) bot.Handler {
 	})
 }
 
-// chatPlatform reports whether requests from platform come from a chat
-// workspace, where admin-only actions need an admin.
-func chatPlatform(platform string) bool { return platform == "slack" || platform == "discord" }
+// openPlatform reports whether anyone on platform may run the discovery
+// check: the web side (rate-limited, same-origin) and the operator's
+// command line. Everywhere else — Slack, Discord, any platform to come —
+// it takes an admin.
+func openPlatform(platform string) bool { return platform == "web" || platform == "cli" }
 
 func recordDiscovery(d Deps, req *bot.Request, domain, result string) {
 	if d.Audit == nil {

@@ -51,7 +51,8 @@ func failingReport() discovery.Report {
 		{Kind: discovery.KindAutoconfig, Where: "https://domaine.com/.well-known/autoconfig/mail/config-v1.1.xml", Status: discovery.StatusProblems,
 			Problems: []discovery.Problem{
 				mk(discovery.CodeMismatchPort, "imap", "993", "995", discovery.AgainstConfigured),
-				mk(discovery.CodeMismatchSecurity, "smtp", "STARTTLS", "SSL/TLS", discovery.AgainstLive),
+				mk(discovery.CodeMismatchSecurity, "smtp", "starttls", "ssl/tls", discovery.AgainstLive),
+				mk(discovery.CodeMismatchSecurity, "imap", "ssl/tls", "plain", discovery.AgainstConfigured),
 				mk(discovery.CodeMismatchUsername, "imap", discovery.UsernameAddress, discovery.UsernameLocalPart, discovery.AgainstConfigured),
 			}},
 		{Kind: discovery.KindAutoconfig, Where: "http://autoconfig.domaine.com/mail/config-v1.1.xml", Status: discovery.StatusSkipped},

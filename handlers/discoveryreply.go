@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/discovery"
@@ -56,7 +57,7 @@ func DiscoveryReply(loc bot.Localizer, rep *discovery.Report) *bot.Reply {
 			if s.Kind != kind {
 				continue
 			}
-			g.Fields = append(g.Fields, bot.Field{Label: s.Where, Value: loc.Text(discoveryStatuses[s.Status], nil)})
+			g.Fields = append(g.Fields, bot.Field{Label: shortWhere(s.Where), Value: loc.Text(discoveryStatuses[s.Status], nil)})
 			for _, p := range s.Problems {
 				r.Notes = append(r.Notes, problemNote(loc, rep, s, p))
 			}
@@ -78,7 +79,7 @@ func DiscoveryReply(loc bot.Localizer, rep *discovery.Report) *bot.Reply {
 // problemNote says what is wrong with a source and how to fix it.
 func problemNote(loc bot.Localizer, rep *discovery.Report, s discovery.Source, p discovery.Problem) bot.Note {
 	data := map[string]any{
-		"Where": s.Where, "Domain": knowledge.DisplayDomain(rep.Domain), "Want": p.Want, "Got": p.Got,
+		"Where": shortWhere(s.Where), "Domain": knowledge.DisplayDomain(rep.Domain), "Want": p.Want, "Got": p.Got,
 		"Field": loc.Text(discoveryFields[cmpOr(p.Field, "document")], nil), "Detail": p.Detail,
 		"Against": loc.Text(discoveryAgainst[cmpOr(p.Against, discovery.AgainstConfigured)], nil),
 	}
@@ -92,13 +93,45 @@ func problemNote(loc bot.Localizer, rep *discovery.Report, s discovery.Source, p
 	if s.Status == discovery.StatusSkipped {
 		sev = bot.SeverityInfo
 	}
+	if p.Code == discovery.CodeMismatchSecurity || p.Code == discovery.CodeInsecureTransport {
+		data["Want"], data["Got"] = discoverySecurity(loc, p.Want), discoverySecurity(loc, p.Got)
+	}
 	ids, ok := discoveryProblems[p.Code]
 	if !ok {
 		ids = discoveryProblems[discovery.CodeInvalid]
+	}
+	if p.Against == discovery.AgainstLive {
+		// The server does not do what is published: the server, or the
+		// configuration both follow, may be what is wrong.
+		ids = [2]string{"discovery.problem.live_security", "discovery.fix.live"}
+		if p.Code == discovery.CodeMismatchPort {
+			ids[0] = "discovery.problem.live_port"
+		}
 	}
 	text := loc.Text(ids[0], data) + " " + loc.Text(ids[1], data)
 	if p.Detail != "" {
 		text += fmt.Sprintf(" (%s)", bot.Clip(p.Detail, 160))
 	}
 	return bot.Note{Severity: sev, Text: text}
+}
+
+// discoverySecurity names a security mode as the answers do ("SSL/TLS",
+// "STARTTLS", none); anything else is shown as published.
+func discoverySecurity(loc bot.Localizer, s string) string {
+	switch knowledge.Security(s) {
+	case knowledge.ImplicitTLS, knowledge.StartTLS:
+		return securityText(loc, knowledge.Security(s))
+	case discovery.Plain:
+		return loc.Text("discovery.security.plain", nil)
+	}
+	return s
+}
+
+// shortWhere is where a source is, for people: a URL without its query
+// (the address asked about is the same for all), or a DNS name.
+func shortWhere(where string) string {
+	if i := strings.IndexByte(where, '?'); i >= 0 {
+		return where[:i]
+	}
+	return where
 }

@@ -139,6 +139,11 @@ func validateEndpoint(field string, p Protocol, e Endpoint) []error {
 	default:
 		errs = append(errs, fmt.Errorf("%s.security: %q is not one of %q, %q", field, e.Security, ImplicitTLS, StartTLS))
 	}
+	if r, ok := PortRuleFor(p, e.Port); ok && r.Reach == ReachInternalUnlessAuth {
+		// Every answer tells users not to use it: port 25 relays to
+		// other domains only after a login some devices never send.
+		errs = append(errs, fmt.Errorf("%s.port: %d is for mail between servers; give users 587 (starttls) or 465 (ssl/tls)", field, e.Port))
+	}
 	if e.Port != 0 && e.Security == "" {
 		if _, ok := PortRuleFor(p, e.Port); !ok {
 			errs = append(errs, fmt.Errorf("%s.security: port %d is not a standard %s port, so its security must be given", field, e.Port, p))

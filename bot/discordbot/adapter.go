@@ -101,6 +101,11 @@ func (a *Adapter) HandleMessage(ctx context.Context, m *discordgo.Message) {
 	plain, channel := unwrap(m.Content)
 	req := &bot.Request{Text: plain, Platform: "discord", UserID: m.Author.ID, Channel: channel,
 		LocaleHint: a.guildLocale(m.GuildID), Conversation: m.ChannelID}
+	if m.Member != nil {
+		// A guild message carries the author's roles (not their
+		// permissions: Manage Server counts in slash commands only).
+		req.Roles = m.Member.Roles
+	}
 	plan := a.opts.Router.Plan(req)
 	if plan.Intent() == bot.IntentAnnounce {
 		a.announceHint(ctx, m, plan.Lang())
@@ -209,7 +214,9 @@ func (a *Adapter) component(ctx context.Context, i *discordgo.Interaction) {
 			a.expired(ctx, i)
 			return
 		}
-		plan := a.opts.Router.Plan(q.request(lang, interactionLocale(i)))
+		req := q.request(lang, interactionLocale(i))
+		req.UserID, req.Roles = interactionUser(i)
+		plan := a.opts.Router.Plan(req)
 		embeds, comps := a.answer(ctx, plan, q, key)
 		a.send(ctx, i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
 			Data: &discordgo.InteractionResponseData{Embeds: embeds, Components: comps, AllowedMentions: noMentions}})
@@ -220,7 +227,7 @@ func (a *Adapter) component(ctx context.Context, i *discordgo.Interaction) {
 // check), with a deferral first and the result edited in.
 func (a *Adapter) respond(ctx context.Context, i *discordgo.Interaction, q question, force string) {
 	req := q.request(force, interactionLocale(i))
-	req.UserID, _ = interactionUser(i)
+	req.UserID, req.Roles = interactionUser(i)
 	req.Conversation = i.ChannelID
 	plan := a.opts.Router.Plan(req)
 	if plan.Slow {

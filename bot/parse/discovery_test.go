@@ -17,11 +17,16 @@ func TestDiscoveryIntent(t *testing.T) {
 	}{
 		{"check autoconfig for domaine.com", "en", "domaine.com", "", bot.IntentDiscovery},
 		{"check the SRV records of domaine.com", "en", "domaine.com", "", bot.IntentDiscovery},
-		{"does autodiscover work for alice@domaine.com?", "en", "", "alice@domaine.com", bot.IntentDiscovery},
+		{"autodiscover is not working for alice@domaine.com", "en", "", "alice@domaine.com", bot.IntentDiscovery},
 		{"vérifie l'autoconfiguration de domaine.com", "fr", "domaine.com", "", bot.IntentDiscovery},
 		{"prüfe die Autokonfiguration für domaine.com", "de", "domaine.com", "", bot.IntentDiscovery},
 		{"comprueba la autoconfiguración de domaine.com", "es", "domaine.com", "", bot.IntentDiscovery},
+		{"autodiscover does not work for domaine.com", "en", "domaine.com", "", bot.IntentDiscovery},
 		{"check alice@domaine.com", "en", "", "alice@domaine.com", bot.IntentCheck},
+		// A person setting a device up "with autoconfig" wants the guide.
+		{"set up thunderbird autoconfig for alice@domaine.com", "en", "", "alice@domaine.com", bot.IntentConfigure},
+		{"configure outlook with autodiscover for alice@domaine.com", "en", "", "alice@domaine.com", bot.IntentConfigure},
+		{"autoconfig", "en", "", "", bot.IntentUnknown},
 		{"my Thunderbird autoconfig shows a certificate error", "en", "", "", bot.IntentTroubleshoot},
 	}
 	for _, tc := range tests {

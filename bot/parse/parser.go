@@ -229,9 +229,11 @@ func decide(s signals) bot.Intent {
 		return bot.IntentHelp
 	case s.announce:
 		return bot.IntentAnnounce
-	case s.discovery && (s.check || s.target) && !s.symptom:
+	case s.discovery && (s.check || s.problem && s.target) && !s.symptom && !s.configure && !s.client:
 		// "check autoconfig for domaine.com", "vérifie l'autoconfiguration
-		// de domaine.com": what the domain publishes for clients.
+		// de domaine.com", "autodiscover does not work for domaine.com":
+		// what the domain publishes for clients. Setting a device up
+		// "with autoconfig" stays a configure question.
 		return bot.IntentDiscovery
 	case s.symptom:
 		// "my phone says certificate error", "I can receive but not send":

@@ -264,8 +264,11 @@ func (a *Adapter) answer(ctx context.Context, req *bot.Request, q Question, conv
 		req.LocaleHint = a.locale(ctx, conv.user)
 	}
 	plan := a.opts.Router.Plan(req)
-	if plan.Intent() == bot.IntentAnnounce {
+	if admin := plan.Intent(); admin == bot.IntentAnnounce || admin == bot.IntentDiscovery {
+		// Admin-only intents: the user's groups may make them an admin.
 		req.Roles = a.groupsOf(ctx, conv.user)
+	}
+	if plan.Intent() == bot.IntentAnnounce {
 		a.announce(ctx, plan, conv)
 		return
 	}

@@ -229,3 +229,16 @@ func TestBrowserProfileQR(t *testing.T) {
 	}
 	shot(t, ctx, "profile_en.png")
 }
+
+// TestDiscoveryInChat: asked in the web chat by a link (GET), the
+// discovery check is not run but offered, with its own words; the
+// offer's POST (same site, with the token) runs it.
+func TestDiscoveryInChat(t *testing.T) {
+	h := discoveryServer(t, fixedDiscovery{verdict: discovery.VerdictOK}, nil, "")
+	rec := serve(h, "GET", "/ask?q=check+autoconfig+for+domaine.com&lang=en", "", "")
+	page := rec.Body.String()
+	if !strings.Contains(page, "Check what it publishes") || !strings.Contains(page, "publishes for apps that set themselves up") ||
+		strings.Contains(page, "publishes the right settings") {
+		t.Errorf("GET: %d\n%s", rec.Code, page)
+	}
+}

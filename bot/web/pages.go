@@ -283,8 +283,12 @@ func (s *Server) offerCheck(w http.ResponseWriter, r *http.Request, plan *bot.Pl
 	p := s.newPage(w, r, plan.Lang())
 	p.Question = render.EscapeText(bot.Clip(bot.Clean(q), 300))
 	loc := s.opts.Translator.For(plan.Lang())
+	label, text := "action.check", "web.check_confirm"
+	if plan.Intent() == bot.IntentDiscovery {
+		label, text = "action.discovery", "web.discovery_confirm"
+	}
 	p.Confirm = &confirmView{Question: q, Lang: plan.Lang(), Force: force, Token: p.Token,
-		Label: loc.Text("action.check", nil), Text: loc.Text("web.check_confirm", map[string]any{"Target": plan.Target()})}
+		Label: loc.Text(label, nil), Text: loc.Text(text, map[string]any{"Target": plan.Target()})}
 	if partial {
 		s.render(w, status, "partial", p)
 		return

@@ -58,6 +58,8 @@ func TestDiscoveryUsage(t *testing.T) {
 		{[]string{"discovery", "records", "nowhere.example"}, exitUsage, "not a configured domain"},
 		{[]string{"discovery", "check"}, exitUsage, "Usage"},
 		{[]string{"discovery", "check", "two words"}, exitUsage, "Usage"},
+		{[]string{"discovery", "check", "a.com", "b.com"}, exitUsage, "Usage"},
+		{[]string{"discovery", "check", "a.com", "--bogus"}, exitUsage, "flag provided but not defined"},
 		{[]string{"discovery", "check", "--format", "xml", "domaine.com"}, exitUsage, "unknown format"},
 		{[]string{"discovery", "check", "--lang", "xx", "domaine.com"}, exitUsage, "unknown language"},
 		{[]string{"discovery", "check", "nowhere.example"}, exitUsage, "not a configured domain"},
@@ -118,7 +120,8 @@ func TestDiscoveryCheckRealServers(t *testing.T) {
 	}
 	serveLab(t, srv, cfg)
 
-	code, out, errOut := run(t, nil, nil, "discovery", "check", "--config", cfgPath, "--format", "json", "alice@lab.test")
+	// Flags may follow the domain, as the README writes it.
+	code, out, errOut := run(t, nil, nil, "discovery", "check", "alice@lab.test", "--config", cfgPath, "--format", "json")
 	var rep discovery.Report
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK || rep.Verdict != discovery.VerdictOK || rep.Live != "ok" {
 		t.Fatalf("lab.test: exit %d, verdict %q, live %q, %v; stderr %q\n%s", code, rep.Verdict, rep.Live, err, errOut, out)

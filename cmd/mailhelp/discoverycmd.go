@@ -48,10 +48,11 @@ func (m *Main) discoveryRecords(args []string) int {
 		fmt.Fprintln(m.Stderr, "Prints the DNS records (zone-file lines) that let mail apps find DOMAIN's servers and mailhelp's autoconfig.")
 		fs.PrintDefaults()
 	}
-	if code, ok := parseFlags(fs, args); !ok {
+	rest, code, ok := parseInterspersed(fs, args)
+	if !ok {
 		return code
 	}
-	if fs.NArg() != 1 {
+	if len(rest) != 1 {
 		fs.Usage()
 		return exitUsage
 	}
@@ -61,7 +62,7 @@ func (m *Main) discoveryRecords(args []string) int {
 		return exitFail
 	}
 	defer a.Close()
-	zone, err := a.Records(fs.Arg(0))
+	zone, err := a.Records(rest[0])
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "mailhelp discovery records: %v\n", err)
 		if errors.Is(err, app.ErrNotConfigured) {
@@ -86,17 +87,18 @@ func (m *Main) discoveryCheck(ctx context.Context, args []string) int {
 		fmt.Fprintln(m.Stderr, "Exit status: 0 nothing published is wrong, 1 something published is wrong or the check failed, 2 usage error.")
 		fs.PrintDefaults()
 	}
-	if code, ok := parseFlags(fs, args); !ok {
+	rest, code, ok := parseInterspersed(fs, args)
+	if !ok {
 		return code
 	}
 	if !of.validate(m.Stderr, "discovery check") {
 		return exitUsage
 	}
-	target := strings.TrimSpace(strings.Join(fs.Args(), " "))
-	if target == "" || strings.ContainsAny(target, " \t") {
+	if len(rest) != 1 || strings.TrimSpace(rest[0]) == "" || strings.ContainsAny(strings.TrimSpace(rest[0]), " \t") {
 		fs.Usage()
 		return exitUsage
 	}
+	target := strings.TrimSpace(rest[0])
 	a, err := m.newApp(*of.config, app.Options{})
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "mailhelp discovery check: %v\n", err)

@@ -50,3 +50,23 @@ func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
 	}
 	return 0, true
 }
+
+// parseInterspersed is parseFlags for a command whose arguments may come
+// before, after or between its flags ("discovery check domaine.com
+// --format json"), and returns the arguments; after "--" everything is
+// an argument.
+func parseInterspersed(fs *flag.FlagSet, args []string) (rest []string, code int, ok bool) {
+	for {
+		if code, ok := parseFlags(fs, args); !ok {
+			return nil, code, false
+		}
+		left := fs.Args()
+		if n := len(args) - len(left); n > 0 && args[n-1] == "--" {
+			return append(rest, left...), 0, true
+		}
+		if len(left) == 0 {
+			return rest, 0, true
+		}
+		rest, args = append(rest, left[0]), left[1:]
+	}
+}

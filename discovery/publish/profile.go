@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"mime"
 	"net/http"
 	"strconv"
 
@@ -39,7 +40,11 @@ func (h *Handler) profile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", profile.ContentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+a.domain.Name+`.mobileconfig"`)
+	name, err := knowledge.CanonicalDomain(a.domain.Name)
+	if err != nil {
+		name = "mail"
+	}
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name + ".mobileconfig"}))
 	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
 	_, _ = w.Write(out)
 }

@@ -27,6 +27,8 @@ domains:
   - domain: domaine.com
     host: bm.domaine.com
     language: fr
+  - domain: société.fr
+    host: mail.societe.fr
   - domain: example.org
     aliases: [paris.example.org]
     host: mail.example.org
@@ -201,6 +203,11 @@ func TestProfile(t *testing.T) {
 	}
 	if want := cat.For("es").Text("discovery.profile.name", map[string]any{"Address": "alice@domaine.com"}); p["PayloadDisplayName"] != want {
 		t.Errorf("name %q, want %q", p["PayloadDisplayName"], want)
+	}
+	// The file is named after the domain, in its ASCII form.
+	w = do(h, "GET", "/mobileconfig?address=jean@soci%C3%A9t%C3%A9.fr", "", "")
+	if cd := w.Header().Get("Content-Disposition"); w.Code != 200 || cd != `attachment; filename=xn--socit-esab.fr.mobileconfig` {
+		t.Errorf("IDN profile: %d %q", w.Code, cd)
 	}
 	for _, bad := range []string{"", "alice", "eve@evil.example", "alice@domaine.com%0d%0aX:%20y", "<a>@domaine.com"} {
 		if w := do(h, "GET", "/mobileconfig?address="+bad, "", ""); w.Code != 404 {

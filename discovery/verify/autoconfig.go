@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"net/url"
+	"strings"
 
 	"github.com/mailhelp/mailhelp/discovery"
 )
@@ -23,34 +24,43 @@ func (r *run) autoconfigURLs() []string {
 func (r *run) autoconfig(ctx context.Context) []result {
 	urls := r.autoconfigURLs()
 	return inClientOrder(ctx, len(urls), func(ctx context.Context, i int) result {
-		res := newResult(discovery.KindAutoconfig, urls[i])
-		a := r.web.fetch(ctx, urls[i], nil, "")
-		if fromAnswer(&res, a) {
-			return res
+		res := r.autoconfigSource(ctx, urls[i])
+		if r.onWebsite(urls[i]) {
+			res.fromWebsite()
 		}
-		s, err := discovery.ParseAutoconfig(a.body)
-		if err != nil {
-			res.add(documentProblem(a, err))
-			if len(s.Incoming)+len(s.Outgoing) > 0 {
-				res.src.Found = &s
-			}
-			return res
-		}
-		res.read = true
-		res.src.Found = &s
-		if i == len(urls)-1 {
-			res.add(discovery.Problem{Code: discovery.CodeInsecureTransport, Field: "document",
-				Detail: "only the http:// URL answers: the settings travel without TLS and can be altered on the way"})
-		}
-		res.add(compareConfigured(s, r.expected, r.address)...)
 		return res
 	})
 }
 
+// autoconfigSource fetches and judges one URL.
+func (r *run) autoconfigSource(ctx context.Context, u string) result {
+	res := newResult(discovery.KindAutoconfig, u)
+	a := r.web.fetch(ctx, u, nil, "")
+	if fromAnswer(&res, a) {
+		return res
+	}
+	s, err := discovery.ParseAutoconfig(a.body)
+	if err != nil {
+		res.unusable(a, err, s)
+		return res
+	}
+	res.read = true
+	res.src.Found = &s
+	if strings.HasPrefix(u, "http://") {
+		res.add(discovery.Problem{Code: discovery.CodeInsecureTransport, Field: "document",
+			Detail: "only the http:// URL answers: the settings travel without TLS and can be altered on the way"})
+	}
+	res.add(compareConfigured(s, r.expected, r.address)...)
+	return res
+}
+
+// htmlDetail is the detail of a web page answered for a document.
+const htmlDetail = "HTTP 200 with a web page, not a discovery document"
+
 // documentProblem describes a body that is not the document expected.
 func documentProblem(a answer, err error) discovery.Problem {
 	if isHTML(a.contentType, a.body) {
-		return invalid("HTTP 200 with a web page, not a discovery document")
+		return invalid(htmlDetail)
 	}
 	return invalid(clipLong(err.Error()))
 }

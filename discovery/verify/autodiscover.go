@@ -44,27 +44,33 @@ func (r *run) autodiscover(ctx context.Context) []result {
 	urls := r.autodiscoverURLs()
 	body := autodiscoverRequest(r.address)
 	return inClientOrder(ctx, len(urls), func(ctx context.Context, i int) result {
-		res := newResult(discovery.KindAutodiscover, urls[i])
-		a := r.web.fetch(ctx, urls[i], body, discovery.AutodiscoverContentType)
-		if fromAnswer(&res, a) {
-			return res
+		res := r.autodiscoverSource(ctx, urls[i], body)
+		if r.onWebsite(urls[i]) {
+			res.fromWebsite()
 		}
-		s, err := discovery.ParseAutodiscoverResponse(a.body, r.address)
-		var ae *discovery.AutodiscoverErrorResponse
-		switch {
-		case errors.As(err, &ae) && ae.Code == strconv.Itoa(discovery.ErrorNotFound):
-			res.missing(clipLong(ae.Error()))
-			return res
-		case err != nil:
-			res.add(documentProblem(a, err))
-			if len(s.Incoming)+len(s.Outgoing) > 0 {
-				res.src.Found = &s
-			}
-			return res
-		}
-		res.read = true
-		res.src.Found = &s
-		res.add(compareConfigured(s, r.expected, r.address)...)
 		return res
 	})
+}
+
+// autodiscoverSource posts the request to one URL and judges the answer.
+func (r *run) autodiscoverSource(ctx context.Context, u string, body []byte) result {
+	res := newResult(discovery.KindAutodiscover, u)
+	a := r.web.fetch(ctx, u, body, discovery.AutodiscoverContentType)
+	if fromAnswer(&res, a) {
+		return res
+	}
+	s, err := discovery.ParseAutodiscoverResponse(a.body, r.address)
+	var ae *discovery.AutodiscoverErrorResponse
+	switch {
+	case errors.As(err, &ae) && ae.Code == strconv.Itoa(discovery.ErrorNotFound):
+		res.missing(clipLong(ae.Error()))
+		return res
+	case err != nil:
+		res.unusable(a, err, s)
+		return res
+	}
+	res.read = true
+	res.src.Found = &s
+	res.add(compareConfigured(s, r.expected, r.address)...)
+	return res
 }

@@ -101,7 +101,10 @@ func (w *webClient) allowed(u *url.URL) bool {
 // redirectError refuses a redirect.
 type redirectError struct{ to string }
 
-func (e *redirectError) Error() string { return "redirect to another host: " + e.to }
+func (e *redirectError) Error() string { return redirectDetail + e.to }
+
+// redirectDetail begins the detail of a refused redirect.
+const redirectDetail = "redirect to another host: "
 
 // errTooManyRedirects stops a chain of redirects.
 var errTooManyRedirects = fmt.Errorf("more than %d redirects", maxRedirects)

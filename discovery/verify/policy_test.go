@@ -44,6 +44,10 @@ func TestCheckAliasAddress(t *testing.T) {
 	if err != nil || got != "Jean@paris.domaine.test" {
 		t.Errorf("checkAddress = %q, %v", got, err)
 	}
+	// A sub-address is asked about as its login, without the tag.
+	if got, err := checkAddress(d, "domaine.test", "bob+news@domaine.test"); err != nil || got != "bob@domaine.test" {
+		t.Errorf("sub-address: %q, %v", got, err)
+	}
 }
 
 // hangingResolver never answers until its context is done, and not even

@@ -1,6 +1,11 @@
 package verify
 
-import "github.com/mailhelp/mailhelp/discovery"
+import (
+	"net/url"
+	"strings"
+
+	"github.com/mailhelp/mailhelp/discovery"
+)
 
 // result is one source's outcome, with what the verdict needs beyond
 // what the report shows.
@@ -64,3 +69,41 @@ func invalid(detail string) discovery.Problem {
 
 // budgetDetail explains a source the check's time ran out on.
 const budgetDetail = "budget: the check ran out of time"
+
+// onWebsite reports whether u is on the domain's own name, where its web
+// site usually answers whatever is asked.
+func (r *run) onWebsite(u string) bool {
+	parsed, err := url.Parse(u)
+	return err == nil && strings.EqualFold(parsed.Hostname(), r.domain)
+}
+
+// websiteAnswers are the beginnings of the details of what a web site
+// answers for a path it does not serve: a redirect (to www., to a login
+// page), an error status, a web page.
+var websiteAnswers = []string{redirectDetail, "HTTP 4", htmlDetail}
+
+// fromWebsite turns what the domain's web site answers for a URL it does
+// not serve into a source that is not published: clients move on from
+// it as from a 404, so it is nothing to fix.
+func (r *result) fromWebsite() {
+	if r.read || len(r.src.Problems) != 1 {
+		return
+	}
+	p := r.src.Problems[0]
+	for _, prefix := range websiteAnswers {
+		if (p.Code == discovery.CodeInvalid || p.Code == discovery.CodeFetchFailed) && strings.HasPrefix(p.Detail, prefix) {
+			r.src.Problems, r.src.Found, r.refused = nil, nil, false
+			r.missing("the domain's web site answers, not with a discovery document (" + p.Detail + "); apps move on")
+			return
+		}
+	}
+}
+
+// unusable records a document that could not be used, keeping what
+// could be read of it.
+func (r *result) unusable(a answer, err error, s discovery.Settings) {
+	r.add(documentProblem(a, err))
+	if len(s.Incoming)+len(s.Outgoing) > 0 {
+		r.src.Found = &s
+	}
+}

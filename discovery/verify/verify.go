@@ -130,18 +130,22 @@ func (c *Checker) Check(ctx context.Context, d knowledge.Domain, address string)
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Budget)
 	defer cancel()
 
+	lives := make(chan liveResult, 1)
+	if c.opts.Live != nil {
+		// The live check gets four fifths of the budget, so that its
+		// result is there to compare with before the whole check ends.
+		lctx, lcancel := context.WithTimeout(ctx, c.opts.Budget*4/5)
+		go func() {
+			defer lcancel()
+			rep, err := c.opts.Live(lctx, d)
+			lives <- liveResult{rep: rep, err: err}
+		}()
+	}
 	r := &run{c: c, domain: domain, address: address, expected: discovery.For(d)}
 	r.hosts = resolveHosts(ctx, c.opts.Resolver, c.opts.FetchTimeout, webNames(domain))
 	r.web = newWebClient(c, r.hosts)
 	defer r.web.close()
 
-	lives := make(chan liveResult, 1)
-	if c.opts.Live != nil {
-		go func() {
-			rep, err := c.opts.Live(ctx, d)
-			lives <- liveResult{rep: rep, err: err}
-		}()
-	}
 	var srv, ac, ad []result
 	var wg sync.WaitGroup
 	wg.Go(func() { srv = r.checkSRV(ctx) })
@@ -183,7 +187,8 @@ type liveResult struct {
 }
 
 // checkAddress returns the address to ask about: postmaster@<domain> for
-// "", else address when it is one of the domain or its aliases.
+// "", else address, without a +tag, when it is one of the domain or its
+// aliases.
 func checkAddress(d knowledge.Domain, domain, address string) (string, error) {
 	address = strings.TrimSpace(address)
 	if address == "" {
@@ -206,7 +211,13 @@ func checkAddress(d knowledge.Domain, domain, address string) (string, error) {
 	if !slices.Contains(names, dom) {
 		return "", fmt.Errorf("%w: %q is not of %s", ErrAddress, clip(address), domain)
 	}
-	return address[:i+1] + dom, nil
+	// A sub-address (alice+news@) logs in as the address without its
+	// tag, which is what Autodiscover answers: ask about that one.
+	local := address[:i]
+	if j := strings.IndexByte(local, '+'); j > 0 {
+		local = local[:j]
+	}
+	return local + "@" + dom, nil
 }
 
 // clip shortens untrusted text for an error message or a Detail.

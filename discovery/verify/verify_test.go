@@ -189,6 +189,27 @@ var scenarios = []scenario{
 	{name: "HTML soft 404", setup: func(t *testing.T, l *lab, o *Options) {
 		l.serveHTTPS(acPath, serve("text/html; charset=utf-8", []byte("<!DOCTYPE html><html><body>Page not found</body></html>")))
 	}, verdict: discovery.VerdictFail, codes: []discovery.Code{discovery.CodeInvalid, discovery.CodeMissing}},
+	{name: "the domain's web site answers with a page and a redirect", setup: func(t *testing.T, l *lab, o *Options) {
+		// Only the bare domain answers (its web site); autoconfig. and
+		// autodiscover. are not published. Apps move on: nothing is wrong.
+		l.zone.DelA("autoconfig.domaine.test")
+		l.zone.DelA("autodiscover.domaine.test")
+		l.serveHTTPS(wkPath, serve("text/html; charset=utf-8", []byte("<!DOCTYPE html><html><body>Welcome</body></html>")))
+		l.serveHTTPS(adPath, redirect(l.url("https", "www.domaine-corp.test", "/")))
+	}, verdict: discovery.VerdictWarning, codes: []discovery.Code{discovery.CodeMissing}, check: func(t *testing.T, rep *discovery.Report) {
+		for _, s := range rep.Sources {
+			if strings.Contains(s.Where, "://domaine.test/") && (s.Status != discovery.StatusMissing || !strings.Contains(s.Problems[0].Detail, "web site")) {
+				t.Errorf("%s: %s %+v, want missing (the web site)", s.Where, s.Status, s.Problems)
+			}
+		}
+	}},
+	{name: "the domain's web site refuses", setup: func(t *testing.T, l *lab, o *Options) {
+		l.zone.DelA("autoconfig.domaine.test")
+		l.zone.DelA("autodiscover.domaine.test")
+		forbidden := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "forbidden", http.StatusForbidden) })
+		l.serveHTTPS(wkPath, forbidden)
+		l.serveHTTPS(adPath, forbidden)
+	}, verdict: discovery.VerdictWarning, codes: []discovery.Code{discovery.CodeMissing}},
 	{name: "wrong host", setup: func(t *testing.T, l *lab, o *Options) {
 		autoconfigWith(l, func(s *discovery.Settings) { s.Incoming[0].Host = "imap.elsewhere.test" })
 	}, verdict: discovery.VerdictFail, codes: []discovery.Code{discovery.CodeMismatchHost}, check: func(t *testing.T, rep *discovery.Report) {

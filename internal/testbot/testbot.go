@@ -41,6 +41,16 @@ func Router(t testing.TB, prober handlers.Prober) (*bot.Router, *locales.Catalog
 // RouterWith is Router with the given conversation memory (nil for none).
 func RouterWith(t testing.TB, prober handlers.Prober, mem bot.Memory) (*bot.Router, *locales.Catalog) {
 	t.Helper()
+	cfg, cat := load(t)
+	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Parser: cat.Parser(), DefaultLang: "en", Logger: Quiet(),
+		DomainLang: handlers.DomainLang(cfg.Directory), Memory: mem})
+	handlers.Register(r, handlers.Deps{Directory: cfg.Directory, Prober: prober, Translator: cat})
+	return r, cat
+}
+
+// load parses Config and loads the messages.
+func load(t testing.TB) (*config.Config, *locales.Catalog) {
+	t.Helper()
 	cfg, err := config.Parse([]byte(Config))
 	if err != nil {
 		t.Fatal(err)
@@ -49,10 +59,7 @@ func RouterWith(t testing.TB, prober handlers.Prober, mem bot.Memory) (*bot.Rout
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Parser: cat.Parser(), DefaultLang: "en", Logger: Quiet(),
-		DomainLang: handlers.DomainLang(cfg.Directory), Memory: mem})
-	handlers.Register(r, handlers.Deps{Directory: cfg.Directory, Prober: prober, Translator: cat})
-	return r, cat
+	return cfg, cat
 }
 
 // Quiet is a logger that discards everything.
