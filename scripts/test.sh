@@ -22,7 +22,7 @@ go mod verify
 # loopback; the system services are not used), and Chromium for the web
 # pages' browser test (driven headless by chromedp; no browser download).
 # Those tests fail, loudly, without them.
-apt_packages=(dovecot-imapd postfix chromium)
+apt_packages=(dovecot-imapd dovecot-lmtpd postfix chromium)
 if ((${#apt_packages[@]})); then
   missing=()
   for p in "${apt_packages[@]}"; do

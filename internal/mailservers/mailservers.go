@@ -11,8 +11,22 @@
 // All names resolve to 127.0.0.2 (through Resolver), where both servers
 // listen: clients connect from 127.0.0.1, so Dovecot, which trusts a
 // client whose address is its own, treats them as remote and withholds
-// plaintext logins before STARTTLS as it would on a real network. The user
-// alice@good.test has the password "secret".
+// plaintext logins before STARTTLS as it would on a real network.
+//
+// They behave like one small mail system: Postfix delivers mail for
+// good.test to Dovecot over LMTP, so a message submitted by a user to
+// herself lands in her INBOX within moments. The users, all with the
+// password "secret" and all logging in with their full address (a bare
+// local part such as "alice" is unknown), are:
+//
+//	alice@good.test    User: an ordinary account
+//	nosent@good.test   NoSentUser: no mailbox marked \Sent
+//	full@good.test     FullUser: a 100 KiB quota, 95 % used
+//	noidle@good.test   NoIdleUser: no IDLE after login
+//	refused@good.test  RefusedUser: submission refuses its messages
+//	locked@good.test   LockedUser: disabled, login refused [CONTACTADMIN]
+//
+// See users.go for the details, and MailboxState to look at a mailbox.
 //
 // Start fails the test (it does not skip it) when the servers are not
 // installed: the test command installs them (scripts/test.sh).
@@ -57,6 +71,9 @@ const (
 type Servers struct {
 	// Ports of each service on Addr.
 	IMAP, IMAPS, SMTP, Submission, Submissions int
+	// LMTP is Dovecot's LMTP port on Addr, where Postfix delivers mail
+	// for good.test.
+	LMTP int
 	// ClosedPort has nothing listening.
 	ClosedPort int
 	// CA signed the certificates (but not the self-signed one).
@@ -85,9 +102,9 @@ const (
 // Start runs both servers for the duration of the test.
 func Start(t testing.TB) *Servers {
 	t.Helper()
-	for _, bin := range []string{dovecotBin, masterBin, "/usr/lib/postfix/sbin/post-install"} {
+	for _, bin := range []string{dovecotBin, "/usr/lib/dovecot/imap", "/usr/lib/dovecot/lmtp", masterBin, "/usr/lib/postfix/sbin/post-install"} {
 		if _, err := os.Stat(bin); err != nil {
-			t.Fatalf("%s is missing: install dovecot-imapd and postfix (./scripts/test.sh does, as root): %v", bin, err)
+			t.Fatalf("%s is missing: install dovecot-imapd, dovecot-lmtpd and postfix (./scripts/test.sh does, as root): %v", bin, err)
 		}
 	}
 	if os.Geteuid() != 0 {
@@ -102,15 +119,16 @@ func Start(t testing.TB) *Servers {
 		t.Fatal(err)
 	}
 	s := &Servers{Dir: dir}
-	ports := freePorts(t, 6)
+	ports := freePorts(t, 7)
 	s.IMAP, s.IMAPS, s.SMTP, s.Submission, s.Submissions, s.ClosedPort = ports[0], ports[1], ports[2], ports[3], ports[4], ports[5]
+	s.LMTP = ports[6]
 	files := s.makeCerts(t)
 	// Postfix's queue must exist, owned as Postfix wants, before Dovecot
 	// puts its authentication socket there; then Postfix can start.
 	master := s.preparePostfix(t, files)
 	s.startDovecot(t, files)
 	startProcess(t, "postfix", master)
-	for _, p := range []int{s.IMAP, s.SMTP, s.Submission} {
+	for _, p := range []int{s.IMAP, s.SMTP, s.Submission, s.LMTP} {
 		waitPort(t, p, true)
 	}
 	for _, p := range []int{s.IMAPS, s.Submissions} {
@@ -170,31 +188,76 @@ func (s *Servers) startDovecot(t testing.TB, files certFiles) {
 			t.Fatal(err)
 		}
 	}
-	run(t, "chown", "dovecot:dovecot", home)
 	users := filepath.Join(d, "users")
-	writeFile(t, users, User+":{PLAIN}"+Password+"\n")
+	writeFile(t, users, s.writeUsers(t, home))
+	writeFile(t, filepath.Join(d, "denied-smtp"), LockedUser+"\n")
 	queue := filepath.Join(s.Dir, "postfix", "queue")
 	var b strings.Builder
-	fmt.Fprintf(&b, `protocols = imap
+	fmt.Fprintf(&b, `protocols = imap lmtp
 listen = %[9]s
 base_dir = %[1]s/run
 state_dir = %[1]s/state
 log_path = /dev/stderr
+# The auth process reads NoIdleUser's capability list from here (a
+# passwd-file extra field cannot hold spaces): see users.go.
+import_environment = $import_environment %[10]s
 ssl = required
 ssl_cert = <%[2]s
 ssl_key = <%[3]s
 disable_plaintext_auth = yes
 auth_mechanisms = plain login
-# Dovecot delays failed logins by 2 s; tests of a wrong password need not.
+# Dovecot delays failed logins by 2 s, and more and more (up to 15 s) the
+# logins from an address that failed before; tests of a wrong password
+# need not. (Without its anvil socket, auth gives no such penalty.)
 auth_failure_delay = 0
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
 mail_location = maildir:~/Maildir
+# The users' mail belongs to the dovecot user (see users.go).
+first_valid_uid = %[13]s
+# Special-use folders exist only where users.go created them.
+namespace inbox {
+  inbox = yes
+  mailbox Drafts {
+    special_use = \Drafts
+  }
+  mailbox Sent {
+    special_use = \Sent
+  }
+  mailbox Trash {
+    special_use = \Trash
+  }
+  mailbox Junk {
+    special_use = \Junk
+  }
+}
+mail_plugins = $mail_plugins quota
+protocol imap {
+  mail_plugins = $mail_plugins imap_quota
+}
+plugin {
+  quota = count:User quota
+  quota_vsizes = yes
+  quota_rule = *:storage=%[11]s
+}
+# LockedUser's nologin refuses IMAP logins, but Postfix's SASL client
+# ignores it: users listed in denied-<service> are refused outright.
+passdb {
+  driver = passwd-file
+  deny = yes
+  args = username_format=%%u %[1]s/denied-%%s
+}
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%%u %[4]s
 }
 userdb {
-  driver = static
-  args = uid=dovecot gid=dovecot home=%[5]s/%%u
+  driver = passwd-file
+  args = username_format=%%u %[4]s
+  default_fields = home=%[5]s/%%u
 }
 service imap-login {
   inet_listener imap {
@@ -207,6 +270,12 @@ service imap-login {
     ssl = yes
   }
 }
+service lmtp {
+  inet_listener lmtp {
+    address = %[9]s
+    port = %[12]d
+  }
+}
 service auth {
   unix_listener %[8]s/private/auth {
     mode = 0660
@@ -214,13 +283,16 @@ service auth {
     group = postfix
   }
 }
-`, d, files[GoodHost].crt, files[GoodHost].key, users, home, s.IMAP, s.IMAPS, queue, Addr)
+`, d, files[GoodHost].crt, files[GoodHost].key, users, home, s.IMAP, s.IMAPS, queue, Addr,
+		noIdleEnv, defaultQuota, s.LMTP, mailUID(t))
 	for _, h := range []string{ExpiredHost, WrongNameHost, SelfSignedHost} {
 		fmt.Fprintf(&b, "local_name %s {\n  ssl_cert = <%s\n  ssl_key = <%s\n}\n", h, files[h].crt, files[h].key)
 	}
 	conf := filepath.Join(d, "dovecot.conf")
 	writeFile(t, conf, b.String())
-	startProcess(t, "dovecot", exec.Command(dovecotBin, "-F", "-c", conf))
+	cmd := exec.Command(dovecotBin, "-F", "-c", conf)
+	cmd.Env = append(os.Environ(), noIdleEnv+"="+NoIdleCapability)
+	startProcess(t, "dovecot", cmd)
 }
 
 // preparePostfix writes Postfix's configuration and queue, and returns
@@ -238,6 +310,10 @@ func (s *Servers) preparePostfix(t testing.TB, files certFiles) *exec.Cmd {
 	var sni []string
 	for _, h := range []string{ExpiredHost, WrongNameHost, SelfSignedHost} {
 		sni = append(sni, h+"="+files[h].pem)
+	}
+	var mailboxes []string
+	for _, u := range testUsers {
+		mailboxes = append(mailboxes, u.name+"=ok")
 	}
 	writeFile(t, filepath.Join(conf, "main.cf"), fmt.Sprintf(`compatibility_level = 3.6
 queue_directory = %s
@@ -257,10 +333,25 @@ smtpd_sasl_type = dovecot
 smtpd_sasl_path = private/auth
 smtpd_sasl_auth_enable = no
 smtpd_error_sleep_time = 0
-`, queue, data, GoodHost, files[GoodHost].pem, strings.Join(sni, ",")))
+biff = no
+alias_maps =
+# Clients connect from 127.0.0.1: trust only the server's own address, so
+# that relaying needs authentication (on the submission ports).
+mynetworks = %[6]s/32
+smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
+smtpd_recipient_restrictions = permit_sasl_authenticated, reject_unauth_destination
+# Mail for good.test goes to Dovecot over LMTP; unknown users are refused
+# at RCPT.
+virtual_mailbox_domains = %[3]s
+virtual_mailbox_maps = inline:{%[7]s}
+virtual_transport = lmtp:inet:%[6]s:%[8]d
+# The submission services refuse RefusedUser's messages (at RCPT, as
+# smtpd_delay_reject defers the sender check there).
+mailhelp_submission_sender = check_sender_access inline:{ { %[9]s = REJECT 5.7.1 test sender refused } }, permit_sasl_authenticated, reject
+`, queue, data, GoodHost, files[GoodHost].pem, strings.Join(sni, ","), Addr, strings.Join(mailboxes, ", "), s.LMTP, RefusedUser))
 	writeFile(t, filepath.Join(conf, "master.cf"), fmt.Sprintf(`%[4]s:%[1]d inet n - n - - smtpd
-%[4]s:%[2]d inet n - n - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_sasl_auth_enable=yes -o smtpd_client_restrictions=permit_sasl_authenticated,reject
-%[4]s:%[3]d inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_sasl_auth_enable=yes -o smtpd_client_restrictions=permit_sasl_authenticated,reject
+%[4]s:%[2]d inet n - n - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_sasl_auth_enable=yes -o smtpd_client_restrictions=permit_sasl_authenticated,reject -o smtpd_sender_restrictions=$mailhelp_submission_sender
+%[4]s:%[3]d inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_sasl_auth_enable=yes -o smtpd_client_restrictions=permit_sasl_authenticated,reject -o smtpd_sender_restrictions=$mailhelp_submission_sender
 postlog   unix-dgram n - n - 1 postlogd
 cleanup   unix n - n - 0 cleanup
 qmgr      unix n - n 300 1 qmgr
@@ -272,6 +363,7 @@ verify    unix - - n - 1 verify
 flush     unix n - n 1000? 0 flush
 proxymap  unix - - n - - proxymap
 smtp      unix - - n - - smtp
+lmtp      unix - - n - - lmtp
 relay     unix - - n - - smtp
 showq     unix n - n - - showq
 error     unix - - n - - error
