@@ -62,6 +62,9 @@ var severities = map[string]Severity{
 	CodeSTARTTLSMissing: SeverityFail, CodeSTARTTLSInjection: SeverityFail,
 	CodePlaintextAuth: SeverityWarn, CodeNoAuth: SeverityFail, CodeProtocol: SeverityFail,
 	CodeAuthFailed: SeverityFail, CodeAuthMechanism: SeverityFail, CodeAuthSkipped: SeverityWarn,
+	CodeUsernameForm: SeverityFail, CodeAccountUnavailable: SeverityFail, CodeNoSentFolder: SeverityWarn,
+	CodeQuotaNearlyFull: SeverityWarn, CodeIdleNotDelivered: SeverityWarn, CodeSubmissionRejected: SeverityFail,
+	CodeNotDelivered: SeverityFail,
 }
 
 // Problem is one thing found wrong (or worth knowing) on an endpoint.
@@ -132,6 +135,9 @@ type Report struct {
 	Recommended Recommendation `json:"recommended"`
 	Started     time.Time      `json:"started"`
 	DurationMS  int64          `json:"duration_ms"`
+	// Account is the account test's result, when one was asked for
+	// (Checker.CheckAccount).
+	Account *AccountReport `json:"account,omitempty"`
 }
 
 // Recommendation is the device settings that work, best first.
