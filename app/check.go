@@ -16,6 +16,10 @@ type CheckRequest struct {
 	Kind   bot.TargetKind
 	// Creds, when set, also logs in.
 	Creds *probe.Credentials
+	// Account, with an address Target, runs the account test with its
+	// login and password instead (log in, mailbox, push, and with Send a
+	// message to oneself).
+	Account *bot.AccountTest
 	// Lang is the answer's language; "" for the domain's, else the
 	// configuration's.
 	Lang string
@@ -54,8 +58,19 @@ func (a *App) Check(ctx context.Context, cr CheckRequest) (*bot.Reply, error) {
 			return nil, err
 		}
 	}
-	rep, err := checker.Check(ctx, target, cr.Creds)
-	a.recordCheck(p, target.Host, rep, err)
+	var rep *probe.Report
+	action := "check"
+	switch {
+	case cr.Account != nil && parsed.Address.IsZero():
+		return &bot.Reply{Intent: bot.IntentCheck, Lang: lang, Code: bot.CodeBadTarget, Title: loc.Text("account.error.address", nil)}, nil
+	case cr.Account != nil:
+		creds, opts := handlers.AccountLogin(parsed.Address, *cr.Account)
+		rep, err = checker.CheckAccount(ctx, target, creds, opts)
+		action = "account_check"
+	default:
+		rep, err = checker.Check(ctx, target, cr.Creds)
+	}
+	a.recordCheck(p, action, target.Host, rep, err)
 	var pe *probe.PolicyError
 	if errors.As(err, &pe) {
 		return &bot.Reply{Intent: bot.IntentCheck, Lang: lang, Code: pe.Code, Title: pe.Error()}, nil
@@ -68,8 +83,9 @@ func (a *App) Check(ctx context.Context, cr CheckRequest) (*bot.Reply, error) {
 	return reply, nil
 }
 
-// recordCheck writes a command-line check in the audit trail.
-func (a *App) recordCheck(p *parts, host string, rep *probe.Report, err error) {
+// recordCheck writes a command-line check in the audit trail: the
+// server, never a login or a password.
+func (a *App) recordCheck(p *parts, action, host string, rep *probe.Report, err error) {
 	result := "error"
 	var pe *probe.PolicyError
 	switch {
@@ -79,5 +95,5 @@ func (a *App) recordCheck(p *parts, host string, rep *probe.Report, err error) {
 		result = string(rep.Verdict)
 	}
 	// A failure is logged by the trail's hooks (openAudit).
-	a.recordCLI(p, "check", host, result)
+	a.recordCLI(p, action, host, result)
 }

@@ -81,6 +81,10 @@ type Parsed struct {
 	// Public is set when the text asks for the answer to be shown to the
 	// whole channel ("public", "publier"): Slack's /mailhelp honours it.
 	Public bool `json:"public,omitempty"`
+	// Account is set when a check asks about the person's own account
+	// ("test my account"): logging in needs a password, which chat never
+	// takes, so the answer says how to run the account test instead.
+	Account bool `json:"account,omitempty"`
 	// Symptom is the problem a troubleshoot request brings.
 	Symptom knowledge.Symptom `json:"symptom,omitempty"`
 	// Topic is what an unsupported question is about (Symptom

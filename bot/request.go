@@ -34,6 +34,11 @@ type Request struct {
 	// groups, Discord roles, "manage_server" when Discord grants Manage
 	// Server), for authorization.
 	Roles []string
+	// Account, with a check Form, asks for the account test of the
+	// Form's address (log in, mailbox, push, and optionally a message to
+	// oneself). Only the command line and the HTTPS API set it: chat
+	// never asks for nor accepts a password.
+	Account *AccountTest
 
 	// Parsed is what the request asks, from Text or Form. Set by the
 	// Router.
@@ -43,3 +48,20 @@ type Request struct {
 	// Loc translates messages into Lang. Set by the Router.
 	Loc Localizer
 }
+
+// AccountTest is what an account test needs beyond the address: the
+// login and its password. The password is never logged, stored, audited
+// nor echoed; String and GoString hide it from any %v.
+type AccountTest struct {
+	// Username is the login; empty means the address.
+	Username string
+	Password string
+	// Send also sends a test message to the address and waits for it.
+	Send bool
+}
+
+// String hides the password.
+func (a AccountTest) String() string { return "AccountTest{password hidden}" }
+
+// GoString hides the password.
+func (a AccountTest) GoString() string { return a.String() }

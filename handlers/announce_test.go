@@ -9,21 +9,13 @@ import (
 
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/config"
-	"github.com/mailhelp/mailhelp/locales"
 )
 
 // announceRouter serves announcements under pol, keeping previews in
 // prev (nil for a new store).
 func announceRouter(t *testing.T, pol *AnnouncePolicy, prev *Previews) (*bot.Router, *Announcements) {
 	t.Helper()
-	cfg, err := config.Parse([]byte(testConfig))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := locales.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, cat := testSetup(t)
 	pol.Translator = cat
 	if prev == nil {
 		prev = &Previews{}

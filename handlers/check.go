@@ -18,6 +18,9 @@ import (
 func Check(d Deps) bot.Handler {
 	return bot.HandlerFunc(func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 		loc, p := req.Loc, req.Parsed
+		if p.Account && req.Account == nil {
+			return accountHowTo(loc, d, p), nil
+		}
 		if p.Address.IsZero() && p.Host == "" {
 			return &bot.Reply{
 				Title:   loc.Text("check.what.title", nil),
@@ -57,8 +60,12 @@ func runCheck(ctx context.Context, d Deps, req *bot.Request) (*probe.Report, err
 		}
 		// A failing trail must not hold back the answer; the trail logs
 		// and counts its failures itself (Recorder).
+		action := "check"
+		if req.Account != nil {
+			action = "account_check" // the address's domain only: no login, no password
+		}
 		_ = d.Audit.Record(audit.Entry{Platform: req.Platform, User: cmpOr(req.UserID, req.Platform),
-			Action: "check", Target: target.Host, Result: result})
+			Action: action, Target: target.Host, Result: result})
 	}
 	user := req.Platform + ":" + req.UserID
 	refund := func() {}
@@ -79,7 +86,7 @@ func runCheck(ctx context.Context, d Deps, req *bot.Request) (*probe.Report, err
 			refund = func() { r.Refund(user, target.Host) }
 		}
 	}
-	rep, err := d.Prober.Check(ctx, target, nil)
+	rep, err := probeFor(ctx, d, req, target)
 	var pe *probe.PolicyError
 	switch {
 	case errors.As(err, &pe):
@@ -91,6 +98,9 @@ func runCheck(ctx context.Context, d Deps, req *bot.Request) (*probe.Report, err
 		}
 		return nil, &bot.Error{Kind: bot.KindUnauthorized, Code: pe.Code, MsgID: id,
 			Data: map[string]any{"Host": knowledge.DisplayDomain(target.Host)}}
+	case errors.Is(err, errNoAccountTest):
+		refund() // it dialed nothing
+		return nil, errNoAccountTest
 	case err != nil:
 		record("error")
 		return nil, &bot.Error{Kind: bot.KindUnavailable, Code: bot.CodeCheckFailed, MsgID: "check.error.failed", Err: err}
@@ -147,4 +157,40 @@ func manualCheck(loc bot.Localizer, d Deps, p bot.Parsed) *bot.Reply {
 	r.Notes = append(r.Notes, acct.notes(loc, p)...)
 	r.About = acct.about("", p.Host)
 	return r
+}
+
+// AccountProber also runs account tests; *probe.Checker implements it.
+type AccountProber interface {
+	CheckAccount(ctx context.Context, t probe.Target, creds probe.Credentials, opts probe.AccountOptions) (*probe.Report, error)
+}
+
+// errNoAccountTest refuses an account test the request cannot have: no
+// address, or no prober that runs them.
+var errNoAccountTest = &bot.Error{Kind: bot.KindInvalidInput, Code: bot.CodeBadTarget, MsgID: "account.error.address"}
+
+// probeFor runs the request's check: the live check, or with
+// req.Account the account test of the request's address.
+func probeFor(ctx context.Context, d Deps, req *bot.Request, target probe.Target) (*probe.Report, error) {
+	if req.Account == nil {
+		return d.Prober.Check(ctx, target, nil)
+	}
+	ap, ok := d.Prober.(AccountProber)
+	if !ok || req.Parsed.Address.IsZero() {
+		return nil, errNoAccountTest
+	}
+	creds, opts := AccountLogin(req.Parsed.Address, *req.Account)
+	return ap.CheckAccount(ctx, target, creds, opts)
+}
+
+// AccountLogin is what an account test of addr logs in with: the given
+// username, else the address; and the other form of it (local part or
+// full address), which the test tries only when the server refuses the
+// first and allows another attempt.
+func AccountLogin(addr bot.Address, a bot.AccountTest) (probe.Credentials, probe.AccountOptions) {
+	user := cmpOr(a.Username, addr.Username())
+	other := addr.Local
+	if !strings.Contains(user, "@") {
+		other = addr.Username()
+	}
+	return probe.Credentials{Username: user, Password: a.Password}, probe.AccountOptions{Send: a.Send, OtherUsername: other}
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/mailhelp/mailhelp/bot/render"
 	"github.com/mailhelp/mailhelp/config"
 	"github.com/mailhelp/mailhelp/internal/golden"
-	"github.com/mailhelp/mailhelp/locales"
 	"github.com/mailhelp/mailhelp/probe"
 )
 
@@ -33,14 +32,7 @@ func (f *fakeProber) Check(ctx context.Context, t probe.Target, creds *probe.Cre
 
 func newCheckRouter(t testing.TB, p Prober, l Limiter) *bot.Router {
 	t.Helper()
-	cfg, err := config.Parse([]byte(testConfig))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := locales.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, cat := testSetup(t)
 	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Parser: cat.Parser(), DefaultLang: "en", DomainLang: DomainLang(cfg.Directory)})
 	Register(r, Deps{Directory: cfg.Directory, Prober: p, Limiter: l, Translator: cat})
 	return r
@@ -182,14 +174,7 @@ type memTrail struct{ entries []audit.Entry }
 func (m *memTrail) Record(e audit.Entry) error { m.entries = append(m.entries, e); return nil }
 
 func TestCheckIsAudited(t *testing.T) {
-	cfg, err := config.Parse([]byte(testConfig))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := locales.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, cat := testSetup(t)
 	trail := &memTrail{}
 	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Parser: cat.Parser()})
 	Register(r, Deps{Directory: cfg.Directory, Translator: cat, Prober: &fakeProber{rep: goodReport},

@@ -80,6 +80,9 @@ func CheckReply(loc bot.Localizer, rep *probe.Report) *bot.Reply {
 		r.Notes = append(r.Notes, bot.Note{Severity: bot.SeverityInfo,
 			Text: loc.Text("check.result.at", map[string]any{"Time": rep.Started.UTC().Format("2006-01-02 15:04")})})
 	}
+	if rep.Account != nil {
+		accountSection(loc, r, rep.Account, rep.Verdict)
+	}
 	r.Actions = []bot.Action{{Kind: bot.ActionCheck, Label: loc.Text("action.check_again", nil),
 		Phrase: loc.Text("phrase.check", map[string]any{"Target": host}), Target: host}}
 	return r

@@ -104,5 +104,7 @@ func slowWithTarget(d Deps) func(bot.Parsed) bool {
 	if d.Prober == nil {
 		return nil
 	}
-	return func(p bot.Parsed) bool { return p.Target() != "" }
+	// "Test my account" answers how to run the account test: nothing
+	// is checked in chat.
+	return func(p bot.Parsed) bool { return p.Target() != "" && !p.Account }
 }

@@ -64,14 +64,7 @@ func failingReport() discovery.Report {
 
 func discoveryRouter(t *testing.T, f DiscoveryChecker, lim Limiter, trail Recorder) *bot.Router {
 	t.Helper()
-	cfg, err := config.Parse([]byte(testConfig))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := locales.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, cat := testSetup(t)
 	pol := &AnnouncePolicy{Translator: cat, Admins: map[string]config.AdminSet{"slack": {Users: []string{"UADMIN"}}}}
 	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Parser: cat.Parser()})
 	Register(r, Deps{Directory: cfg.Directory, Discovery: f, Limiter: lim, Audit: trail, Translator: cat,

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/bot/render"
+	"github.com/mailhelp/mailhelp/config"
 	"github.com/mailhelp/mailhelp/internal/golden"
 	"github.com/mailhelp/mailhelp/knowledge"
 	"github.com/mailhelp/mailhelp/locales"
@@ -27,6 +28,20 @@ domains:
     imap: {port: 143}
     smtp: {host: smtp.example.org, port: 465}
 `
+
+// testSetup parses testConfig and loads the messages.
+func testSetup(t testing.TB) (*config.Config, *locales.Catalog) {
+	t.Helper()
+	cfg, err := config.Parse([]byte(testConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg, cat
+}
 
 func newRouter(t testing.TB) *bot.Router {
 	t.Helper()

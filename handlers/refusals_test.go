@@ -13,8 +13,6 @@ import (
 
 	"github.com/mailhelp/mailhelp/audit"
 	"github.com/mailhelp/mailhelp/bot"
-	"github.com/mailhelp/mailhelp/config"
-	"github.com/mailhelp/mailhelp/locales"
 	"github.com/mailhelp/mailhelp/probe"
 )
 
@@ -38,14 +36,7 @@ func (p *policyProber) Check(ctx context.Context, t probe.Target, creds *probe.C
 
 func newAuditedCheckRouter(t *testing.T, p Prober, l Limiter, trail Recorder) *bot.Router {
 	t.Helper()
-	cfg, err := config.Parse([]byte(testConfig))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := locales.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, cat := testSetup(t)
 	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Parser: cat.Parser(), DefaultLang: "en"})
 	Register(r, Deps{Directory: cfg.Directory, Prober: p, Limiter: l, Audit: trail, Translator: cat})
 	return r

@@ -109,6 +109,12 @@ func TestAccountRealServers(t *testing.T) {
 					t.Errorf("round trip %+v", rt)
 				}
 			}},
+		{name: "accepted, never delivered", user: mailservers.HeldUser, opts: probe.AccountOptions{Send: true}, verdict: probe.StatusFail, code: probe.CodeNotDelivered,
+			check: func(t *testing.T, a *probe.AccountReport) {
+				if rt := a.RoundTrip; rt == nil || !rt.Submitted || rt.Delivered {
+					t.Errorf("round trip %+v", rt)
+				}
+			}},
 	}
 	// The users' tests run in parallel; each user's in turn, as they
 	// compare the user's mailbox before and after.

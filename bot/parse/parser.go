@@ -17,7 +17,7 @@ type Parser struct {
 
 	check, problem, ports, outgoing, incoming  wordList
 	configure, clients, help, announce, public wordList
-	discovery                                  wordList
+	discovery, account                         wordList
 	thanks, followup                           wordList
 	// symptoms are in knowledge.Symptoms' order, which breaks ties.
 	symptoms []symptomWords
@@ -81,6 +81,7 @@ func New(vocabs ...Vocabulary) *Parser {
 		p.help.add(in.Help)
 		p.announce.add(in.Announce)
 		p.discovery.add(in.Discovery)
+		p.account.add(in.Account)
 		p.public.add(in.Public)
 		p.thanks.add(in.Thanks)
 		p.followup.add(in.Followup)
@@ -159,6 +160,7 @@ func (p *Parser) read(text string) (bot.Parsed, signals) {
 	for i, w := range ws {
 		s.announce = s.announce || p.announce.at(ws, i)
 		s.discovery = s.discovery || p.discovery.at(ws, i)
+		s.account = s.account || p.account.at(ws, i)
 		s.check = s.check || p.check.at(ws, i)
 		s.problem = s.problem || p.problem.at(ws, i)
 		s.outgoing = s.outgoing || p.outgoing.at(ws, i)
@@ -175,6 +177,7 @@ func (p *Parser) read(text string) (bot.Parsed, signals) {
 			s.ports = true
 		}
 	}
+	out.Account = s.account
 	out.Symptom, out.Topic = p.symptom(ws)
 	s.symptom = out.Symptom != ""
 	if s.ports {
@@ -210,7 +213,7 @@ func (p *Parser) symptom(ws []string) (knowledge.Symptom, knowledge.Topic) {
 
 // signals are what the words of a request hint at.
 type signals struct {
-	announce, discovery                                                 bool
+	announce, discovery, account                                        bool
 	check, problem, ports, outgoing, incoming, configure, clients, help bool
 	thanks, followup, symptom                                           bool
 	client, address, target, empty                                      bool
@@ -219,7 +222,7 @@ type signals struct {
 // ownIntent reports whether the words ask for something themselves, not
 // only name a device, an address, a follow-up or that it does not work.
 func (s signals) ownIntent() bool {
-	return s.announce || s.discovery || s.check || s.ports || s.configure || s.clients || s.help || s.thanks || s.symptom
+	return s.announce || s.discovery || s.account || s.check || s.ports || s.configure || s.clients || s.help || s.thanks || s.symptom
 }
 
 // decide picks the intent from the signals, most specific first.
@@ -235,6 +238,10 @@ func decide(s signals) bot.Intent {
 		// what the domain publishes for clients. Setting a device up
 		// "with autoconfig" stays a configure question.
 		return bot.IntentDiscovery
+	case s.account && !s.symptom && !s.configure && !s.client:
+		// "test my account alice@domaine.com", "can I send and receive?":
+		// the account test, which needs a password chat never takes.
+		return bot.IntentCheck
 	case s.symptom:
 		// "my phone says certificate error", "I can receive but not send":
 		// the problem comes first, with or without a check.

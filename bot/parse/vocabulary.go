@@ -45,6 +45,7 @@ type Vocabulary struct {
 		Help      []string `toml:"help"`
 		Announce  []string `toml:"announce"`
 		Discovery []string `toml:"discovery"`
+		Account   []string `toml:"account"`
 		Public    []string `toml:"public"`
 		Thanks    []string `toml:"thanks"`
 		Followup  []string `toml:"followup"`

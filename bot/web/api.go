@@ -79,6 +79,9 @@ func decode(w http.ResponseWriter, r *http.Request, fields, required []string) (
 	return obj, true
 }
 
+// boolFields are the members that are booleans; every other is a string.
+var boolFields = map[string]bool{"account": true, "send": true}
+
 // strictObject reads data as exactly one JSON object (whitespace around
 // it only) of string members named in fields, each once. encoding/json
 // alone would take null, trailing data, repeated keys (the last wins)
@@ -112,11 +115,17 @@ func strictObject(data []byte, fields []string) (map[string]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("not JSON: %w", err)
 		}
-		v, ok := tok.(string)
-		if !ok {
+		switch v := tok.(type) {
+		case string:
+			obj[key] = v
+		case bool:
+			if !boolFields[key] {
+				return nil, fmt.Errorf("%q is not a string", key)
+			}
+			obj[key] = strconv.FormatBool(v)
+		default:
 			return nil, fmt.Errorf("%q is not a string", key)
 		}
-		obj[key] = v
 	}
 	if _, err := dec.Token(); err != nil { // the closing brace
 		return nil, fmt.Errorf("not JSON: %w", err)
@@ -191,7 +200,7 @@ var codeStatus = map[string]int{
 // apiCheck runs a live check through the same path as chat (dial
 // policy, rate limits) and returns the probe's report.
 func (s *Server) apiCheck(w http.ResponseWriter, r *http.Request) {
-	s.targetAPI(w, r, targetAPI{intent: bot.IntentCheck, hostField: "host",
+	s.targetAPI(w, r, targetAPI{intent: bot.IntentCheck, hostField: "host", account: true,
 		badTarget: "address must be one mail address, host one bare host name or IP address (no scheme, port, path, blank or other word)",
 		// Live checks turned off: the reply lists what to verify.
 		otherCode: "check_disabled",
@@ -231,6 +240,9 @@ type targetAPI struct {
 	otherCode string
 	// result is what the reply holds to return, or nil.
 	result func(*bot.Reply) any
+	// account allows the account test: {"address", "password",
+	// "account": true, "send"?: bool}, over HTTPS or from loopback only.
+	account bool
 }
 
 // targetAPI serves one targetAPI request: same-origin only, a strict
@@ -241,7 +253,15 @@ func (s *Server) targetAPI(w http.ResponseWriter, r *http.Request, api targetAPI
 	if s.refuseCrossSite(w, r) {
 		return
 	}
-	req, ok := decode(w, r, []string{"address", api.hostField, "lang"}, nil)
+	fields := []string{"address", api.hostField, "lang"}
+	if api.account {
+		fields = append(fields, "password", "account", "send")
+	}
+	req, ok := decode(w, r, fields, nil)
+	if !ok {
+		return
+	}
+	acct, ok := s.accountTest(w, r, req)
 	if !ok {
 		return
 	}
@@ -265,7 +285,7 @@ func (s *Server) targetAPI(w http.ResponseWriter, r *http.Request, api targetAPI
 		return
 	}
 	reply := s.opts.Router.Serve(r.Context(), &bot.Request{
-		Form: &form, ForceLang: lang, Platform: "web", UserID: s.clientID(r),
+		Form: &form, ForceLang: lang, Platform: "web", UserID: s.clientID(r), Account: acct,
 	})
 	if res := api.result(reply); res != nil {
 		writeJSON(w, http.StatusOK, res)
@@ -280,6 +300,53 @@ func (s *Server) targetAPI(w http.ResponseWriter, r *http.Request, api targetAPI
 		w.Header().Set("Retry-After", strconv.Itoa(int(max(reply.RetryAfter.Round(time.Second), time.Second)/time.Second)))
 	}
 	writeError(w, status, code, reply.Title)
+}
+
+// accountTest reads an API request's account test: none without
+// "account": true; with it, an address and a password are needed, and
+// the request must have come over HTTPS — to this server, or to a trusted
+// proxy that says so — or from this machine. The password is never
+// echoed, logged nor kept.
+func (s *Server) accountTest(w http.ResponseWriter, r *http.Request, req map[string]string) (*bot.AccountTest, bool) {
+	account, send, password := req["account"], req["send"], req["password"]
+	for name, v := range map[string]string{"account": account, "send": send} {
+		if v != "" && v != "true" && v != "false" {
+			writeError(w, http.StatusBadRequest, "bad_json", name+" must be true or false")
+			return nil, false
+		}
+	}
+	switch {
+	case account != "true" && (password != "" || send == "true"):
+		writeError(w, http.StatusBadRequest, "bad_json", `password and send go with "account": true`)
+		return nil, false
+	case account != "true":
+		return nil, true
+	case req["address"] == "" || password == "":
+		writeError(w, http.StatusBadRequest, bot.CodeBadTarget, "the account test needs an address and its password")
+		return nil, false
+	case !s.secureTransport(r):
+		writeError(w, http.StatusForbidden, "https_required", "the account test carries a password: call it over HTTPS (or from this machine)")
+		return nil, false
+	}
+	return &bot.AccountTest{Password: password, Send: send == "true"}, true
+}
+
+// secureTransport reports whether r came over TLS to this server, from
+// a loopback peer, or through a trusted proxy that says the client used
+// HTTPS (X-Forwarded-Proto).
+func (s *Server) secureTransport(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	a := peer.Addr().Unmap()
+	if a.IsLoopback() {
+		return true
+	}
+	return s.trusted(a) && strings.EqualFold(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto")), "https")
 }
 
 func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {

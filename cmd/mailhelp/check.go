@@ -24,8 +24,10 @@ func (m *Main) check(ctx context.Context, args []string) int {
 	var of outputFlags
 	of.register(fs, "the configuration's")
 	user := fs.String("user", "", "also log in as this user; the password comes from $MAILHELP_PASSWORD, else the first line of standard input")
+	account := fs.String("account", "", "test this address's account: log in (as --user, default the address), look at the mailbox, prove push; password as for --user")
+	send := fs.Bool("send", false, "with --account, also send a test message to the address, see it arrive, and delete it")
 	fs.Usage = func() {
-		fmt.Fprintln(m.Stderr, "Usage: mailhelp check [flags] ADDRESS | --host HOST")
+		fmt.Fprintln(m.Stderr, "Usage: mailhelp check [flags] ADDRESS | --host HOST | --account ADDRESS [--user LOGIN] [--send]")
 		fmt.Fprintln(m.Stderr, "Exit status: 0 the recommended settings work, 1 something they need fails, 2 usage error.")
 		fs.PrintDefaults()
 	}
@@ -35,7 +37,14 @@ func (m *Main) check(ctx context.Context, args []string) int {
 	if !of.validate(m.Stderr, "check") {
 		return exitUsage
 	}
-	cr, ok := m.checkRequest(strings.TrimSpace(strings.Join(fs.Args(), " ")), *host, *user, *of.lang)
+	subject := strings.TrimSpace(strings.Join(fs.Args(), " "))
+	var cr app.CheckRequest
+	var ok bool
+	if *account != "" || *send {
+		cr, ok = m.accountRequest(subject, *account, *host, *user, *send, *of.lang)
+	} else {
+		cr, ok = m.checkRequest(subject, *host, *user, *of.lang)
+	}
 	if !ok {
 		fs.Usage()
 		return exitUsage
@@ -82,6 +91,26 @@ func (m *Main) checkRequest(subject, host, user, lang string) (app.CheckRequest,
 		cr.Creds = &probe.Credentials{Username: user, Password: pw}
 	}
 	return cr, true
+}
+
+// accountRequest reads check's arguments for an account test: the
+// address (--account, or as the argument), the login and the password.
+func (m *Main) accountRequest(subject, account, host, user string, send bool, lang string) (app.CheckRequest, bool) {
+	switch {
+	case account == "":
+		fmt.Fprintln(m.Stderr, "mailhelp check: --send needs --account ADDRESS")
+		return app.CheckRequest{}, false
+	case host != "" || (subject != "" && subject != account):
+		fmt.Fprintln(m.Stderr, "mailhelp check: --account takes the address; give no other address nor --host")
+		return app.CheckRequest{}, false
+	}
+	pw, err := m.password()
+	if err != nil || pw == "" {
+		fmt.Fprintln(m.Stderr, "mailhelp check: the account test needs the password, in $MAILHELP_PASSWORD or as the first line of standard input")
+		return app.CheckRequest{}, false
+	}
+	return app.CheckRequest{Target: account, Kind: bot.TargetAddress, Lang: lang,
+		Account: &bot.AccountTest{Username: user, Password: pw, Send: send}}, true
 }
 
 // printCheck writes a check's result; exit 1 when what the recommended

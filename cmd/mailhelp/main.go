@@ -5,6 +5,7 @@
 //
 //	mailhelp ask [--format text|markdown|json] [--lang LANG] [--config FILE] [QUESTION...]
 //	mailhelp check [--format text|markdown|json] [--lang LANG] [--config FILE] [--user USER] ADDRESS | --host HOST
+//	mailhelp check --account ADDRESS [--user LOGIN] [--send] [--format …] (password from $MAILHELP_PASSWORD or stdin)
 //	mailhelp serve [--config FILE] [--listen ADDR]
 //	mailhelp discovery records [--config FILE] DOMAIN
 //	mailhelp discovery check [--format text|markdown|json] [--lang LANG] [--config FILE] DOMAIN|ADDRESS

@@ -24,6 +24,7 @@
 //	full@good.test     FullUser: a 100 KiB quota, 95 % used
 //	noidle@good.test   NoIdleUser: no IDLE after login
 //	refused@good.test  RefusedUser: submission refuses its messages
+//	held@good.test     HeldUser: its messages are accepted, never delivered
 //	locked@good.test   LockedUser: disabled, login refused [CONTACTADMIN]
 //
 // See users.go for the details, and MailboxState to look at a mailbox.
@@ -347,8 +348,8 @@ virtual_mailbox_maps = inline:{%[7]s}
 virtual_transport = lmtp:inet:%[6]s:%[8]d
 # The submission services refuse RefusedUser's messages (at RCPT, as
 # smtpd_delay_reject defers the sender check there).
-mailhelp_submission_sender = check_sender_access inline:{ { %[9]s = REJECT 5.7.1 test sender refused } }, permit_sasl_authenticated, reject
-`, queue, data, GoodHost, files[GoodHost].pem, strings.Join(sni, ","), Addr, strings.Join(mailboxes, ", "), s.LMTP, RefusedUser))
+mailhelp_submission_sender = check_sender_access inline:{ { %[9]s = REJECT 5.7.1 test sender refused }, { %[10]s = HOLD test sender held } }, permit_sasl_authenticated, reject
+`, queue, data, GoodHost, files[GoodHost].pem, strings.Join(sni, ","), Addr, strings.Join(mailboxes, ", "), s.LMTP, RefusedUser, HeldUser))
 	writeFile(t, filepath.Join(conf, "master.cf"), fmt.Sprintf(`%[4]s:%[1]d inet n - n - - smtpd
 %[4]s:%[2]d inet n - n - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_sasl_auth_enable=yes -o smtpd_client_restrictions=permit_sasl_authenticated,reject -o smtpd_sender_restrictions=$mailhelp_submission_sender
 %[4]s:%[3]d inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_sasl_auth_enable=yes -o smtpd_client_restrictions=permit_sasl_authenticated,reject -o smtpd_sender_restrictions=$mailhelp_submission_sender

@@ -30,6 +30,10 @@ const (
 	// both submission services refuse its messages with "554 5.7.1 ...
 	// test sender refused", at RCPT TO (Postfix checks the sender there).
 	RefusedUser = "refused@good.test"
+	// HeldUser's messages are accepted by submission (250) but put on
+	// hold in Postfix's queue, never delivered: mail that is lost on the
+	// way, as far as the sender can tell.
+	HeldUser = "held@good.test"
 	// LockedUser exists but is disabled (passdb extra field nologin):
 	// Dovecot 2.3 refuses its IMAP login, with the right password, with
 	//
@@ -101,6 +105,7 @@ var testUsers = []testUser{
 	{name: FullUser, extra: fmt.Sprintf("userdb_quota_rule=*:storage=%dB", FullQuota), inbox: filler(FullUser)},
 	{name: NoIdleUser, extra: "userdb_imap_capability=%{env:" + noIdleEnv + "}", inbox: welcome(NoIdleUser)},
 	{name: RefusedUser, inbox: welcome(RefusedUser)},
+	{name: HeldUser, inbox: welcome(HeldUser)},
 	{name: LockedUser, extra: "nologin", inbox: welcome(LockedUser)},
 }
 
