@@ -1,5 +1,7 @@
 package bot
 
+import "log/slog"
+
 // Request is one message a person sent, as an adapter hands it to the
 // Router. Adapters fill the input fields, with their platform's markup
 // removed from Text; Router.Plan fills Parsed, Lang and Loc.
@@ -55,7 +57,7 @@ type Request struct {
 type AccountTest struct {
 	// Username is the login; empty means the address.
 	Username string
-	Password string
+	Password string `json:"-"`
 	// Send also sends a test message to the address and waits for it.
 	Send bool
 }
@@ -65,3 +67,6 @@ func (a AccountTest) String() string { return "AccountTest{password hidden}" }
 
 // GoString hides the password.
 func (a AccountTest) GoString() string { return a.String() }
+
+// LogValue hides the password from log/slog.
+func (a AccountTest) LogValue() slog.Value { return slog.StringValue(a.String()) }

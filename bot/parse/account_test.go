@@ -18,14 +18,30 @@ func TestAccountIntent(t *testing.T) {
 		account bool
 	}{
 		{"test my account alice@domaine.com", bot.IntentCheck, true},
-		{"can I send and receive with alice@domaine.com?", bot.IntentCheck, true},
+		{"check my mailbox alice@domaine.com", bot.IntentCheck, true},
 		{"tester mon compte alice@domaine.com", bot.IntentCheck, true},
 		{"mein Konto testen alice@domaine.com", bot.IntentCheck, true},
 		{"probar mi cuenta alice@domaine.com", bot.IntentCheck, true},
 		{"test my account", bot.IntentCheck, true},
 		{"check alice@domaine.com", bot.IntentCheck, false},
-		{"set up my account on my iPhone alice@domaine.com", bot.IntentConfigure, true},
-		{"my account says certificate error", bot.IntentTroubleshoot, true},
+		{"configure my iPhone, then test my account alice@domaine.com", bot.IntentConfigure, true},
+		// Ordinary questions that name "my account" keep their intent.
+		{"what ports does my account use", bot.IntentPorts, false},
+		{"quels ports pour mon compte", bot.IntentPorts, false},
+		{"welche Ports für mein Konto", bot.IntentPorts, false},
+		{"qué puertos usa mi cuenta", bot.IntentPorts, false},
+		{"thanks, my account works now", bot.IntentThanks, false},
+		{"merci, mon compte marche", bot.IntentThanks, false},
+		{"help with my account", bot.IntentHelp, false},
+		{"my account alice@domaine.com", bot.IntentConfigure, false},
+		{"how do I set up my account", bot.IntentConfigure, false},
+		{"I can send and receive now, thanks", bot.IntentPorts, false},
+	}
+	for _, text := range []string{"my account is locked", "mon compte est bloqué", "mein Konto ist gesperrt", "mi cuenta está bloqueada",
+		"I forgot the password of my account"} {
+		if got := p.Parse(text); got.Account {
+			t.Errorf("%q: taken as the account test (%s)", text, got.Intent)
+		}
 	}
 	for _, tc := range tests {
 		got := p.Parse(tc.text)

@@ -238,14 +238,15 @@ func decide(s signals) bot.Intent {
 		// what the domain publishes for clients. Setting a device up
 		// "with autoconfig" stays a configure question.
 		return bot.IntentDiscovery
-	case s.account && !s.symptom && !s.configure && !s.client:
-		// "test my account alice@domaine.com", "can I send and receive?":
-		// the account test, which needs a password chat never takes.
-		return bot.IntentCheck
 	case s.symptom:
 		// "my phone says certificate error", "I can receive but not send":
 		// the problem comes first, with or without a check.
 		return bot.IntentTroubleshoot
+	case s.account && !s.configure && !s.client && !s.ports && !s.thanks:
+		// "test my account alice@domaine.com": the account test, which
+		// needs a password chat never takes. Only explicit phrases count
+		// ("my account" alone is in ordinary questions).
+		return bot.IntentCheck
 	case s.check && !(s.configure && s.client):
 		// "check alice@domaine.com", "vérifie bm.domaine.com"; but "check
 		// the settings of my BlackBerry" is a configure question.

@@ -5,10 +5,12 @@ import (
 	"crypto/tls"
 	"encoding/json"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/mailhelp/mailhelp/bot/web"
 	"github.com/mailhelp/mailhelp/probe"
 )
 
@@ -57,7 +59,7 @@ func TestAPIAccount(t *testing.T) {
 		}
 		return rec
 	}
-	// From loopback over plain HTTP (a local proxy, or the admin's curl).
+	// From a program on this machine (the admin's curl), over plain HTTP.
 	rec := do("127.0.0.1:5555", false, body)
 	var rep probe.Report
 	if err := json.Unmarshal(rec.Body.Bytes(), &rep); err != nil || rec.Code != 200 || rep.Account == nil || rep.Account.Username != "alice@domaine.com" {
@@ -79,8 +81,19 @@ func TestAPIAccount(t *testing.T) {
 	if rec := do("203.0.113.7:5555", true, body); rec.Code != 200 {
 		t.Errorf("HTTPS: %d %s", rec.Code, rec.Body)
 	}
-	if len(ap.creds) != 2 {
-		t.Errorf("%d account tests ran, want 2", len(ap.creds))
+	// A proxy on this machine relaying someone's plain HTTP is not
+	// "from this machine".
+	if rec := do("127.0.0.1:5555", false, body, "X-Forwarded-For", "203.0.113.7"); rec.Code != 403 {
+		t.Errorf("local proxy without a scheme: %d", rec.Code)
+	}
+	if rec := do("[::1]:5555", false, body, "X-Forwarded-Proto", "http"); rec.Code != 403 {
+		t.Errorf("local proxy saying http: %d", rec.Code)
+	}
+	if rec := do("[::1]:5555", false, body); rec.Code != 200 {
+		t.Errorf("IPv6 loopback: %d %s", rec.Code, rec.Body)
+	}
+	if len(ap.creds) != 3 {
+		t.Errorf("%d account tests ran, want 3", len(ap.creds))
 	}
 	for _, tc := range []struct{ body, code string }{
 		{`{"address":"alice@domaine.com","password":"x"}`, "bad_json"},
@@ -92,6 +105,43 @@ func TestAPIAccount(t *testing.T) {
 	} {
 		if rec := do("127.0.0.1:5555", false, tc.body); rec.Code != 400 || !strings.Contains(rec.Body.String(), `"code":"`+tc.code) {
 			t.Errorf("%s: %d %s", tc.body, rec.Code, rec.Body)
+		}
+	}
+}
+
+// TestAPIAccountBehindProxy: behind a trusted proxy, only the proxy's own
+// (last) X-Forwarded-Proto counts, and it must say https.
+func TestAPIAccountBehindProxy(t *testing.T) {
+	ap := &accountProber{stubProber: stubProber{rep: okReport}}
+	f := newFixtureWith(t, ap, nil, func(o *web.Options) {
+		o.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("10.0.0.5/32")}
+	})
+	body := `{"address":"alice@domaine.com","password":"x","account":true}`
+	for _, tc := range []struct {
+		peer   string
+		protos []string
+		status int
+	}{
+		{"127.0.0.1:4000", []string{"https"}, 200},
+		{"10.0.0.5:4000", []string{"https"}, 200},
+		{"10.0.0.5:4000", []string{"http, https"}, 200},
+		{"127.0.0.1:4000", nil, 403},
+		{"127.0.0.1:4000", []string{"http"}, 403},
+		// The client's own header first, the proxy's after: the proxy's wins.
+		{"10.0.0.5:4000", []string{"https", "http"}, 403},
+		{"10.0.0.5:4000", []string{"https, http"}, 403},
+	} {
+		req := httptest.NewRequest("POST", "/api/v1/check", strings.NewReader(body))
+		req.RemoteAddr = tc.peer
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", "203.0.113.7")
+		for _, p := range tc.protos {
+			req.Header.Add("X-Forwarded-Proto", p)
+		}
+		rec := httptest.NewRecorder()
+		f.handler.ServeHTTP(rec, req)
+		if rec.Code != tc.status {
+			t.Errorf("%s %q: %d, want %d", tc.peer, tc.protos, rec.Code, tc.status)
 		}
 	}
 }

@@ -331,9 +331,11 @@ func (s *Server) accountTest(w http.ResponseWriter, r *http.Request, req map[str
 	return &bot.AccountTest{Password: password, Send: send == "true"}, true
 }
 
-// secureTransport reports whether r came over TLS to this server, from
-// a loopback peer, or through a trusted proxy that says the client used
-// HTTPS (X-Forwarded-Proto).
+// secureTransport reports whether the client of r reached mailhelp over
+// HTTPS: r came over TLS to this server; or through a trusted proxy
+// whose last X-Forwarded-Proto (the one it wrote) says https; or from
+// this machine directly, without any forwarding header — a program on
+// this host, not a proxy relaying someone else's plain HTTP.
 func (s *Server) secureTransport(r *http.Request) bool {
 	if r.TLS != nil {
 		return true
@@ -343,10 +345,20 @@ func (s *Server) secureTransport(r *http.Request) bool {
 		return false
 	}
 	a := peer.Addr().Unmap()
-	if a.IsLoopback() {
-		return true
+	forwarded := r.Header.Values("X-Forwarded-For") != nil || r.Header.Values("Forwarded") != nil ||
+		r.Header.Values("X-Forwarded-Proto") != nil
+	if s.trusted(a) {
+		protos := r.Header.Values("X-Forwarded-Proto")
+		if len(protos) == 0 {
+			return false
+		}
+		last := protos[len(protos)-1]
+		if i := strings.LastIndexByte(last, ','); i >= 0 {
+			last = last[i+1:]
+		}
+		return strings.EqualFold(strings.TrimSpace(last), "https")
 	}
-	return s.trusted(a) && strings.EqualFold(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto")), "https")
+	return a.IsLoopback() && !forwarded
 }
 
 func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {

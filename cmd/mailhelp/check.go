@@ -10,6 +10,8 @@ import (
 	"io"
 	"strings"
 
+	"golang.org/x/term"
+
 	"github.com/mailhelp/mailhelp/app"
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/bot/render"
@@ -145,11 +147,24 @@ func (m *Main) writeResult(format string, reply *bot.Reply, report any) error {
 	return out.Flush()
 }
 
-// password reads the password from the environment, else from the first
-// line of standard input. It is never a flag, never echoed, never logged.
+// password reads the password from the environment, else from standard
+// input: typed at a prompt without echo when it is a terminal, else its
+// first line. It is never a flag, never echoed, never logged.
 func (m *Main) password() (string, error) {
 	if pw := m.Getenv("MAILHELP_PASSWORD"); pw != "" {
 		return pw, nil
+	}
+	if f, ok := m.Stdin.(fder); ok && isTerminal(m.Stdin) {
+		fmt.Fprint(m.Stderr, "Password (not shown): ")
+		pw, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(m.Stderr)
+		if err != nil {
+			return "", fmt.Errorf("reading the password from the terminal: %w", err)
+		}
+		if len(pw) == 0 {
+			return "", errors.New("--user needs a password in $MAILHELP_PASSWORD or on standard input")
+		}
+		return string(pw), nil
 	}
 	line, _, err := readLine(bufio.NewReader(m.Stdin), 1024)
 	if err != nil && !errors.Is(err, io.EOF) {
