@@ -33,6 +33,8 @@ func accountSection(loc bot.Localizer, r *bot.Reply, a *probe.AccountReport, end
 		switch {
 		case l.OK:
 			field("account.label.login", "account.login.ok", map[string]any{"Mechanism": l.Mechanism})
+		case l.Temporary:
+			field("account.label.login", "account.login.temporary", map[string]any{"Code": cmpOr(l.ResponseCode, "NO")})
 		default:
 			field("account.label.login", "account.login.refused", map[string]any{"Code": cmpOr(l.ResponseCode, "NO")})
 		}
@@ -63,6 +65,8 @@ func accountSection(loc bot.Localizer, r *bot.Reply, a *probe.AccountReport, end
 		switch {
 		case !t.Submitted:
 			field("account.label.round_trip", "account.round_trip.refused", nil)
+		case t.Delivered && t.Folder != "":
+			field("account.label.round_trip", "account.round_trip.folder", map[string]any{"Seconds": seconds(loc, t.DelayMS), "Folder": t.Folder})
 		case t.Delivered:
 			field("account.label.round_trip", "account.round_trip.delivered", map[string]any{"Seconds": seconds(loc, t.DelayMS)})
 		default:

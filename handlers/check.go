@@ -192,5 +192,6 @@ func AccountLogin(addr bot.Address, a bot.AccountTest) (probe.Credentials, probe
 	if !strings.Contains(user, "@") {
 		other = addr.Username()
 	}
-	return probe.Credentials{Username: user, Password: a.Password}, probe.AccountOptions{Send: a.Send, OtherUsername: other}
+	return probe.Credentials{Username: user, Password: a.Password},
+		probe.AccountOptions{Send: a.Send, OtherUsername: other, Address: addr.Username()}
 }

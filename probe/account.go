@@ -8,6 +8,8 @@ package probe
 // own certificate verification, bounded by the probe's byte and time
 // budgets.
 
+import "fmt"
+
 // Problem codes of the account test. Like the others, they are stable.
 // A refused login is CodeAuthFailed, with the server's response code in
 // the detail.
@@ -18,7 +20,10 @@ const (
 	CodeUsernameForm = "username_form"
 	// CodeAccountUnavailable: the account exists but cannot log in now:
 	// disabled, locked, expired, or the server needs another protection
-	// ([UNAVAILABLE], [EXPIRED], [PRIVACYREQUIRED], [CONTACTADMIN]).
+	// ([EXPIRED], [PRIVACYREQUIRED], [CONTACTADMIN],
+	// [AUTHORIZATIONFAILED]); or, temporarily, the server is busy or the
+	// account has too many sessions ([UNAVAILABLE], [LIMIT], [INUSE]: see
+	// LoginResult.Temporary).
 	CodeAccountUnavailable = "account_unavailable"
 	// CodeNoSentFolder: no mailbox is marked \Sent (RFC 6154): the device
 	// must be told which folder keeps sent mail, or sent mail is lost.
@@ -31,10 +36,12 @@ const (
 	// once.
 	CodeIdleNotDelivered = "idle_not_delivered"
 	// CodeSubmissionRejected: the submission server refused the test
-	// message (sender, recipient or data).
+	// message (sender, recipient or data), or the login that works for
+	// IMAP.
 	CodeSubmissionRejected = "submission_rejected"
 	// CodeNotDelivered: the test message was accepted but did not reach
-	// the mailbox in time.
+	// the mailbox in time; or (a warning) it arrived in another folder
+	// than INBOX, such as Junk (RoundTripReport.Folder).
 	CodeNotDelivered = "not_delivered"
 )
 
@@ -50,9 +57,16 @@ type AccountOptions struct {
 	Send bool
 	// OtherUsername is the login in the other form (local part when the
 	// configured one is the full address, and the reverse): when the
-	// configured one is refused and the server allows another attempt,
-	// the test says whether this one would work.
+	// configured one is refused and the server allows another attempt
+	// (it keeps the connection open), the test says whether this one
+	// would work. It never reconnects for it, and never tries a third.
 	OtherUsername string
+	// Address is the user's address, for the round trip (sender and
+	// recipient of the test message) and the appended message's header;
+	// default: the username when it is an address, else OtherUsername.
+	// With Send, an Address that is not a plain ASCII address is an
+	// error; without, it is ignored.
+	Address string
 }
 
 // AccountReport is the result of an account test.
@@ -84,6 +98,10 @@ type LoginResult struct {
 	// OtherFormWorks is set when the configured username was refused and
 	// the other form was tried: whether it logged in.
 	OtherFormWorks *bool `json:"other_form_works,omitempty"`
+	// Temporary: the refusal is temporary ([UNAVAILABLE], [LIMIT],
+	// [INUSE]: the server is busy, or the account has too many
+	// connections); trying again later may work.
+	Temporary bool `json:"temporary,omitempty"`
 }
 
 // MailboxReport is what the account's mailbox holds.
@@ -122,11 +140,39 @@ type PushReport struct {
 
 // RoundTripReport is the test message's trip, with Send.
 type RoundTripReport struct {
-	Endpoint  Endpoint `json:"endpoint"`
-	Submitted bool     `json:"submitted"`
-	Delivered bool     `json:"delivered"`
-	// DelayMS is from the end of DATA to the message in INBOX.
+	Endpoint Endpoint `json:"endpoint"`
+	// Submitted: the submission server accepted the test message (the
+	// end of DATA). When false, nothing was sent (or the server refused
+	// to take it).
+	Submitted bool `json:"submitted"`
+	// Delivered: the test message reached the mailbox: INBOX, or the
+	// folder named by Folder.
+	Delivered bool `json:"delivered"`
+	// Folder names where the test message arrived when not in INBOX
+	// (the folder marked \Junk: a filter moved it); "" for INBOX.
+	Folder string `json:"folder,omitempty"`
+	// DelayMS is from the end of DATA to the message found in INBOX (or
+	// in Folder, which is looked at less often: an upper bound).
 	DelayMS int64 `json:"delay_ms,omitempty"`
-	// CleanedUp is whether every test message was deleted again.
+	// CleanedUp: no test message of this run is left in the mailbox.
+	// Every one found in INBOX and in the folders marked \Sent, \Junk
+	// and \All was deleted (UID EXPUNGE), or none was ever stored: it is
+	// also true when the submission was refused before the message was
+	// taken (Submitted false: nothing was sent). It is false when a test
+	// message may be left: one could not be deleted (or, without
+	// UIDPLUS, is only flagged \Deleted), or the server accepted it but
+	// it was not found (it may still arrive).
 	CleanedUp bool `json:"cleaned_up"`
 }
+
+// String hides the password: Credentials printed with %v, %+v or %s
+// show the username only.
+func (c Credentials) String() string {
+	if c.Password == "" {
+		return fmt.Sprintf("Credentials{Username: %q, no password}", c.Username)
+	}
+	return fmt.Sprintf("Credentials{Username: %q, password hidden}", c.Username)
+}
+
+// GoString hides the password from %#v.
+func (c Credentials) GoString() string { return c.String() }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -29,37 +30,48 @@ const maxDeliveryWait = 10 * time.Second
 // account that cannot log in), the mailbox (special-use folders, message
 // count, quota), push (an IDLE session must see a new message) and, with
 // opts.Send, a round trip through the submission endpoint. Its test
-// message, marked with a random id, is deleted again, even when a step
-// failed or the budget ran out (the clean-up has its own short deadline).
+// message, marked with a random id, is deleted again from INBOX and from
+// the folders marked \Sent, \Junk and \All, even when a step failed or
+// the budget ran out (the clean-up has its own short deadline).
 //
-// The whole runs within the Checker's budget. The account test's result
-// is Report.Account; its verdict is folded into Report.Verdict. The
-// password is never put in a report, an error or a log. CheckAccount
-// returns an error when the policy refuses the target, or when the
-// arguments are unusable (no username or password; with Send, no
-// address to send to: creds.Username, or else opts.OtherUsername, must be
-// the user's address).
+// The whole runs within the Checker's budget, of which the endpoint
+// checks get half at most: the account test always has the rest. Its
+// connections go first to the address the endpoint check reached. The
+// account test's result is Report.Account; its verdict is folded into
+// Report.Verdict. The password is never put in a report, an error or a
+// log. CheckAccount returns an error when the policy refuses the target,
+// or when the arguments are unusable (no username or password; with
+// Send, no address to send to: opts.Address, else creds.Username, else
+// opts.OtherUsername, must be the user's address).
 func (c *Checker) CheckAccount(ctx context.Context, t Target, creds Credentials, opts AccountOptions) (*Report, error) {
 	if creds.Username == "" || creds.Password == "" {
 		return nil, errors.New("probe: the account test needs a username and a password")
 	}
 	addr := accountAddress(creds.Username, opts.OtherUsername)
-	if opts.Send {
-		if addr == "" {
-			return nil, fmt.Errorf("probe: the round trip sends a message to the user, but neither the username %q nor the other form %q is an address", creds.Username, opts.OtherUsername)
-		}
+	switch {
+	case validAddress(opts.Address):
+		addr = opts.Address
+	case opts.Address != "" && opts.Send:
+		return nil, fmt.Errorf("probe: the round trip sends a message to the user, but the address %q is not a plain ASCII address", opts.Address)
+	}
+	if opts.Send && addr == "" {
+		return nil, fmt.Errorf("probe: the round trip sends a message to the user, but neither the username %q nor the other form %q is an address", creds.Username, opts.OtherUsername)
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Budget)
 	defer cancel()
-	rep, err := c.Check(ctx, t, nil)
+	// The endpoint checks may meet filtered ports (25, often), each
+	// costing a step timeout per address: half of the budget at most.
+	cctx, ccancel := context.WithTimeout(ctx, c.opts.Budget/2)
+	rep, err := c.Check(cctx, t, nil)
+	ccancel()
 	if err != nil {
 		return nil, err
 	}
 	start := time.Now()
 	a := &AccountReport{Username: creds.Username}
 	r := &accountRun{c: c, ctx: ctx, t: t, rep: a, creds: creds, opts: opts, addr: addr,
-		hosts: make(map[string][]netip.Addr)}
-	if err := r.run(rep.Recommended); err != nil {
+		hosts: make(map[string][]netip.Addr), special: make(map[string]string)}
+	if err := r.run(rep); err != nil {
 		return nil, err
 	}
 	a.Verdict = problemsVerdict(a.Problems)
@@ -67,6 +79,37 @@ func (c *Checker) CheckAccount(ctx context.Context, t Target, creds Credentials,
 	rep.Account = a
 	rep.Verdict = worse(rep.Verdict, a.Verdict)
 	return rep, nil
+}
+
+// reachedAddr is the address the endpoint check of ep connected to; the
+// zero Addr when it connected nowhere.
+func reachedAddr(eps []EndpointReport, ep Endpoint) netip.Addr {
+	for i := range eps {
+		if eps[i].Endpoint != ep || eps[i].Address == "" {
+			continue
+		}
+		if ap, err := netip.ParseAddrPort(eps[i].Address); err == nil {
+			return ap.Addr().Unmap()
+		}
+	}
+	return netip.Addr{}
+}
+
+// preferAddr returns addrs with first (when among them) moved to the
+// front, the others after it in their order, as fallbacks. Only addrs'
+// addresses are ever dialed: the policy checked them.
+func preferAddr(addrs []netip.Addr, first netip.Addr) []netip.Addr {
+	if !first.IsValid() {
+		return addrs
+	}
+	i := slices.IndexFunc(addrs, func(a netip.Addr) bool { return a.Unmap() == first.Unmap() })
+	if i <= 0 {
+		return addrs
+	}
+	out := make([]netip.Addr, 0, len(addrs))
+	out = append(out, addrs[i])
+	out = append(out, addrs[:i]...)
+	return append(out, addrs[i+1:]...)
 }
 
 // accountRun is one account test.
@@ -90,8 +133,12 @@ type accountRun struct {
 	hosts             map[string][]netip.Addr
 	// id marks this run's test message.
 	id string
-	// stored: a test message may be in INBOX, for the clean-up to find.
+	// stored: a test message may be in the mailbox, for the clean-up to
+	// find.
 	stored bool
+	// special maps the special-use attributes found ("\\Sent") to their
+	// mailbox's name as the server spells it, for the clean-up.
+	special map[string]string
 }
 
 // add reports problems. Their details quote the server only through
@@ -135,7 +182,8 @@ func (r *accountRun) resolveFailed(err error) error {
 	return nil
 }
 
-func (r *accountRun) run(rec Recommendation) error {
+func (r *accountRun) run(rep *Report) error {
+	rec := rep.Recommended
 	if rec.Incoming == nil {
 		p := problem(CodeAuthSkipped, "no IMAP endpoint works (see the endpoint checks): there is nothing to log in to")
 		p.Severity = SeverityFail
@@ -153,12 +201,16 @@ func (r *accountRun) run(rec Recommendation) error {
 	if r.inAddrs, err = r.resolve(r.inHost); err != nil {
 		return r.resolveFailed(err)
 	}
+	// Where the endpoint check got through first: the others may be
+	// filtered, at a step timeout each.
+	r.inAddrs = preferAddr(r.inAddrs, reachedAddr(rep.Endpoints, r.in))
 	if r.opts.Send && rec.Outgoing != nil {
 		r.out = *rec.Outgoing
 		r.outHost = cmp.Or(r.out.Host, r.t.Host)
 		if r.outAddrs, err = r.resolve(r.outHost); err != nil {
 			return r.resolveFailed(err)
 		}
+		r.outAddrs = preferAddr(r.outAddrs, reachedAddr(rep.Endpoints, r.out))
 	}
 	if r.id, err = newTestID(); err != nil {
 		r.add(problem(CodeProtocol, "no random id for the test message: %v", err))
@@ -269,19 +321,34 @@ func (r *accountRun) push(main *imapConn, out *Endpoint) {
 			return
 		}
 	}
-	pushAt, foundAt, ok := r.await(main, w, rt != nil)
-	polite = w == nil || !pushAt.IsZero()
+	pushAt, foundAt, folder, ok := r.await(main, w, rt != nil)
+	// The IDLE session is left at once if it failed to tell of the
+	// message; not if the message went elsewhere than INBOX.
+	polite = w == nil || !pushAt.IsZero() || folder != ""
 	if !ok {
 		return
 	}
 	if rt != nil {
 		if foundAt.IsZero() {
-			r.add(problem(CodeNotDelivered, "the submission server accepted the test message, but it did not reach INBOX within %s: mail to %s is delayed or lost (if it arrives later, its subject starts with %q; it may be deleted)",
-				time.Since(t0).Round(100*time.Millisecond), r.addr, "mailhelp account test "+r.id))
+			where := "INBOX"
+			if junk := r.special[string(imap.MailboxAttrJunk)]; junk != "" {
+				where = fmt.Sprintf("INBOX (nor %q)", clean(junk, maxMailboxName))
+			}
+			r.add(problem(CodeNotDelivered, "the submission server accepted the test message, but it did not reach %s within %s: mail to %s is delayed or lost (if it arrives later, its subject starts with %q; it may be deleted)",
+				where, time.Since(t0).Round(100*time.Millisecond), r.addr, "mailhelp account test "+r.id))
 			return
 		}
 		rt.Delivered = true
 		rt.DelayMS = earliest(foundAt, pushAt).Sub(t0).Milliseconds()
+		if folder != "" {
+			// Delivered, but not where the device looks: a warning. Push
+			// is not judged: the IDLE session watches INBOX.
+			rt.Folder = clean(folder, maxMailboxName)
+			p := problem(CodeNotDelivered, "the test message arrived in %q, not in the inbox: a filter moves it there (a rule, or the spam filter), so such mail goes unseen on the device; push was not judged, as it watches the inbox", rt.Folder)
+			p.Severity = SeverityWarn
+			r.add(p)
+			return
+		}
 	}
 	if w == nil {
 		return
@@ -368,16 +435,17 @@ func stopIdle(ctx context.Context, s *imapConn, ic *imapclient.IdleCommand, poli
 
 // await waits for the test message: an EXISTS on the IDLE session (w, when
 // not nil) and, with search, the message found in INBOX by the main
-// session (polled, and at once after an EXISTS). It returns when each
-// awaited event happened, or when the wait is over: at most
-// maxDeliveryWait, leaving some of the budget (StepTimeout, or a quarter
-// of what is left) for what follows. ok is false when the main session
-// failed (reported).
-func (r *accountRun) await(main *imapConn, w *existsWatch, search bool) (pushAt, foundAt time.Time, ok bool) {
+// session (polled, and at once after an EXISTS), or in the folder marked
+// \Junk (looked at every few polls and at the end: a filter may put it
+// there; folder then names it). It returns when each awaited event
+// happened, or when the wait is over: at most maxDeliveryWait, leaving
+// some of the budget (StepTimeout, or a quarter of what is left) for what
+// follows. ok is false when the main session failed (reported).
+func (r *accountRun) await(main *imapConn, w *existsWatch, search bool) (pushAt, foundAt time.Time, folder string, ok bool) {
 	left := time.Until(r.life) - r.cleanupTimeout()
 	wait := min(maxDeliveryWait, left-min(r.c.opts.StepTimeout, left/4))
 	if wait <= 0 || (w == nil && !search) {
-		return pushAt, foundAt, true
+		return pushAt, foundAt, "", true
 	}
 	end := time.Now().Add(wait)
 	timer := time.NewTimer(wait)
@@ -387,12 +455,15 @@ func (r *accountRun) await(main *imapConn, w *existsWatch, search bool) (pushAt,
 		existsC = w.c
 	}
 	var poll <-chan time.Time
+	var junk string
 	if search {
 		tick := time.NewTicker(500 * time.Millisecond)
 		defer tick.Stop()
 		poll = tick.C
+		junk = r.special[string(imap.MailboxAttrJunk)]
 	}
-	look := func() bool {
+	// look searches INBOX and, with elsewhere, the Junk folder.
+	look := func(elsewhere bool) bool {
 		uids, err := r.findTest(r.ctx, main)
 		if err != nil {
 			r.add(main.failure("search for the test message", err))
@@ -401,30 +472,45 @@ func (r *accountRun) await(main *imapConn, w *existsWatch, search bool) (pushAt,
 		if len(uids) > 0 && foundAt.IsZero() {
 			foundAt = time.Now()
 		}
+		if !elsewhere || junk == "" || !foundAt.IsZero() {
+			return true
+		}
+		found, err := r.lookIn(main, junk)
+		switch {
+		case err != nil && main.alive() && isIMAPError(err):
+			junk = "" // not selectable: INBOX alone, as before
+		case err != nil:
+			r.add(main.failure(fmt.Sprintf("search for the test message in %q", clean(junk, maxMailboxName)), err))
+			return false
+		case found:
+			foundAt, folder = time.Now(), junk
+		}
 		return true
 	}
+	polls := 0
 	for {
 		select {
 		case <-existsC:
 			existsC = nil
 			pushAt = w.seen()
-			if search && foundAt.IsZero() && !look() {
-				return pushAt, foundAt, false
+			if search && foundAt.IsZero() && !look(false) {
+				return pushAt, foundAt, folder, false
 			}
 		case <-poll:
-			if !look() {
-				return pushAt, foundAt, false
+			polls++
+			if !look(polls%4 == 0) {
+				return pushAt, foundAt, folder, false
 			}
 		case <-timer.C:
-			if search && foundAt.IsZero() && r.ctx.Err() == nil && !look() {
-				return pushAt, foundAt, false
+			if search && foundAt.IsZero() && r.ctx.Err() == nil && !look(true) {
+				return pushAt, foundAt, folder, false
 			}
-			return pushAt, foundAt, true
+			return pushAt, foundAt, folder, true
 		case <-r.ctx.Done():
-			return pushAt, foundAt, true
+			return pushAt, foundAt, folder, true
 		}
-		if (w == nil || !pushAt.IsZero()) && (!search || !foundAt.IsZero()) {
-			return pushAt, foundAt, true
+		if folder != "" || ((w == nil || !pushAt.IsZero()) && (!search || !foundAt.IsZero())) {
+			return pushAt, foundAt, folder, true
 		}
 		if !foundAt.IsZero() && poll != nil {
 			// Found by searching, not yet told by the IDLE session: give
@@ -433,6 +519,38 @@ func (r *accountRun) await(main *imapConn, w *existsWatch, search bool) (pushAt,
 			timer.Reset(min(2*time.Second, time.Until(end)))
 		}
 	}
+}
+
+// lookIn searches the folder name (EXAMINEd: read-only) for the test
+// message, then EXAMINEs INBOX again, for the main session's watch.
+func (r *accountRun) lookIn(s *imapConn, name string) (bool, error) {
+	err := s.step(r.ctx, func() error {
+		_, err := s.cl.Select(name, &imap.SelectOptions{ReadOnly: true}).Wait()
+		return err
+	})
+	var uids []imap.UID
+	if err == nil {
+		uids, err = r.findTest(r.ctx, s)
+	}
+	if !s.alive() {
+		return false, err
+	}
+	if err2 := s.step(r.ctx, func() error {
+		_, err := s.cl.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait()
+		return err
+	}); err2 != nil {
+		// Without INBOX the watch cannot go on: a failure, whatever the
+		// folder said (%v: not to be taken for the folder's refusal).
+		return false, fmt.Errorf("EXAMINE INBOX again: %v", err2)
+	}
+	return len(uids) > 0, err
+}
+
+// isIMAPError says whether err is the server's NO or BAD (the session
+// goes on), not a lost connection.
+func isIMAPError(err error) bool {
+	var ie *imap.Error
+	return errors.As(err, &ie)
 }
 
 // existsWatch sees the IDLE session's EXISTS responses. imapclient calls
@@ -488,7 +606,10 @@ func (w *existsWatch) seen() time.Time {
 
 // cleanup deletes the test message, always, within ctx, the clean-up's
 // own deadline: on the main session when it is still usable, else on a
-// new one. It returns the session to log out.
+// new one. It looks in INBOX and in the folders marked \Sent (servers
+// that file a copy of submitted mail), \Junk (filters) and \All (Gmail
+// keeps every message there), when the server has them. It returns the
+// session to log out.
 func (r *accountRun) cleanup(ctx context.Context, main *imapConn) *imapConn {
 	if !r.stored {
 		return main
@@ -506,33 +627,88 @@ func (r *accountRun) cleanup(ctx context.Context, main *imapConn) *imapConn {
 			if len(probs) > 0 {
 				code = probs[0].Code
 			}
-			r.cleanupFailed(code, firstDetail(probs))
+			r.cleanupFailed(code, firstDetail(probs), r.cleanupFolders()...)
 			return nil
 		}
 	}
-	n, err := r.deleteTest(ctx, s)
-	rt := r.rep.RoundTrip
-	switch {
-	case errors.Is(err, errOthersDeleted):
-		r.cleanupFailed(CodeProtocol, fmt.Sprintf("the test message is flagged \\Deleted but still in INBOX: without UIDPLUS, EXPUNGE would also remove other messages flagged \\Deleted (%v)", err))
-	case err != nil:
-		p := s.failure("clean-up", err)
-		r.cleanupFailed(p.Code, p.Detail)
-	case rt != nil:
+	sent := r.special[string(imap.MailboxAttrSent)]
+	arrived := 0 // found where a delivery puts it (not the Sent copy)
+	failed := false
+	var flagged []string
+	for i, name := range r.cleanupFolders() {
+		err := s.step(ctx, func() error { _, err := s.cl.Select(name, nil).Wait(); return err })
+		if err != nil && i > 0 && s.alive() && isIMAPError(err) {
+			continue // not selectable: nothing the test can see, or delete, there
+		}
+		var n int
+		if err == nil {
+			n, err = r.deleteTest(ctx, s, name)
+		}
+		if name != sent {
+			arrived += n
+		}
+		switch {
+		case errors.Is(err, errFlaggedOnly):
+			flagged = append(flagged, name)
+		case err != nil:
+			p := s.failure(fmt.Sprintf("clean-up of %s", folderName(name)), err)
+			r.cleanupFailed(p.Code, p.Detail, name)
+			failed = true
+			if !s.alive() {
+				return s
+			}
+		}
+	}
+	if len(flagged) > 0 {
+		r.cleanupFailed(CodeProtocol, "the server lacks UIDPLUS, and a plain EXPUNGE would also remove any message another client flagged \\Deleted meanwhile; it is only flagged \\Deleted", flagged...)
+		return s
+	}
+	if rt := r.rep.RoundTrip; rt != nil && !failed {
 		// Found and deleted; if not found, it may still come (said by
 		// not_delivered).
-		rt.CleanedUp = n > 0
+		rt.CleanedUp = arrived > 0
 	}
 	return s
 }
 
-// cleanupFailed reports a test message left in INBOX: a warning, with
+// cleanupFolders are the folders the clean-up looks in: INBOX, then
+// those marked \Sent, \Junk and \All, each once.
+func (r *accountRun) cleanupFolders() []string {
+	folders := []string{"INBOX"}
+	for _, su := range []imap.MailboxAttr{imap.MailboxAttrSent, imap.MailboxAttrJunk, imap.MailboxAttrAll} {
+		name := r.special[string(su)]
+		if name == "" || strings.EqualFold(name, "INBOX") || slices.Contains(folders, name) {
+			continue
+		}
+		folders = append(folders, name)
+	}
+	return folders
+}
+
+// folderName names a folder in a detail: INBOX as such, the others
+// quoted.
+func folderName(name string) string {
+	if strings.EqualFold(name, "INBOX") {
+		return "INBOX"
+	}
+	return fmt.Sprintf("%q", clean(name, maxMailboxName))
+}
+
+// cleanupFailed reports a test message left in folders: a warning, with
 // what to delete by hand.
-func (r *accountRun) cleanupFailed(code, detail string) {
+func (r *accountRun) cleanupFailed(code, detail string, folders ...string) {
 	if rt := r.rep.RoundTrip; rt != nil {
 		rt.CleanedUp = false
 	}
-	p := problem(code, "the test message could not be deleted (%s): delete the message %q from INBOX by hand", detail, "mailhelp account test "+r.id+" - safe to delete")
+	names := make([]string, len(folders))
+	for i, f := range folders {
+		names[i] = folderName(f)
+	}
+	where := strings.Join(names, " or ")
+	if where == "" {
+		where = "INBOX"
+	}
+	p := problem(code, "the test message could not be deleted (%s): delete the message %q from %s by hand", detail, "mailhelp account test "+r.id+" - safe to delete", where)
 	p.Severity = SeverityWarn
 	r.add(p)
 }

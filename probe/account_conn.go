@@ -148,6 +148,8 @@ type imapConn struct {
 	conn *acctConn
 	cl   *imapclient.Client
 	ep   Endpoint
+	// addr is the address connected to.
+	addr netip.Addr
 	// caps are the capabilities after login.
 	caps imap.CapSet
 	// secret is the password, scrubbed from the server's words.
@@ -306,7 +308,7 @@ func (c *Checker) openIMAP(ctx context.Context, life time.Time, host string, add
 		ac.pre = []byte("* OK TLS is set up\r\n")
 	}
 	ac.apply()
-	ic := &imapConn{c: c, conn: ac, ep: ep, secret: secret}
+	ic := &imapConn{c: c, conn: ac, ep: ep, secret: secret, addr: remoteAddr(conn)}
 	ic.cl = imapclient.New(ac, &imapclient.Options{UnilateralDataHandler: h, DebugWriter: nil})
 	if err := ic.step(ctx, ic.cl.WaitGreeting); err != nil {
 		ic.close()
@@ -317,6 +319,15 @@ func (c *Checker) openIMAP(ctx context.Context, life time.Time, host string, add
 		return nil, []Problem{ic.failure("greeting", err)}
 	}
 	return ic, nil
+}
+
+// remoteAddr is the IP address conn is connected to; the zero Addr when
+// not TCP.
+func remoteAddr(conn net.Conn) netip.Addr {
+	if ta, ok := conn.RemoteAddr().(*net.TCPAddr); ok {
+		return ta.AddrPort().Addr().Unmap()
+	}
+	return netip.Addr{}
 }
 
 // imapAccountSTARTTLS runs the plaintext part of a STARTTLS endpoint with

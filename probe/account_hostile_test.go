@@ -2,12 +2,15 @@ package probe
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/base64"
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,8 +21,10 @@ import (
 
 // fakeIMAP is a small scripted IMAP server (implicit TLS) for the account
 // test: well-behaved by default, with the faults the test must survive.
-// Its one user is alice@mail.test, password "secret"; its INBOX holds the
-// messages APPENDed to it.
+// Its one user is alice@mail.test, password "secret"; its folders are
+// INBOX, Sent (\Sent), Trash (\Trash) and Junk (\Junk), and "All Mail"
+// (\All) with allMail. Messages arrive by APPEND, or through
+// fakeSubmission.
 type fakeIMAP struct {
 	// stallIdle accepts IDLE ("+ idling"), then says nothing more: no
 	// EXISTS, no answer to DONE.
@@ -42,25 +47,49 @@ type fakeIMAP struct {
 	otherDeleted bool
 	// quota is the STORAGE use and limit in KiB; none when zero.
 	quotaUsed, quotaLimit int
+	// statusNO and quotaNO refuse STATUS and GETQUOTAROOT.
+	statusNO, quotaNO bool
+	// capsNO: the login's OK has no capabilities, and CAPABILITY after
+	// login is refused.
+	capsNO bool
+	// allMail lists "All Mail", marked \All.
+	allMail bool
+	// deliverTo is the folder submitted messages arrive in; default
+	// INBOX.
+	deliverTo string
+	// copyTo: each message that arrives is also filed in these folders
+	// (as Gmail files a copy of submitted mail in Sent, and keeps all in
+	// All Mail).
+	copyTo []string
+	// decoyIn: with each test message, a message whose X-Mailhelp-Test
+	// header holds the run's id only as a substring is filed in these
+	// folders (SEARCH HEADER matches it; the clean-up must not delete it).
+	decoyIn []string
 
 	mu       sync.Mutex
 	msgs     map[int]string // UID → message; UID 1 is otherDeleted's
+	box      map[int]string // UID → folder, when not INBOX
+	own      map[int]bool   // messages not the test's: otherDeleted's, decoys
 	deleted  map[int]bool
 	nextUID  int
-	appended chan struct{} // closed at the first APPEND
+	appended chan struct{} // closed at the first arrival in INBOX
 	logins   []string      // the usernames tried
+	conns    int           // connections accepted
 	expunged []string      // "UID EXPUNGE 2" or "EXPUNGE"
 	written  atomic.Int64  // bytes of endless LIST sent
 }
 
 func (f *fakeIMAP) start(t *testing.T) int {
 	t.Helper()
-	f.msgs, f.deleted, f.nextUID, f.appended = map[int]string{}, map[int]bool{}, 2, make(chan struct{})
+	f.msgs, f.box, f.own, f.deleted, f.nextUID, f.appended = map[int]string{}, map[int]string{}, map[int]bool{}, map[int]bool{}, 2, make(chan struct{})
 	if f.otherDeleted {
-		f.msgs[1], f.deleted[1] = "Subject: old\r\n\r\nold\r\n", true
+		f.msgs[1], f.deleted[1], f.own[1] = "Subject: old\r\n\r\nold\r\n", true, true
 	}
 	cfg := tlsConfig(testPKI(t).good)
 	return script(t, func(c net.Conn) {
+		f.mu.Lock()
+		f.conns++
+		f.mu.Unlock()
 		tc := tlsServer(c, cfg)
 		if tc.Handshake() != nil {
 			return
@@ -83,12 +112,97 @@ func (f *fakeIMAP) caps(after bool) string {
 	return caps
 }
 
+// testHeaderValue is the X-Mailhelp-Test field's value in msg, if any.
+func testHeaderValue(msg string) string {
+	for _, line := range strings.Split(msg, "\r\n") {
+		if line == "" {
+			break
+		}
+		if name, value, ok := strings.Cut(line, ":"); ok && strings.EqualFold(name, "X-Mailhelp-Test") {
+			return strings.TrimSpace(value)
+		}
+	}
+	return ""
+}
+
+// arrive files msg in folder, its copies (copyTo) and decoys (decoyIn).
+// f.mu is held.
+func (f *fakeIMAP) arrive(msg, folder string) int {
+	put := func(m, folder string) int {
+		uid := f.nextUID
+		f.nextUID++
+		f.msgs[uid] = m
+		if folder != "INBOX" {
+			f.box[uid] = folder
+		}
+		return uid
+	}
+	uid := put(msg, folder)
+	for _, c := range f.copyTo {
+		put(msg, c)
+	}
+	if id := testHeaderValue(msg); id != "" {
+		for _, d := range f.decoyIn {
+			f.own[put("Subject: decoy\r\nX-Mailhelp-Test: not-"+id+"\r\n\r\ndecoy\r\n", d)] = true
+		}
+	}
+	if folder == "INBOX" {
+		select {
+		case <-f.appended:
+		default:
+			close(f.appended)
+		}
+	}
+	return uid
+}
+
+// in is the UIDs of folder's messages, in order. f.mu is held.
+func (f *fakeIMAP) in(folder string) []int {
+	var uids []int
+	for uid := range f.msgs {
+		if cmp.Or(f.box[uid], "INBOX") == folder {
+			uids = append(uids, uid)
+		}
+	}
+	slices.Sort(uids)
+	return uids
+}
+
+// mailboxArg reads the mailbox name that starts args (atom or quoted).
+func mailboxArg(args string) (string, string) {
+	if strings.HasPrefix(args, `"`) {
+		if end := strings.IndexByte(args[1:], '"'); end >= 0 {
+			return args[1 : end+1], strings.TrimSpace(args[end+2:])
+		}
+	}
+	name, rest, _ := strings.Cut(args, " ")
+	return name, rest
+}
+
+// uidSet parses a UID set such as "2,4:6".
+func uidSet(set string) []int {
+	var uids []int
+	for _, part := range strings.Split(set, ",") {
+		lo, hi, isRange := strings.Cut(part, ":")
+		a, _ := strconv.Atoi(lo)
+		b := a
+		if isRange {
+			b, _ = strconv.Atoi(hi)
+		}
+		for u := min(a, b); u <= max(a, b) && u-min(a, b) < 1000; u++ {
+			uids = append(uids, u)
+		}
+	}
+	return uids
+}
+
 func (f *fakeIMAP) serve(c net.Conn) {
 	br := bufio.NewReader(c)
 	say := func(lines ...string) bool {
 		_, err := io.WriteString(c, strings.Join(lines, "\r\n")+"\r\n")
 		return err == nil
 	}
+	selected, loggedIn := "", false
 	say("* OK [CAPABILITY " + f.caps(false) + "] fake ready")
 	for {
 		line, err := br.ReadString('\n')
@@ -105,7 +219,11 @@ func (f *fakeIMAP) serve(c net.Conn) {
 		}
 		switch cmd {
 		case "CAPABILITY":
-			say("* CAPABILITY "+f.caps(false), tag+" OK done")
+			if loggedIn && f.capsNO {
+				say(tag + " NO not now")
+				break
+			}
+			say("* CAPABILITY "+f.caps(loggedIn), tag+" OK done")
 		case "AUTHENTICATE", "LOGIN":
 			user, pass := "", ""
 			if cmd == "LOGIN" {
@@ -129,7 +247,12 @@ func (f *fakeIMAP) serve(c net.Conn) {
 			case f.loginReply != "":
 				say(tag + " " + f.loginReply)
 			case user == "alice@mail.test" && pass == "secret":
-				say(tag + " OK [CAPABILITY " + f.caps(true) + "] logged in")
+				loggedIn = true
+				if f.capsNO {
+					say(tag + " OK logged in")
+				} else {
+					say(tag + " OK [CAPABILITY " + f.caps(true) + "] logged in")
+				}
 			default:
 				say(tag + " NO [AUTHENTICATIONFAILED] Authentication failed.")
 				if f.byeAfterFailure {
@@ -147,21 +270,39 @@ func (f *fakeIMAP) serve(c net.Conn) {
 					}
 				}
 			}
-			say(`* LIST (\HasNoChildren) "/" INBOX`, `* LIST (\HasNoChildren \Sent) "/" Sent`, `* LIST (\HasNoChildren \Trash) "/" Trash`, tag+" OK done")
+			lines := []string{`* LIST (\HasNoChildren) "/" INBOX`, `* LIST (\HasNoChildren \Sent) "/" Sent`, `* LIST (\HasNoChildren \Trash) "/" Trash`, `* LIST (\HasNoChildren \Junk) "/" Junk`}
+			if f.allMail {
+				lines = append(lines, `* LIST (\HasNoChildren \All) "/" "All Mail"`)
+			}
+			say(append(lines, tag+" OK done")...)
 		case "STATUS":
+			if f.statusNO {
+				say(tag + " NO [SERVERBUG] status unavailable")
+				break
+			}
 			f.mu.Lock()
-			n := len(f.msgs)
+			n := len(f.in("INBOX"))
 			f.mu.Unlock()
 			say(fmt.Sprintf("* STATUS INBOX (MESSAGES %d)", n), tag+" OK done")
 		case "GETQUOTAROOT":
-			if f.quotaLimit == 0 {
+			switch {
+			case f.quotaNO:
+				say(tag + " NO quota unavailable")
+			case f.quotaLimit == 0:
 				say(`* QUOTAROOT INBOX`, tag+" OK done")
-			} else {
+			default:
 				say(`* QUOTAROOT INBOX "User quota"`, fmt.Sprintf(`* QUOTA "User quota" (STORAGE %d %d)`, f.quotaUsed, f.quotaLimit), tag+" OK done")
 			}
 		case "SELECT", "EXAMINE":
+			name, _ := mailboxArg(args)
+			if !slices.Contains([]string{"INBOX", "Sent", "Trash", "Junk", "All Mail"}, name) {
+				selected = ""
+				say(tag + " NO [NONEXISTENT] no such mailbox")
+				break
+			}
+			selected = name
 			f.mu.Lock()
-			n := len(f.msgs)
+			n := len(f.in(name))
 			f.mu.Unlock()
 			say(fmt.Sprintf("* %d EXISTS", n), "* OK [UIDVALIDITY 1] ok", tag+" OK done")
 		case "IDLE":
@@ -178,7 +319,7 @@ func (f *fakeIMAP) serve(c net.Conn) {
 			select {
 			case <-f.appended:
 				f.mu.Lock()
-				n := len(f.msgs)
+				n := len(f.in("INBOX"))
 				f.mu.Unlock()
 				say(fmt.Sprintf("* %d EXISTS", n))
 				<-done
@@ -200,48 +341,62 @@ func (f *fakeIMAP) serve(c net.Conn) {
 				return
 			}
 			_, _ = br.ReadString('\n')
+			name, _ := mailboxArg(args)
 			f.mu.Lock()
-			uid := f.nextUID
-			f.nextUID++
-			f.msgs[uid] = string(buf)
-			select {
-			case <-f.appended:
-			default:
-				close(f.appended)
-			}
+			uid := f.arrive(string(buf), name)
 			f.mu.Unlock()
 			say(fmt.Sprintf("%s OK [APPENDUID 1 %d] done", tag, uid))
 		case "UID SEARCH":
 			var uids []string
 			f.mu.Lock()
-			for uid, m := range f.msgs {
-				switch {
-				case strings.HasPrefix(args, "HEADER"):
-					id := strings.Trim(strings.Fields(args)[2], `"`)
-					if strings.Contains(m, "X-Mailhelp-Test: "+id) {
-						uids = append(uids, strconv.Itoa(uid))
-					}
-				case strings.HasPrefix(args, "DELETED"):
-					if f.deleted[uid] && strings.Contains(args, "NOT") && !strings.Contains(args, "UID "+strconv.Itoa(uid)) {
-						uids = append(uids, strconv.Itoa(uid))
-					}
+			for _, uid := range f.in(selected) {
+				// As real servers: the header's value contains the string.
+				if fs := strings.Fields(args); len(fs) == 3 && strings.EqualFold(fs[0], "HEADER") &&
+					strings.Contains(testHeaderValue(f.msgs[uid]), strings.Trim(fs[2], `"`)) {
+					uids = append(uids, strconv.Itoa(uid))
 				}
 			}
 			f.mu.Unlock()
 			say(strings.TrimSpace("* SEARCH "+strings.Join(uids, " ")), tag+" OK done")
-		case "UID STORE":
-			uid, _ := strconv.Atoi(strings.Fields(args)[0])
+		case "UID FETCH":
+			set, _, _ := strings.Cut(args, " ")
 			f.mu.Lock()
-			f.deleted[uid] = true
+			uids := f.in(selected)
+			var out strings.Builder
+			for _, uid := range uidSet(set) {
+				seq := slices.Index(uids, uid) + 1
+				if seq == 0 {
+					continue
+				}
+				var h string
+				if v := testHeaderValue(f.msgs[uid]); v != "" {
+					h = "X-Mailhelp-Test: " + v + "\r\n"
+				}
+				h += "\r\n"
+				fmt.Fprintf(&out, "* %d FETCH (UID %d BODY[HEADER.FIELDS (X-Mailhelp-Test)] {%d}\r\n%s)\r\n", seq, uid, len(h), h)
+			}
+			f.mu.Unlock()
+			_, _ = io.WriteString(c, out.String())
+			say(tag + " OK done")
+		case "UID STORE":
+			set, _, _ := strings.Cut(args, " ")
+			f.mu.Lock()
+			for _, uid := range uidSet(set) {
+				if slices.Contains(f.in(selected), uid) {
+					f.deleted[uid] = true
+				}
+			}
 			f.mu.Unlock()
 			say(tag + " OK done")
 		case "UID EXPUNGE", "EXPUNGE":
 			f.mu.Lock()
 			f.expunged = append(f.expunged, strings.TrimSpace(cmd+" "+args))
-			for uid := range f.deleted {
-				if cmd == "EXPUNGE" || args == strconv.Itoa(uid) {
+			set := uidSet(args)
+			for _, uid := range f.in(selected) {
+				if f.deleted[uid] && (cmd == "EXPUNGE" || slices.Contains(set, uid)) {
 					delete(f.msgs, uid)
 					delete(f.deleted, uid)
+					delete(f.box, uid)
 				}
 			}
 			f.mu.Unlock()
@@ -255,14 +410,100 @@ func (f *fakeIMAP) serve(c net.Conn) {
 	}
 }
 
-// left is what the fake INBOX holds: its UIDs.
+// fakeSubmission is a scripted submission server (implicit TLS) that
+// delivers what it accepts to a fakeIMAP's deliverTo folder.
+type fakeSubmission struct {
+	imap *fakeIMAP
+	// refuseAuth answers AUTH with 535.
+	refuseAuth bool
+
+	mu    sync.Mutex
+	auths []string // the usernames that authenticated, or tried
+	rcpts []string
+}
+
+func (s *fakeSubmission) start(t *testing.T) int {
+	t.Helper()
+	cfg := tlsConfig(testPKI(t).good)
+	return script(t, func(c net.Conn) {
+		tc := tlsServer(c, cfg)
+		if tc.Handshake() != nil {
+			return
+		}
+		br := bufio.NewReader(tc)
+		say := func(l string) { _, _ = io.WriteString(tc, l+"\r\n") }
+		say("220 fake submission")
+		for {
+			line, err := br.ReadString('\n')
+			if err != nil {
+				return
+			}
+			line = strings.TrimRight(line, "\r\n")
+			up := strings.ToUpper(line)
+			switch {
+			case strings.HasPrefix(up, "EHLO"):
+				say("250-fake\r\n250-SIZE 1000000\r\n250 AUTH PLAIN")
+			case strings.HasPrefix(up, "AUTH PLAIN "):
+				raw, _ := base64.StdEncoding.DecodeString(line[len("AUTH PLAIN "):])
+				parts := strings.Split(string(raw), "\x00")
+				s.mu.Lock()
+				if len(parts) == 3 {
+					s.auths = append(s.auths, parts[1])
+				}
+				s.mu.Unlock()
+				if s.refuseAuth {
+					say("535 5.7.8 Authentication credentials invalid")
+				} else {
+					say("235 2.7.0 ok")
+				}
+			case strings.HasPrefix(up, "MAIL FROM:"):
+				say("250 ok")
+			case strings.HasPrefix(up, "RCPT TO:"):
+				s.mu.Lock()
+				s.rcpts = append(s.rcpts, strings.Trim(line[len("RCPT TO:"):], "<>"))
+				s.mu.Unlock()
+				say("250 ok")
+			case up == "DATA":
+				say("354 go on")
+				var msg []string
+				for {
+					l, err := br.ReadString('\n')
+					if err != nil {
+						return
+					}
+					l = strings.TrimRight(l, "\r\n")
+					if l == "." {
+						break
+					}
+					msg = append(msg, strings.TrimPrefix(l, "."))
+				}
+				f := s.imap
+				f.mu.Lock()
+				f.arrive(strings.Join(msg, "\r\n")+"\r\n", cmp.Or(f.deliverTo, "INBOX"))
+				f.mu.Unlock()
+				say("250 queued")
+			case up == "QUIT":
+				say("221 bye")
+				return
+			default:
+				say("502 no")
+			}
+		}
+	})
+}
+
+// left is the UIDs of the test's messages still in the fake mailbox,
+// in any folder.
 func (f *fakeIMAP) left() []int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var uids []int
 	for uid := range f.msgs {
-		uids = append(uids, uid)
+		if !f.own[uid] {
+			uids = append(uids, uid)
+		}
 	}
+	slices.Sort(uids)
 	return uids
 }
 
@@ -408,4 +649,225 @@ func TestAccountHostile(t *testing.T) {
 			noGoroutinesLeft(t)
 		})
 	}
+}
+
+// TestAccountFakeSend runs the round trip against the scripted IMAP
+// server and a scripted submission server that delivers to it.
+func TestAccountFakeSend(t *testing.T) {
+	tests := []struct {
+		name    string
+		fake    *fakeIMAP
+		sub     *fakeSubmission
+		opts    AccountOptions
+		verdict Status
+		codes   []string
+		keep    bool // the test message is expected left
+		check   func(t *testing.T, f *fakeIMAP, s *fakeSubmission, a *AccountReport)
+	}{
+		// Delivered to INBOX, a copy filed in Sent (as Gmail and Microsoft
+		// 365 do): both deleted, the decoy in Sent kept.
+		{name: "copy in Sent", fake: &fakeIMAP{copyTo: []string{"Sent"}, decoyIn: []string{"Sent"}}, verdict: StatusOK,
+			check: func(t *testing.T, f *fakeIMAP, s *fakeSubmission, a *AccountReport) {
+				rt := a.RoundTrip
+				if rt == nil || !rt.Submitted || !rt.Delivered || rt.Folder != "" || !rt.CleanedUp {
+					t.Errorf("round trip %+v", rt)
+				}
+				if p := a.Push; p == nil || !p.Delivered || p.Method != "send" {
+					t.Errorf("push %+v", a.Push)
+				}
+				if len(f.msgs) != 1 || !f.own[4] {
+					t.Errorf("left %v: the decoy alone must be left", f.msgs)
+				}
+				if !slices.Equal(s.rcpts, []string{"alice@mail.test"}) || !slices.Equal(s.auths, []string{"alice@mail.test"}) {
+					t.Errorf("recipients %v, logins %v", s.rcpts, s.auths)
+				}
+			}},
+		// A filter puts it in Junk: delivered, but a warning names the
+		// folder; push is not judged; the message is deleted from Junk.
+		{name: "arrives in Junk", fake: &fakeIMAP{deliverTo: "Junk"}, verdict: StatusWarn, codes: []string{CodeNotDelivered},
+			check: func(t *testing.T, f *fakeIMAP, s *fakeSubmission, a *AccountReport) {
+				rt := a.RoundTrip
+				if rt == nil || !rt.Submitted || !rt.Delivered || rt.Folder != "Junk" || !rt.CleanedUp {
+					t.Errorf("round trip %+v", rt)
+				}
+				if len(a.Problems) != 1 || a.Problems[0].Severity != SeverityWarn || !strings.Contains(a.Problems[0].Detail, `arrived in "Junk", not in the inbox`) {
+					t.Errorf("problems %+v", a.Problems)
+				}
+				if a.Push == nil || a.Push.Delivered {
+					t.Errorf("push %+v", a.Push)
+				}
+			}},
+		// The IMAP login works, the outgoing server refuses it: the
+		// submission is refused, not the password; nothing was sent.
+		{name: "outgoing login refused", fake: &fakeIMAP{}, sub: &fakeSubmission{refuseAuth: true}, verdict: StatusFail, codes: []string{CodeSubmissionRejected},
+			check: func(t *testing.T, f *fakeIMAP, s *fakeSubmission, a *AccountReport) {
+				if hasCode(a, CodeAuthFailed) || a.Login == nil || !a.Login.OK {
+					t.Errorf("login %+v, problems %+v", a.Login, a.Problems)
+				}
+				if d := a.Problems[0].Detail; !strings.HasPrefix(d, "the outgoing server refused the login \"alice@mail.test\" (reply 535)") {
+					t.Errorf("detail %q", d)
+				}
+				if rt := a.RoundTrip; rt == nil || rt.Submitted || rt.Delivered || !rt.CleanedUp {
+					t.Errorf("round trip %+v", rt)
+				}
+				if len(f.msgs) != 0 {
+					t.Errorf("messages %v", f.msgs)
+				}
+			}},
+		// The address tested differs from the login: the message goes to
+		// the address.
+		{name: "address", fake: &fakeIMAP{}, opts: AccountOptions{Address: "bob@mail.test"}, verdict: StatusOK,
+			check: func(t *testing.T, f *fakeIMAP, s *fakeSubmission, a *AccountReport) {
+				if !slices.Equal(s.rcpts, []string{"bob@mail.test"}) || !slices.Equal(s.auths, []string{"alice@mail.test"}) {
+					t.Errorf("recipients %v, logins %v", s.rcpts, s.auths)
+				}
+			}},
+		{name: "no UIDPLUS", fake: &fakeIMAP{noUIDPlus: true}, verdict: StatusWarn, codes: []string{CodeProtocol}, keep: true,
+			check: func(t *testing.T, f *fakeIMAP, s *fakeSubmission, a *AccountReport) {
+				if rt := a.RoundTrip; rt == nil || !rt.Delivered || rt.CleanedUp {
+					t.Errorf("round trip %+v", rt)
+				}
+				if len(f.expunged) != 0 || len(f.deleted) != 1 {
+					t.Errorf("expunged %v, deleted %v", f.expunged, f.deleted)
+				}
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			port := tc.fake.start(t)
+			if tc.sub == nil {
+				tc.sub = &fakeSubmission{}
+			}
+			tc.sub.imap = tc.fake
+			sport := tc.sub.start(t)
+			c := accountChecker(t, 4*time.Second, port, sport)
+			tc.opts.Send = true
+			rep, err := c.CheckAccount(context.Background(), Target{Host: testHost, Endpoints: []Endpoint{
+				{Protocol: IMAP, Port: port, Security: ImplicitTLS},
+				{Protocol: SMTP, Port: sport, Security: ImplicitTLS, Submission: true},
+			}}, Credentials{Username: "alice@mail.test", Password: "secret"}, tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := rep.Account
+			t.Logf("%s %+v", a.Verdict, a.Problems)
+			if a.Verdict != tc.verdict || rep.Verdict != tc.verdict {
+				t.Errorf("verdict %s (report %s), want %s: %+v", a.Verdict, rep.Verdict, tc.verdict, a.Problems)
+			}
+			for _, code := range tc.codes {
+				if !hasCode(a, code) {
+					t.Errorf("no %s: %+v", code, a.Problems)
+				}
+			}
+			if tc.verdict == StatusOK && len(a.Problems) != 0 {
+				t.Errorf("problems: %+v", a.Problems)
+			}
+			for _, p := range a.Problems {
+				if strings.Contains(p.Detail, "secret") {
+					t.Errorf("the password is in a problem: %+v", p)
+				}
+			}
+			if left := tc.fake.left(); !tc.keep && len(left) != 0 {
+				t.Errorf("left in the mailbox: %v", left)
+			}
+			tc.fake.mu.Lock()
+			defer tc.fake.mu.Unlock()
+			tc.sub.mu.Lock()
+			defer tc.sub.mu.Unlock()
+			tc.check(t, tc.fake, tc.sub, a)
+		})
+	}
+	noGoroutinesLeft(t)
+}
+
+// TestAccountBudgetSplit: an endpoint that stalls (a filtered port
+// would) costs the endpoint checks half of the budget at most; the
+// account test has the rest.
+func TestAccountBudgetSplit(t *testing.T) {
+	f := &fakeIMAP{}
+	port := f.start(t)
+	stall := script(t, func(c net.Conn) { _, _ = io.Copy(io.Discard, c) })
+	const budget = 2 * time.Second
+	c := accountChecker(t, budget, port, stall)
+	c.opts.StepTimeout = 10 * time.Second // only the budget ends the stall
+	start := time.Now()
+	rep, err := c.CheckAccount(context.Background(), Target{Host: testHost, Endpoints: []Endpoint{
+		{Protocol: IMAP, Port: port, Security: ImplicitTLS},
+		{Protocol: SMTP, Port: stall, Security: ImplicitTLS, Submission: true},
+	}}, Credentials{Username: "alice@mail.test", Password: "secret"}, AccountOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := rep.Account
+	t.Logf("took %s: %s %+v", time.Since(start).Round(time.Millisecond), a.Verdict, a.Problems)
+	if ms := rep.Endpoints[1].Timings.Total; ms > (budget/2 + 300*time.Millisecond).Milliseconds() {
+		t.Errorf("the stalled endpoint took %d ms of a %s budget", ms, budget)
+	}
+	if a.Login == nil || !a.Login.OK || a.Push == nil || !a.Push.Delivered || len(a.Problems) != 0 {
+		t.Errorf("login %+v, push %+v, problems %+v", a.Login, a.Push, a.Problems)
+	}
+	if left := f.left(); len(left) != 0 {
+		t.Errorf("left %v", left)
+	}
+	noGoroutinesLeft(t)
+}
+
+// flipResolver resolves testHost to first at its first lookup, then to
+// later: the endpoint check and the account test see the addresses in
+// different orders.
+type flipResolver struct {
+	mu           sync.Mutex
+	calls        int
+	first, later []netip.Addr
+}
+
+func (r *flipResolver) LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls++
+	if r.calls == 1 {
+		return r.first, nil
+	}
+	return r.later, nil
+}
+
+// TestAccountDialsReachedAddress: the account test's connections go
+// first to the address the endpoint check reached, not to whatever comes
+// first in a later lookup.
+func TestAccountDialsReachedAddress(t *testing.T) {
+	f := &fakeIMAP{}
+	port := f.start(t) // on 127.0.0.1
+	other, err := net.Listen("tcp", netip.AddrPortFrom(netip.MustParseAddr("127.0.0.3"), uint16(port)).String())
+	if err != nil {
+		t.Skipf("cannot listen on 127.0.0.3:%d: %v", port, err)
+	}
+	defer other.Close()
+	var wrong atomic.Int32
+	go func() {
+		for {
+			c, err := other.Accept()
+			if err != nil {
+				return
+			}
+			wrong.Add(1)
+			c.Close()
+		}
+	}()
+	good, bad := netip.MustParseAddr("127.0.0.1"), netip.MustParseAddr("127.0.0.3")
+	c := accountChecker(t, 4*time.Second, port)
+	res := &flipResolver{first: []netip.Addr{good, bad}, later: []netip.Addr{bad, good}}
+	c.opts.Policy.Resolver = res
+	rep, err := c.CheckAccount(context.Background(), Target{Host: testHost, Endpoints: []Endpoint{{Protocol: IMAP, Port: port, Security: ImplicitTLS}}},
+		Credentials{Username: "alice@mail.test", Password: "secret"}, AccountOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := rep.Account
+	if res.calls < 2 || rep.Endpoints[0].Address != netip.AddrPortFrom(good, uint16(port)).String() {
+		t.Fatalf("%d lookups, endpoint check reached %s", res.calls, rep.Endpoints[0].Address)
+	}
+	if n := wrong.Load(); n != 0 || a.Login == nil || !a.Login.OK || a.Push == nil || !a.Push.Delivered {
+		t.Errorf("%d connections to the other address; login %+v, push %+v, problems %+v", n, a.Login, a.Push, a.Problems)
+	}
+	noGoroutinesLeft(t)
 }

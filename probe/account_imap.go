@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math/bits"
+	"slices"
 	"strings"
 
 	"github.com/emersion/go-imap/v2"
@@ -16,8 +16,21 @@ import (
 // Errors of the account test's login.
 var (
 	errNoMechanism = errors.New("neither AUTH=PLAIN nor LOGIN is available")
-	errNoCaps      = errors.New("no capabilities")
+	errNoCaps      = errors.New("the server did not list its capabilities")
 )
+
+// capsAfterLoginError: the login succeeded, but asking for the
+// capabilities afterwards failed. It is not a refused login.
+type capsAfterLoginError struct{ err error }
+
+func (e *capsAfterLoginError) Error() string { return e.err.Error() }
+func (e *capsAfterLoginError) Unwrap() error { return e.err }
+
+// loggedIn says whether err from login came after a successful login.
+func loggedIn(err error) bool {
+	var ce *capsAfterLoginError
+	return errors.As(err, &ce)
+}
 
 // capabilities returns the session's capabilities (asking for them if
 // the server has not said them since the last change).
@@ -34,7 +47,8 @@ func (s *imapConn) capabilities(ctx context.Context) (imap.CapSet, error) {
 
 // login logs in with AUTHENTICATE PLAIN when offered, else LOGIN, and
 // returns the mechanism used. On success s.caps holds the capabilities
-// after login.
+// after login; when only those could not be had, the error is a
+// *capsAfterLoginError (loggedIn).
 func (s *imapConn) login(ctx context.Context, user, pass string) (string, error) {
 	caps, err := s.capabilities(ctx)
 	if err != nil {
@@ -54,8 +68,10 @@ func (s *imapConn) login(ctx context.Context, user, pass string) (string, error)
 	if err != nil {
 		return mech, err
 	}
-	s.caps, err = s.capabilities(ctx)
-	return mech, err
+	if s.caps, err = s.capabilities(ctx); err != nil {
+		return mech, &capsAfterLoginError{err}
+	}
+	return mech, nil
 }
 
 // loginRefusal is how the account test reads a refused login.
@@ -69,6 +85,9 @@ type loginRefusal struct {
 	// tryOther: the refusal may be the username's form, so the other
 	// form is worth one attempt.
 	tryOther bool
+	// temporary: the server is busy or the account has too many
+	// connections ([UNAVAILABLE], [LIMIT], [INUSE]); later may work.
+	temporary bool
 	// text is the server's text, cleaned and clipped.
 	text string
 }
@@ -91,11 +110,14 @@ func classifyLogin(err error) loginRefusal {
 		// Wrong password, or a username the server does not know: in
 		// which form, the other attempt tells.
 		r.code, r.tryOther = CodeAuthFailed, true
-	case imap.ResponseCodeUnavailable, imap.ResponseCodeExpired, imap.ResponseCodePrivacyRequired,
-		imap.ResponseCodeContactAdmin, imap.ResponseCodeAuthorizationFailed,
-		imap.ResponseCodeLimit, imap.ResponseCodeInUse:
+	case imap.ResponseCodeUnavailable, imap.ResponseCodeLimit, imap.ResponseCodeInUse:
+		// The credentials may well be right: the server cannot take the
+		// login now (a subsystem down, too many sessions, in use).
+		r.code, r.temporary = CodeAccountUnavailable, true
+	case imap.ResponseCodeExpired, imap.ResponseCodePrivacyRequired,
+		imap.ResponseCodeContactAdmin, imap.ResponseCodeAuthorizationFailed:
 		// The credentials may well be right: the account cannot log in
-		// now (disabled, locked, expired, too many sessions…).
+		// (disabled, locked, expired, needs another protection).
 		r.code = CodeAccountUnavailable
 	default:
 		// A code that says nothing about the username: refused, but no
@@ -120,6 +142,15 @@ func (r loginRefusal) detail() string {
 	return strings.Join(parts, " ")
 }
 
+// unavailable is the detail of a login refused for a reason other than
+// the password, as user; why is the server's words, scrubbed.
+func (r loginRefusal) unavailable(user, why string) string {
+	if r.temporary {
+		return fmt.Sprintf("the server temporarily refused %q (%s): it is busy, or the account has too many connections open (other devices or apps); try again later", user, why)
+	}
+	return fmt.Sprintf("the server refused %q for a reason other than the password (%s): the account is disabled, locked or expired, or needs the administrator", user, why)
+}
+
 // scrub removes the password from text that came from the server: a
 // hostile server could echo it to have it reported.
 func scrub(s, pass string) string {
@@ -136,14 +167,21 @@ func (r *accountRun) open(ctx context.Context, step string, h *imapclient.Unilat
 	if s == nil {
 		return nil, prefixed(step, probs)
 	}
-	if _, err := s.login(ctx, r.user, r.creds.Password); err != nil {
-		s.close()
-		if lr := classifyLogin(err); lr.code != "" {
-			return nil, []Problem{problem(lr.code, "%s: the login that worked at first was refused: %s", step, scrub(lr.detail(), r.creds.Password))}
-		}
-		return nil, []Problem{s.failure(step+" login", err)}
+	_, err := s.login(ctx, r.user, r.creds.Password)
+	if err == nil {
+		return s, nil
 	}
-	return s, nil
+	// Named before the close, which would be taken for the cause.
+	var p Problem
+	if lr := classifyLogin(err); lr.code != "" && !loggedIn(err) {
+		p = problem(lr.code, "%s: the login that worked at first was refused: %s", step, scrub(lr.detail(), r.creds.Password))
+	} else if loggedIn(err) {
+		p = s.failure(step+": CAPABILITY after login", err)
+	} else {
+		p = s.failure(step+" login", err)
+	}
+	s.close()
+	return nil, []Problem{p}
 }
 
 // prefixed names the step in each problem's detail.
@@ -158,8 +196,10 @@ func prefixed(step string, probs []Problem) []Problem {
 
 // login opens the main session and logs in as the configured username;
 // when that is refused and the refusal may be the username's form, it
-// tries the other form once (on the same connection when the server
-// allows, else on a new one). It returns the logged-in session, or nil.
+// tries the other form once, on the same connection, and only when the
+// server keeps it open after the refusal (it allows another attempt):
+// never on a new connection, never a third time. It returns the
+// logged-in session, or nil.
 func (r *accountRun) login() *imapConn {
 	lr := &LoginResult{Endpoint: r.in}
 	r.rep.Login = lr
@@ -168,13 +208,15 @@ func (r *accountRun) login() *imapConn {
 		r.add(probs...)
 		return nil
 	}
+	// The other sessions go first where this one got through.
+	r.inAddrs = preferAddr(r.inAddrs, s.addr)
 	user, pass := r.creds.Username, r.creds.Password
 	mech, err := s.login(r.ctx, user, pass)
 	lr.Mechanism = mech
-	if err == nil {
+	if err == nil || loggedIn(err) {
 		lr.OK = true
 		r.user = user
-		return s
+		return r.loggedIn(s, err)
 	}
 	if errors.Is(err, errNoMechanism) {
 		r.add(problem(CodeAuthMechanism, "neither AUTH=PLAIN nor LOGIN is available over TLS"))
@@ -190,7 +232,8 @@ func (r *accountRun) login() *imapConn {
 		s.close()
 		return nil
 	case CodeAccountUnavailable:
-		r.add(problem(CodeAccountUnavailable, "the server refused %q for a reason other than the password (%s): the account is disabled, locked or expired, or needs the administrator", user, detail))
+		lr.Temporary = ref.temporary
+		r.add(problem(CodeAccountUnavailable, "%s", ref.unavailable(user, detail)))
 		s.close()
 		return nil
 	case CodeProtocol:
@@ -204,37 +247,28 @@ func (r *accountRun) login() *imapConn {
 		s.close()
 		return nil
 	}
-	// The other form, once: on this connection if the server keeps it
-	// open after a refusal, else on a new one (also when the server
-	// closed this one while the attempt was under way: then it was not
-	// judged).
-	fresh := false
-	for {
-		if !s.alive() {
-			s.close()
-			if s, probs = r.c.openIMAP(r.ctx, r.life, r.inHost, r.inAddrs, r.in, r.creds.Password, nil); s == nil {
-				r.add(problem(CodeAuthFailed, "the server refused the username %q or its password (%s); the other form %q could not be tried: %s", user, detail, other, firstDetail(probs)))
-				return nil
-			}
-			fresh = true
-		}
-		_, err = s.login(r.ctx, other, pass)
-		if err == nil || fresh || classifyLogin(err).code != "" || !closedByServer(s.conn.cause()) {
-			break
-		}
+	// The other form, once, if the server allows another attempt: it
+	// keeps the connection open. A NOOP first makes sure: a BYE sent
+	// after the refusal comes before its answer.
+	if !s.alive() || s.step(r.ctx, func() error { return s.cl.Noop().Wait() }) != nil || !s.alive() {
+		s.close()
+		r.add(problem(CodeAuthFailed, "the server refused the username %q or its password (%s), and closed the connection: the other form %q was not tried, as that would take a second password attempt the server does not allow", user, detail, other))
+		return nil
 	}
-	works := err == nil
+	_, err = s.login(r.ctx, other, pass)
+	works := err == nil || loggedIn(err)
 	lr.OtherFormWorks = &works
 	if works {
 		r.add(problem(CodeUsernameForm, "the server refused the username %q but accepts %q with the same password: set the username to %q on the device", user, other, other))
 		r.user = other
-		return s
+		return r.loggedIn(s, err)
 	}
-	s.close()
+	defer s.close() // after the failure is named: the close would be taken for its cause
 	switch ref2 := classifyLogin(err); ref2.code {
 	case CodeAccountUnavailable:
 		lr.ResponseCode = scrub(ref2.respCode, pass)
-		r.add(problem(CodeAccountUnavailable, "the server refused %q (%s), and %q, the account's other form, cannot log in now: %s", user, detail, other, scrub(ref2.detail(), pass)))
+		lr.Temporary = ref2.temporary
+		r.add(problem(CodeAccountUnavailable, "the server refused the username %q (%s); as for %q, the account's other form, %s", user, detail, other, ref2.unavailable(other, scrub(ref2.detail(), pass))))
 	case "":
 		lr.OtherFormWorks = nil
 		p := s.failure("login as "+other, err)
@@ -242,6 +276,18 @@ func (r *accountRun) login() *imapConn {
 	default:
 		r.add(problem(CodeAuthFailed, "the server refused the password for %q, and for %q too: the password is wrong, or the account unknown (%s)", user, other, detail))
 	}
+	return nil
+}
+
+// loggedIn goes on after a successful login: with s, unless err says the
+// capabilities could not be had after it (reported as what it is, a
+// protocol failure or a timeout, not a refused login).
+func (r *accountRun) loggedIn(s *imapConn, err error) *imapConn {
+	if err == nil {
+		return s
+	}
+	r.add(s.failure("CAPABILITY after login", err))
+	s.close()
 	return nil
 }
 
@@ -257,6 +303,10 @@ var sentNames = []string{"Sent", "Sent Items", "Sent Messages", "Sent Mail", "En
 
 // maxMailboxName bounds a mailbox name kept in the report.
 const maxMailboxName = 200
+
+// maxRawMailboxName bounds a mailbox name kept, as the server spells it,
+// to SELECT it in the clean-up.
+const maxRawMailboxName = 1000
 
 // mailbox lists the special-use mailboxes, counts INBOX's messages and
 // reads its quota. It reports false when the session is lost.
@@ -279,6 +329,9 @@ func (r *accountRun) mailbox(s *imapConn) bool {
 					if strings.EqualFold(string(a), string(su)) {
 						if _, dup := mb.SpecialUse[string(su)]; !dup {
 							mb.SpecialUse[string(su)] = name
+							if len(d.Mailbox) <= maxRawMailboxName {
+								r.special[string(su)] = d.Mailbox // for the clean-up
+							}
 						}
 					}
 				}
@@ -326,7 +379,7 @@ func (r *accountRun) mailbox(s *imapConn) bool {
 		return err
 	})
 	if err != nil {
-		r.add(s.failure("STATUS of INBOX", err))
+		r.add(optional(s.failure("STATUS of INBOX", err), err))
 		if !s.alive() {
 			return false
 		}
@@ -350,7 +403,7 @@ func (r *accountRun) mailbox(s *imapConn) bool {
 		return err
 	})
 	if err != nil {
-		r.add(s.failure("GETQUOTAROOT of INBOX", err))
+		r.add(optional(s.failure("GETQUOTAROOT of INBOX", err), err))
 		return s.alive()
 	}
 	if q := mb.Quota; q != nil && q.Percent >= QuotaWarnPercent {
@@ -359,40 +412,91 @@ func (r *accountRun) mailbox(s *imapConn) bool {
 	return true
 }
 
+// optional softens the server's refusal (NO, BAD) of a command that only
+// adds information (STATUS, GETQUOTAROOT) to a warning; a lost
+// connection or a timeout stays what it is.
+func optional(p Problem, err error) Problem {
+	if isIMAPError(err) {
+		p.Severity = SeverityWarn
+	}
+	return p
+}
+
 // testCriteria finds the test messages of this run.
 func (r *accountRun) testCriteria() *imap.SearchCriteria {
 	return &imap.SearchCriteria{Header: []imap.SearchCriteriaHeaderField{{Key: testHeader, Value: r.id}}}
 }
 
+// maxTestUIDs bounds the UIDs a search may return for the test message
+// that are looked at: the run stores one or two.
+const maxTestUIDs = 32
+
 // findTest returns the UIDs of this run's test messages in the selected
-// mailbox (after a NOOP, so that newly arrived mail is known).
+// mailbox (after a NOOP, so that newly arrived mail is known). SEARCH
+// HEADER matches substrings: each message found is confirmed to carry
+// exactly the run's id by FETCHing its X-Mailhelp-Test header.
 func (r *accountRun) findTest(ctx context.Context, s *imapConn) ([]imap.UID, error) {
-	var uids []imap.UID
+	var found []imap.UID
 	err := s.step(ctx, func() error {
 		if err := s.cl.Noop().Wait(); err != nil {
 			return err
 		}
 		d, err := s.cl.UIDSearch(r.testCriteria(), nil).Wait()
 		if err == nil {
-			uids = d.AllUIDs()
+			found = d.AllUIDs()
 		}
 		return err
 	})
-	return uids, err
+	if err != nil || len(found) == 0 {
+		return nil, err
+	}
+	if len(found) > maxTestUIDs {
+		found = found[:maxTestUIDs]
+	}
+	sec := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: []string{testHeader}, Peek: true}
+	var uids []imap.UID
+	err = s.step(ctx, func() error {
+		msgs, err := s.cl.Fetch(imap.UIDSetNum(found...), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{sec}}).Collect()
+		for _, m := range msgs {
+			if slices.Contains(found, m.UID) && !slices.Contains(uids, m.UID) && hasTestHeader(m.FindBodySection(sec), r.id) {
+				uids = append(uids, m.UID)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(uids)
+	return uids, nil
 }
 
-// errOthersDeleted: without UIDPLUS, EXPUNGE would remove other messages
-// flagged \Deleted.
-var errOthersDeleted = errors.New("others deleted")
-
-// deleteTest deletes this run's test messages from INBOX: \Deleted on
-// exactly their UIDs, then UID EXPUNGE of exactly those. Without UIDPLUS
-// a plain EXPUNGE runs only when no other message is flagged \Deleted.
-// It returns how many it found.
-func (r *accountRun) deleteTest(ctx context.Context, s *imapConn) (int, error) {
-	if err := s.step(ctx, func() error { _, err := s.cl.Select("INBOX", nil).Wait(); return err }); err != nil {
-		return 0, err
+// hasTestHeader says whether the header fields hdr hold an
+// X-Mailhelp-Test field whose value is exactly id.
+func hasTestHeader(hdr []byte, id string) bool {
+	text := strings.ReplaceAll(string(hdr), "\r\n", "\n")
+	// Unfold (RFC 5322 2.2.3): a line that begins with white space
+	// continues the field before it.
+	text = strings.NewReplacer("\n ", " ", "\n\t", " ").Replace(text)
+	for _, line := range strings.Split(text, "\n") {
+		name, value, ok := strings.Cut(line, ":")
+		if ok && strings.EqualFold(name, testHeader) && strings.TrimSpace(value) == id {
+			return true
+		}
 	}
+	return false
+}
+
+// errFlaggedOnly: without UIDPLUS the test message is flagged \Deleted
+// but not expunged (a plain EXPUNGE would also remove any message that
+// another client flagged \Deleted meanwhile).
+var errFlaggedOnly = errors.New("flagged \\Deleted only: no UIDPLUS")
+
+// deleteTest deletes this run's test messages from the selected folder
+// name: \Deleted on exactly their UIDs, then UID EXPUNGE of exactly
+// those. Without UIDPLUS it leaves them flagged \Deleted and returns
+// errFlaggedOnly. It returns how many it found.
+func (r *accountRun) deleteTest(ctx context.Context, s *imapConn, name string) (int, error) {
 	uids, err := r.findTest(ctx, s)
 	if err != nil || len(uids) == 0 {
 		return 0, err
@@ -404,41 +508,17 @@ func (r *accountRun) deleteTest(ctx context.Context, s *imapConn) (int, error) {
 	if err != nil {
 		return len(uids), err
 	}
-	if s.caps.Has(imap.CapUIDPlus) {
-		err = s.step(ctx, func() error { return s.cl.UIDExpunge(set).Close() })
-	} else {
-		var others []imap.UID
-		err = s.step(ctx, func() error {
-			d, err := s.cl.UIDSearch(&imap.SearchCriteria{
-				Flag: []imap.Flag{imap.FlagDeleted},
-				Not:  []imap.SearchCriteria{{UID: []imap.UIDSet{set}}},
-			}, nil).Wait()
-			if err == nil {
-				others = d.AllUIDs()
-			}
-			return err
-		})
-		if err == nil && len(others) > 0 {
-			return len(uids), fmt.Errorf("%w: %d", errOthersDeleted, len(others))
-		}
-		if err == nil {
-			err = s.step(ctx, func() error { return s.cl.Expunge().Close() })
-		}
+	if !s.caps.Has(imap.CapUIDPlus) {
+		return len(uids), errFlaggedOnly
 	}
-	if err != nil {
+	if err = s.step(ctx, func() error { return s.cl.UIDExpunge(set).Close() }); err != nil {
 		return len(uids), err
 	}
 	left, err := r.findTest(ctx, s)
 	if err == nil && len(left) > 0 {
-		err = fmt.Errorf("%d test message(s) still in INBOX after EXPUNGE", len(left))
+		err = fmt.Errorf("%d test message(s) still in %s after UID EXPUNGE", len(left), folderName(name))
 	}
 	return len(uids), err
-}
-
-// closedByServer says whether a connection ended because the server
-// closed it.
-func closedByServer(err error) bool {
-	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // firstDetail is the first problem's detail.

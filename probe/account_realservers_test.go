@@ -35,7 +35,7 @@ func TestAccountRealServers(t *testing.T) {
 		{name: "round trip", user: mailservers.User, opts: probe.AccountOptions{Send: true}, verdict: probe.StatusOK,
 			check: func(t *testing.T, a *probe.AccountReport) {
 				rt := a.RoundTrip
-				if rt == nil || !rt.Submitted || !rt.Delivered || !rt.CleanedUp || rt.Endpoint.Port != srv.Submission {
+				if rt == nil || !rt.Submitted || !rt.Delivered || !rt.CleanedUp || rt.Folder != "" || rt.Endpoint.Port != srv.Submission {
 					t.Errorf("round trip %+v", rt)
 				}
 				if p := a.Push; p == nil || !p.Offered || !p.Delivered || p.Method != "send" {
@@ -76,7 +76,8 @@ func TestAccountRealServers(t *testing.T) {
 		{name: "locked", user: mailservers.LockedUser, opts: probe.AccountOptions{OtherUsername: "locked"},
 			verdict: probe.StatusFail, code: probe.CodeAccountUnavailable,
 			check: func(t *testing.T, a *probe.AccountReport) {
-				if a.Login.ResponseCode == "" || a.Login.ResponseCode == "AUTHENTICATIONFAILED" || a.Login.OtherFormWorks != nil {
+				// Locked for good: not a temporary refusal.
+				if a.Login.ResponseCode == "" || a.Login.ResponseCode == "AUTHENTICATIONFAILED" || a.Login.OtherFormWorks != nil || a.Login.Temporary {
 					t.Errorf("login %+v", a.Login)
 				}
 			}},

@@ -44,8 +44,15 @@ func (r *accountRun) submit(rt *RoundTripReport, msg []byte) (time.Time, bool) {
 		probs := failures(rep.Problems)
 		for i := range probs {
 			probs[i].Detail = scrub(probs[i].Detail, r.creds.Password)
+			if probs[i].Code == CodeAuthFailed {
+				// The same login works for IMAP: not a wrong password, the
+				// outgoing server's refusal to let this account send.
+				probs[i] = problem(CodeSubmissionRejected, "the outgoing server refused the login %q%s, although IMAP accepts it with the same password: the outgoing server may need another username or password, or not let this account send; nothing was sent", r.user, replyOf(probs[i].Detail))
+				continue
+			}
+			probs[i].Detail = step + ": " + probs[i].Detail
 		}
-		r.add(prefixed(step, probs)...)
+		r.add(probs...)
 	}
 	if !ok {
 		lost()
@@ -106,6 +113,20 @@ func (r *accountRun) submit(rt *RoundTripReport, msg []byte) (time.Time, bool) {
 	rt.Submitted = true
 	_ = s.w.send("QUIT")
 	return t0, true
+}
+
+// replyOf is " (reply NNN)" when detail ends with a reply code in
+// parentheses, as smtpLogin's do; else "".
+func replyOf(detail string) string {
+	i := strings.LastIndexByte(detail, '(')
+	if i < 0 || !strings.HasSuffix(detail, ")") {
+		return ""
+	}
+	code := detail[i+1 : len(detail)-1]
+	if len(code) != 3 || strings.Trim(code, "0123456789") != "" {
+		return ""
+	}
+	return " (reply " + code + ")"
 }
 
 // dataLines splits a CRLF message into DATA lines, dot-stuffed (RFC 5321

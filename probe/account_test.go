@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"net"
+	"net/netip"
 	"os"
 	"slices"
 	"strings"
@@ -59,6 +60,13 @@ func TestClassifyLogin(t *testing.T) {
 			}
 		})
 	}
+	for code, temp := range map[imap.ResponseCode]bool{imap.ResponseCodeUnavailable: true, imap.ResponseCodeLimit: true, imap.ResponseCodeInUse: true,
+		imap.ResponseCodeExpired: false, imap.ResponseCodeContactAdmin: false, imap.ResponseCodeAuthorizationFailed: false, imap.ResponseCodePrivacyRequired: false} {
+		r := classifyLogin(no(code, "x"))
+		if r.temporary != temp || strings.Contains(r.unavailable("a", "b"), "temporarily") != temp {
+			t.Errorf("%s: temporary %v, detail %q", code, r.temporary, r.unavailable("a", "b"))
+		}
+	}
 	if d := classifyLogin(no(imap.ResponseCodeUnavailable, "Account is disabled.")).detail(); d != "[UNAVAILABLE] Account is disabled." {
 		t.Errorf("detail = %q", d)
 	}
@@ -106,6 +114,89 @@ func TestAccountHelpers(t *testing.T) {
 	}
 }
 
+// TestCredentialsHidePassword: no verb of fmt shows the password.
+func TestCredentialsHidePassword(t *testing.T) {
+	c := Credentials{Username: "alice@mail.test", Password: "hunter2"}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+		for _, v := range []any{c, &c, []Credentials{c}, struct{ C Credentials }{c}} {
+			if got := fmt.Sprintf(verb, v); strings.Contains(got, "hunter2") || !strings.Contains(got, "alice@mail.test") {
+				t.Errorf("%s of %T: %s", verb, v, got)
+			}
+		}
+	}
+	if got := fmt.Sprint(Credentials{Username: "bob"}); got != `Credentials{Username: "bob", no password}` {
+		t.Errorf("no password: %s", got)
+	}
+}
+
+// TestAccountCleanupHelpers: the exact-header check, the folders the
+// clean-up looks in, and where the account test dials first.
+func TestAccountCleanupHelpers(t *testing.T) {
+	const id = "0123456789abcdef"
+	for hdr, want := range map[string]bool{
+		"X-Mailhelp-Test: " + id + "\r\n\r\n":                   true,
+		"x-mailhelp-test:" + id + "  \r\n\r\n":                  true,
+		"X-Mailhelp-Test:\r\n " + id + "\r\n\r\n":               true, // folded
+		"X-Mailhelp-Test: not-" + id + "\r\n\r\n":               false,
+		"X-Mailhelp-Test: " + id + "0\r\n\r\n":                  false,
+		"X-Mailhelp-Test: " + id + " x\r\n\r\n":                 false,
+		"X-Mailhelp-Tests: " + id + "\r\n\r\n":                  false,
+		"Subject: " + id + "\r\n\r\n":                           false,
+		"X-Mailhelp-Test: x\r\nX-Mailhelp-Test: " + id + "\r\n": true,
+		"": false,
+	} {
+		if hasTestHeader([]byte(hdr), id) != want {
+			t.Errorf("hasTestHeader(%q) = %v", hdr, !want)
+		}
+	}
+	r := &accountRun{special: map[string]string{`\Sent`: "Sent", `\Junk`: "INBOX", `\All`: "[Gmail]/All Mail", `\Trash`: "Trash"}}
+	if got := r.cleanupFolders(); !slices.Equal(got, []string{"INBOX", "Sent", "[Gmail]/All Mail"}) {
+		t.Errorf("cleanupFolders = %q", got)
+	}
+	r.special = map[string]string{`\Sent`: "Sent", `\Junk`: "Sent"}
+	if got := r.cleanupFolders(); !slices.Equal(got, []string{"INBOX", "Sent"}) {
+		t.Errorf("cleanupFolders = %q", got)
+	}
+	for d, want := range map[string]string{"the server refused the username or password (535)": " (reply 535)", "login: unexpected reply 454": "", "(abc)": "", "(5355)": ""} {
+		if got := replyOf(d); got != want {
+			t.Errorf("replyOf(%q) = %q", d, got)
+		}
+	}
+
+	a1, a2, a3 := netip.MustParseAddr("192.0.2.1"), netip.MustParseAddr("2001:db8::1"), netip.MustParseAddr("192.0.2.3")
+	addrs := []netip.Addr{a1, a2, a3}
+	for _, tc := range []struct {
+		first netip.Addr
+		want  []netip.Addr
+	}{
+		{a3, []netip.Addr{a3, a1, a2}},
+		{a2, []netip.Addr{a2, a1, a3}},
+		{a1, addrs},
+		{netip.Addr{}, addrs},
+		{netip.MustParseAddr("192.0.2.9"), addrs}, // not checked by the policy: never dialed
+		{netip.MustParseAddr("::ffff:192.0.2.3"), []netip.Addr{a3, a1, a2}},
+	} {
+		if got := preferAddr(addrs, tc.first); !slices.Equal(got, tc.want) {
+			t.Errorf("preferAddr(%s) = %v", tc.first, got)
+		}
+	}
+	if !slices.Equal(addrs, []netip.Addr{a1, a2, a3}) {
+		t.Error("preferAddr changed its argument")
+	}
+	imap := Endpoint{Protocol: IMAP, Port: 993, Security: ImplicitTLS}
+	sub := Endpoint{Protocol: SMTP, Port: 587, Security: StartTLS, Submission: true}
+	eps := []EndpointReport{{Endpoint: sub, Address: "[2001:db8::1]:587"}, {Endpoint: imap, Address: "192.0.2.3:993"}, {Endpoint: Endpoint{Protocol: SMTP, Port: 25}}}
+	if got := reachedAddr(eps, imap); got != a3 {
+		t.Errorf("reachedAddr(imap) = %s", got)
+	}
+	if got := reachedAddr(eps, sub); got != a2 {
+		t.Errorf("reachedAddr(submission) = %s", got)
+	}
+	if got := reachedAddr(eps, Endpoint{Protocol: SMTP, Port: 25}); got.IsValid() {
+		t.Errorf("reachedAddr(unreached) = %s", got)
+	}
+}
+
 // TestAccountArguments: unusable arguments are refused before any I/O.
 func TestAccountArguments(t *testing.T) {
 	c := newTestChecker(t, 1)
@@ -118,6 +209,8 @@ func TestAccountArguments(t *testing.T) {
 		{Credentials{Password: "secret"}, AccountOptions{}},
 		{Credentials{Username: "alice", Password: "secret"}, AccountOptions{Send: true}},
 		{Credentials{Username: "alice", Password: "secret"}, AccountOptions{Send: true, OtherUsername: "bob"}},
+		{Credentials{Username: "alice@mail.test", Password: "secret"}, AccountOptions{Send: true, Address: "bob"}},
+		{Credentials{Username: "alice@mail.test", Password: "secret"}, AccountOptions{Send: true, Address: "a@x\r\nRCPT TO:<evil@x>"}},
 	} {
 		_, err := c.CheckAccount(context.Background(), tgt, tc.creds, tc.opts)
 		if err == nil || strings.Contains(err.Error(), "secret") {
@@ -153,7 +246,9 @@ func TestAccountFake(t *testing.T) {
 		opts    AccountOptions
 		verdict Status
 		codes   []string
-		check   func(t *testing.T, f *fakeIMAP, a *AccountReport)
+		// keep: the test message is expected left (flagged \Deleted).
+		keep  bool
+		check func(t *testing.T, f *fakeIMAP, a *AccountReport)
 	}{
 		{name: "healthy", fake: &fakeIMAP{quotaUsed: 100, quotaLimit: 1000}, user: "alice@mail.test", verdict: StatusOK,
 			check: func(t *testing.T, f *fakeIMAP, a *AccountReport) {
@@ -185,6 +280,12 @@ func TestAccountFake(t *testing.T) {
 				if a.Login == nil || a.Login.OK || a.Login.ResponseCode != "AUTHENTICATIONFAILED" || a.Login.OtherFormWorks == nil || *a.Login.OtherFormWorks {
 					t.Errorf("login %+v", a.Login)
 				}
+				// The server keeps the connection open after a refusal:
+				// one retry in the other form, on it; never a third. (The
+				// endpoint check's connection, then the main session's.)
+				if !slices.Equal(f.logins, []string{"alice@mail.test", "alice"}) || f.conns != 2 {
+					t.Errorf("logins %v on %d connections", f.logins, f.conns)
+				}
 				if a.Mailbox != nil || a.Push != nil {
 					t.Errorf("went on after a refused login: %+v", a)
 				}
@@ -202,7 +303,18 @@ func TestAccountFake(t *testing.T) {
 					t.Errorf("logins %v", f.logins)
 				}
 			}},
-		{name: "username form, connection closed after the refusal", fake: &fakeIMAP{byeAfterFailure: true}, user: "alice", opts: AccountOptions{OtherUsername: "alice@mail.test"}, verdict: StatusFail, codes: []string{CodeUsernameForm}},
+		// The server closes the connection after a refusal: it allows no
+		// second attempt, so the other form is not tried, on no
+		// connection.
+		{name: "username form, connection closed after the refusal", fake: &fakeIMAP{byeAfterFailure: true}, user: "alice", opts: AccountOptions{OtherUsername: "alice@mail.test"}, verdict: StatusFail, codes: []string{CodeAuthFailed},
+			check: func(t *testing.T, f *fakeIMAP, a *AccountReport) {
+				if !slices.Equal(f.logins, []string{"alice"}) || f.conns != 2 || a.Login.OtherFormWorks != nil || hasCode(a, CodeUsernameForm) {
+					t.Errorf("logins %v on %d connections, login %+v", f.logins, f.conns, a.Login)
+				}
+				if d := a.Problems[0].Detail; !strings.Contains(d, "closed the connection") || !strings.Contains(d, `"alice@mail.test" was not tried`) {
+					t.Errorf("detail %q", d)
+				}
+			}},
 		{name: "no other form given", fake: &fakeIMAP{}, user: "alice", verdict: StatusFail, codes: []string{CodeAuthFailed},
 			check: func(t *testing.T, f *fakeIMAP, a *AccountReport) {
 				if a.Login.OtherFormWorks != nil || len(f.logins) != 1 {
@@ -214,8 +326,58 @@ func TestAccountFake(t *testing.T) {
 				if a.Login.ResponseCode != "UNAVAILABLE" || a.Login.OtherFormWorks != nil || len(f.logins) != 1 {
 					t.Errorf("login %+v, logins %v: no second attempt", a.Login, f.logins)
 				}
-				if !strings.Contains(a.Problems[0].Detail, "[UNAVAILABLE] Account is disabled.") {
-					t.Errorf("detail %q", a.Problems[0].Detail)
+				if !strings.Contains(a.Problems[0].Detail, "[UNAVAILABLE] Account is disabled.") || !strings.Contains(a.Problems[0].Detail, "temporarily") || !a.Login.Temporary {
+					t.Errorf("detail %q, login %+v", a.Problems[0].Detail, a.Login)
+				}
+			}},
+		{name: "too many connections", fake: &fakeIMAP{loginReply: "NO [LIMIT] Too many connections"}, user: "alice@mail.test", verdict: StatusFail, codes: []string{CodeAccountUnavailable},
+			check: func(t *testing.T, f *fakeIMAP, a *AccountReport) {
+				if d := a.Problems[0].Detail; !a.Login.Temporary || a.Login.ResponseCode != "LIMIT" || !strings.Contains(d, "temporarily") || !strings.Contains(d, "too many connections") {
+					t.Errorf("detail %q, login %+v", d, a.Login)
+				}
+			}},
+		{name: "contact the administrator", fake: &fakeIMAP{loginReply: "NO [CONTACTADMIN] call us"}, user: "alice@mail.test", verdict: StatusFail, codes: []string{CodeAccountUnavailable},
+			check: func(t *testing.T, f *fakeIMAP, a *AccountReport) {
+				if d := a.Problems[0].Detail; a.Login.Temporary || strings.Contains(d, "temporarily") || !strings.Contains(d, "disabled, locked or expired") {
+					t.Errorf("detail %q, login %+v", d, a.Login)
+				}
+			}},
+		// CAPABILITY fails after a login that worked: not a refused login.
+		{name: "CAPABILITY refused after login", fake: &fakeIMAP{capsNO: true}, user: "alice@mail.test", verdict: StatusFail, codes: []string{CodeProtocol},
+			check: func(t *testing.T, f *fakeIMAP, a *AccountReport) {
+				if a.Login == nil || !a.Login.OK || hasCode(a, CodeAuthFailed) || a.Mailbox != nil {
+					t.Errorf("login %+v, problems %+v", a.Login, a.Problems)
+				}
+				if d := a.Problems[0].Detail; !strings.Contains(d, "CAPABILITY after login") {
+					t.Errorf("detail %q", d)
+				}
+			}},
+		// STATUS and GETQUOTAROOT only inform: refused, they warn.
+		{name: "STATUS refused", fake: &fakeIMAP{statusNO: true}, user: "alice@mail.test", verdict: StatusWarn, codes: []string{CodeProtocol},
+			check: func(t *testing.T, f *fakeIMAP, a *AccountReport) {
+				if len(a.Problems) != 1 || a.Problems[0].Severity != SeverityWarn || a.Push == nil || !a.Push.Delivered {
+					t.Errorf("problems %+v, push %+v", a.Problems, a.Push)
+				}
+			}},
+		{name: "GETQUOTAROOT refused", fake: &fakeIMAP{quotaNO: true}, user: "alice@mail.test", verdict: StatusWarn, codes: []string{CodeProtocol},
+			check: func(t *testing.T, f *fakeIMAP, a *AccountReport) {
+				if len(a.Problems) != 1 || a.Problems[0].Severity != SeverityWarn || a.Mailbox.Quota != nil {
+					t.Errorf("problems %+v, mailbox %+v", a.Problems, a.Mailbox)
+				}
+			}},
+		// The test message in INBOX, and copies in Sent and All Mail (as
+		// Gmail keeps them): all deleted; decoys whose header holds the
+		// id only as a substring (SEARCH HEADER finds them) are kept.
+		{name: "copies in Sent and All Mail, decoys", fake: &fakeIMAP{allMail: true, copyTo: []string{"Sent", "All Mail"}, decoyIn: []string{"INBOX", "Sent"}}, user: "alice@mail.test", verdict: StatusOK,
+			check: func(t *testing.T, f *fakeIMAP, a *AccountReport) {
+				if len(f.msgs) != 2 || !f.own[5] || !f.own[6] || len(f.deleted) != 0 {
+					t.Errorf("left %v (deleted %v): the decoys, UIDs 5 and 6, alone must be left", f.msgs, f.deleted)
+				}
+				if !slices.Equal(f.expunged, []string{"UID EXPUNGE 2", "UID EXPUNGE 3", "UID EXPUNGE 4"}) {
+					t.Errorf("expunged %v", f.expunged)
+				}
+				if a.Mailbox.SpecialUse[`\All`] != "All Mail" || a.Mailbox.SpecialUse[`\Junk`] != "Junk" {
+					t.Errorf("mailbox %+v", a.Mailbox)
 				}
 			}},
 		{name: "server echoes the password", fake: &fakeIMAP{loginReply: "NO [EXPIRED] the password secret has expired"}, user: "alice@mail.test", verdict: StatusFail, codes: []string{CodeAccountUnavailable}},
@@ -229,13 +391,21 @@ func TestAccountFake(t *testing.T) {
 					t.Errorf("without IDLE nor Send, nothing is appended: %v", f.msgs)
 				}
 			}},
-		{name: "no UIDPLUS", fake: &fakeIMAP{noUIDPlus: true}, user: "alice@mail.test", verdict: StatusOK,
+		// Without UIDPLUS, no EXPUNGE (it would also remove what another
+		// client flags \Deleted meanwhile): the test message is left
+		// flagged, and the user told to delete it.
+		{name: "no UIDPLUS", fake: &fakeIMAP{noUIDPlus: true}, user: "alice@mail.test", verdict: StatusWarn, codes: []string{CodeProtocol}, keep: true,
 			check: func(t *testing.T, f *fakeIMAP, a *AccountReport) {
-				if !slices.Equal(f.expunged, []string{"EXPUNGE"}) {
-					t.Errorf("expunged %v", f.expunged)
+				if len(f.expunged) != 0 || len(f.msgs) != 1 || !f.deleted[2] {
+					t.Errorf("expunged %v, left %v %v", f.expunged, f.msgs, f.deleted)
+				}
+				p := a.Problems[0]
+				if len(a.Problems) != 1 || p.Severity != SeverityWarn || !strings.Contains(p.Detail, "by hand") || !strings.Contains(p.Detail, "UIDPLUS") ||
+					!strings.Contains(p.Detail, "- safe to delete") || !strings.Contains(p.Detail, "from INBOX") {
+					t.Errorf("problems %+v", a.Problems)
 				}
 			}},
-		{name: "no UIDPLUS, another message deleted", fake: &fakeIMAP{noUIDPlus: true, otherDeleted: true}, user: "alice@mail.test", verdict: StatusWarn, codes: []string{CodeProtocol},
+		{name: "no UIDPLUS, another message deleted", fake: &fakeIMAP{noUIDPlus: true, otherDeleted: true}, user: "alice@mail.test", verdict: StatusWarn, codes: []string{CodeProtocol}, keep: true,
 			check: func(t *testing.T, f *fakeIMAP, a *AccountReport) {
 				if len(f.expunged) != 0 || len(f.msgs) != 2 || !f.deleted[2] || !f.deleted[1] {
 					t.Errorf("expunged %v, left %v %v: the other message must not be expunged", f.expunged, f.msgs, f.deleted)
@@ -264,8 +434,8 @@ func TestAccountFake(t *testing.T) {
 			if a.Username != tc.user {
 				t.Errorf("username %q", a.Username)
 			}
-			if !tc.fake.otherDeleted && len(tc.fake.left()) != 0 {
-				t.Errorf("left in INBOX: %v", tc.fake.left())
+			if left := tc.fake.left(); !tc.keep && len(left) != 0 {
+				t.Errorf("left in the mailbox: %v", left)
 			}
 			if tc.check != nil {
 				tc.fake.mu.Lock()
