@@ -3,6 +3,7 @@ package app
 import (
 	"crypto/x509"
 	"fmt"
+	"time"
 
 	"github.com/mailhelp/mailhelp/audit"
 	"github.com/mailhelp/mailhelp/bot"
@@ -26,6 +27,11 @@ type parts struct {
 	signer    *profile.Signer
 	deps      handlers.Deps
 }
+
+// AccountLimits bound the account tests of one address, whoever asks:
+// each is a login with a password, and servers lock accounts (or ban
+// mailhelp's address) after a few failures.
+var AccountLimits = probe.Limits{PerUser: 3, PerTarget: 3, Window: 10 * time.Minute, MaxConcurrent: 4}
 
 // close releases what the parts opened.
 func (p *parts) close() {
@@ -79,6 +85,7 @@ func (a *App) build(cfg *config.Config) (*parts, error) {
 			PerUser: cfg.Check.PerUser, PerTarget: cfg.Check.PerTarget,
 			Window: cfg.Check.Window, MaxConcurrent: cfg.Check.MaxConcurrent,
 		}, nil)
+		p.deps.AccountLimiter = probe.NewLimiter(AccountLimits, nil)
 	}
 	p.router = bot.NewRouter(bot.RouterOptions{
 		Translator:  a.cat,

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/bot/render"
@@ -143,5 +144,35 @@ func TestAccountThroughForm(t *testing.T) {
 		Account: &bot.AccountTest{Password: secret}})
 	if reply.Code != bot.CodeBadTarget || len(f.creds) != 1 {
 		t.Errorf("host: code %q, %d tests", reply.Code, len(f.creds))
+	}
+}
+
+// TestAccountLimitedPerAddress: whoever asks, an address gets few account
+// tests in a window (each is a password attempt on the account); another
+// address is not held back.
+func TestAccountLimitedPerAddress(t *testing.T) {
+	cfg, cat := testSetup(t)
+	f := &accountFake{fakeProber: fakeProber{rep: goodReport}, acct: &probe.AccountReport{Username: "alice@domaine.com", Verdict: probe.StatusOK}}
+	r := bot.NewRouter(bot.RouterOptions{Translator: cat, Parser: cat.Parser()})
+	Register(r, Deps{Directory: cfg.Directory, Translator: cat, Prober: f,
+		AccountLimiter: probe.NewLimiter(probe.Limits{PerUser: 2, PerTarget: 2, Window: time.Hour, MaxConcurrent: 4}, nil)})
+	test := func(client, address string) *bot.Reply {
+		return r.Serve(context.Background(), &bot.Request{Platform: "web", UserID: client,
+			Form:    &bot.Form{Intent: bot.IntentCheck, Target: address, Kind: bot.TargetAddress},
+			Account: &bot.AccountTest{Password: "x"}})
+	}
+	for i, client := range []string{"203.0.113.1", "203.0.113.2"} {
+		if reply := test(client, "alice@domaine.com"); reply.Code != "" {
+			t.Fatalf("test %d: %s", i, reply.Code)
+		}
+	}
+	if reply := test("203.0.113.3", "ALICE@domaine.com"); reply.Code != bot.CodeRateLimited || reply.RetryAfter <= 0 {
+		t.Errorf("third test of the address, from a third client: code %q", reply.Code)
+	}
+	if reply := test("203.0.113.3", "bob@domaine.com"); reply.Code != "" {
+		t.Errorf("another address: %s", reply.Code)
+	}
+	if len(f.creds) != 3 {
+		t.Errorf("%d tests ran, want 3", len(f.creds))
 	}
 }

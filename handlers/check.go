@@ -86,6 +86,25 @@ func runCheck(ctx context.Context, d Deps, req *bot.Request) (*probe.Report, err
 			refund = func() { r.Refund(user, target.Host) }
 		}
 	}
+	if req.Account != nil && d.AccountLimiter != nil && !req.Parsed.Address.IsZero() {
+		// Each account test is a password attempt on someone's account:
+		// few per address, whoever asks, so the API is no guessing
+		// machine and no account gets locked by repeated tests.
+		addr := "account:" + strings.ToLower(req.Parsed.Address.Username())
+		release, err := d.AccountLimiter.Acquire(addr, addr)
+		var le *probe.LimitError
+		if errors.As(err, &le) {
+			refund()
+			record("refused:rate_limited")
+			n := le.RetrySeconds()
+			return nil, &bot.Error{Kind: bot.KindUnavailable, Code: bot.CodeRateLimited, MsgID: "check.error.rate_limited",
+				Count: &n, RetryAfter: time.Duration(n) * time.Second}
+		}
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+	}
 	rep, err := probeFor(ctx, d, req, target)
 	var pe *probe.PolicyError
 	switch {

@@ -43,6 +43,10 @@ type Deps struct {
 	Prober Prober
 	// Limiter bounds live checks per user and target; nil for none.
 	Limiter Limiter
+	// AccountLimiter bounds account tests per address (its "user" and
+	// "target" are both "account:<address>"), whoever asks; nil for
+	// none.
+	AccountLimiter Limiter
 	// Audit records every live check, refusals included; nil for none.
 	Audit Recorder
 	// Discovery checks what domains publish for self-configuration; nil
