@@ -219,8 +219,11 @@ func HTTPServer(addr string, h http.Handler, log *slog.Logger) *http.Server {
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
-		// A live check may take its whole budget (15 s by default).
-		WriteTimeout: 30 * time.Second,
+		// A live check may take its whole budget (check.budget: 15 s by
+		// default, 2 min at most, and a reload may raise it), and an
+		// account test its clean-up (10 s at most) after that: the
+		// answer must still get out.
+		WriteTimeout: 2*time.Minute + 30*time.Second,
 		IdleTimeout:  60 * time.Second,
 		// net/http allows MaxHeaderBytes plus its 4 KiB slop: the head
 		// really is capped at MaxHeaderBytes.
