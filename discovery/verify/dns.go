@@ -133,7 +133,7 @@ func notFound(err error) bool {
 
 // dnsDetail describes a DNS failure for a report.
 func dnsDetail(err error, budget context.Context) string {
-	if budget.Err() != nil {
+	if budgetSpent(budget) {
 		return budgetDetail
 	}
 	var de *net.DNSError
@@ -147,4 +147,15 @@ func dnsDetail(err error, budget context.Context) string {
 		return "DNS: timeout"
 	}
 	return "DNS: " + err.Error()
+}
+
+// budgetSpent reports whether the check's budget is over: its context
+// is done, or its deadline has passed — a child context may see the
+// timeout before the budget's own context is marked done.
+func budgetSpent(budget context.Context) bool {
+	if budget.Err() != nil {
+		return true
+	}
+	dl, ok := budget.Deadline()
+	return ok && !time.Now().Before(dl)
 }

@@ -249,7 +249,7 @@ func (w *webClient) fetchProblem(err error, budget context.Context) (discovery.P
 		return invalid(re.Error()), false
 	case errors.Is(err, errTooManyRedirects):
 		return invalid(errTooManyRedirects.Error()), false
-	case budget.Err() != nil:
+	case budgetSpent(budget):
 		return fetchFailed(budgetDetail), false
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return fetchFailed("connection refused"), true
