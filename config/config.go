@@ -22,8 +22,10 @@ import (
 	"github.com/mailhelp/mailhelp/locales"
 )
 
-// MaxSize is the largest configuration accepted, in bytes.
-const MaxSize = 1 << 20
+// MaxSize is the largest configuration accepted, in bytes: room for a
+// hosting provider's 100 000 domains with aliases and overrides (about
+// 300 bytes each), while a runaway file is still refused.
+const MaxSize = 64 << 20
 
 //go:embed default.yaml
 var defaultYAML []byte
@@ -219,7 +221,7 @@ func Default() (*Config, error) {
 // errors, so a misspelt key is reported instead of silently ignored.
 func Parse(data []byte) (*Config, error) {
 	if len(data) > MaxSize {
-		return nil, fmt.Errorf("config: %d bytes is over the %d-byte limit", len(data), MaxSize)
+		return nil, fmt.Errorf("config: %d bytes is over the %d MiB limit", len(data), MaxSize>>20)
 	}
 	var f file
 	dec := yaml.NewDecoder(bytes.NewReader(data))

@@ -57,12 +57,18 @@ func DomainTarget(d knowledge.Domain) probe.Target {
 // allowed, on the standard ports and the ports it configures.
 func CheckPolicy(dir Directory, allowAnyHost bool, resolver probe.Resolver) *probe.Policy {
 	p := &probe.Policy{AllowAnyHost: allowAnyHost, Resolver: resolver, Ports: []int{25, 143, 465, 587, 993}}
+	// Sets, not scans of the lists: a provider's configuration has tens
+	// of thousands of domains, and this runs at every start and reload.
+	hosts := make(map[string]bool)
+	ports := map[int]bool{25: true, 143: true, 465: true, 587: true, 993: true}
 	for _, d := range dir.Domains() {
 		for _, e := range DomainTarget(d).Endpoints {
-			if !contains(p.Allowed, e.Host) {
+			if !hosts[e.Host] {
+				hosts[e.Host] = true
 				p.Allowed = append(p.Allowed, e.Host)
 			}
-			if !containsInt(p.Ports, e.Port) {
+			if !ports[e.Port] {
+				ports[e.Port] = true
 				p.Ports = append(p.Ports, e.Port)
 			}
 		}
@@ -80,15 +86,6 @@ func canonical(host string) string {
 func contains(list []string, s string) bool {
 	for _, v := range list {
 		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
-func containsInt(list []int, n int) bool {
-	for _, v := range list {
-		if v == n {
 			return true
 		}
 	}

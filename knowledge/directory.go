@@ -37,6 +37,9 @@ func NewDirectory(domains []Domain) (*Directory, error) {
 			d.byName[key] = i
 		}
 		for _, h := range []string{dom.Host, dom.IMAP.Host, dom.SMTP.Host} {
+			if h == "" {
+				continue // an endpoint without its own host: the domain's
+			}
 			if key, err := CanonicalDomain(h); err == nil {
 				if _, seen := d.byHost[key]; !seen {
 					d.byHost[key] = i

@@ -1,6 +1,11 @@
 package knowledge
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/net/idna"
+)
 
 func TestCanonicalDomain(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -101,4 +106,42 @@ func TestGuideMessageIDs(t *testing.T) {
 	if c.Guide.SecurityLabel(ImplicitTLS) != "SSL" || c.Guide.SecurityLabel(StartTLS) != "TLS" {
 		t.Error("BlackBerry names implicit TLS SSL and STARTTLS TLS")
 	}
+}
+
+// canonicalByIDNA is CanonicalDomain without its fast path for plain
+// ASCII names, as the reference.
+func canonicalByIDNA(name string) (string, error) {
+	name = strings.TrimSuffix(strings.TrimSpace(name), ".")
+	if name == "" || len(name) > 4*maxDomainLen {
+		return "", ErrInvalidDomain
+	}
+	ascii, err := idna.Lookup.ToASCII(name)
+	if err != nil {
+		return "", err
+	}
+	ascii = strings.ToLower(ascii)
+	if len(ascii) > maxDomainLen || !strings.Contains(ascii, ".") {
+		return "", ErrInvalidDomain
+	}
+	for _, label := range strings.Split(ascii, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return "", ErrInvalidDomain
+		}
+	}
+	return ascii, nil
+}
+
+// FuzzCanonicalDomainFastPath: the fast path for plain names agrees with
+// the idna package on every name, valid or not.
+func FuzzCanonicalDomainFastPath(f *testing.F) {
+	for _, s := range []string{"domaine.com", "BM.Domaine.COM.", "ab--cd.example", "xn--socit-esab.fr", "a-.b", "-a.b", "a..b", "a.b-", "1.2.3.4", "x", "société.fr"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		got, err := CanonicalDomain(name)
+		want, werr := canonicalByIDNA(name)
+		if (err == nil) != (werr == nil) || got != want {
+			t.Fatalf("CanonicalDomain(%q) = %q, %v; the idna package says %q, %v", name, got, err, want, werr)
+		}
+	})
 }

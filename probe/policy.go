@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Resolver looks up the addresses of a host; *net.Resolver implements it.
@@ -20,7 +21,8 @@ type Resolver interface {
 type Policy struct {
 	// Allowed are the host names the administrator configured. They are
 	// dialed whatever they resolve to: on-premise servers often live on
-	// private addresses.
+	// private addresses. It must not change once the policy is in use
+	// (it is indexed on first use).
 	Allowed []string
 	// AllowAnyHost lets users check hosts that are not configured. Such
 	// hosts must resolve only to public unicast addresses.
@@ -30,6 +32,10 @@ type Policy struct {
 	Ports []int
 	// Resolver resolves host names; nil means net.DefaultResolver.
 	Resolver Resolver
+
+	// allowed indexes Allowed, lowercase without a final dot.
+	indexOnce sync.Once
+	allowed   map[string]bool
 }
 
 // ErrPolicy is wrapped by every refusal of the policy.
@@ -63,14 +69,17 @@ func (p *Policy) AllowPort(port int) bool {
 	return slices.Contains(p.Ports, port)
 }
 
-// configured reports whether host is one the administrator named.
+// configured reports whether host (lowercase, no final dot) is one the
+// administrator named: a set lookup, as a provider configures tens of
+// thousands of servers.
 func (p *Policy) configured(host string) bool {
-	for _, a := range p.Allowed {
-		if strings.EqualFold(strings.TrimSuffix(a, "."), host) {
-			return true
+	p.indexOnce.Do(func() {
+		p.allowed = make(map[string]bool, len(p.Allowed))
+		for _, a := range p.Allowed {
+			p.allowed[strings.ToLower(strings.TrimSuffix(a, "."))] = true
 		}
-	}
-	return false
+	})
+	return p.allowed[host]
 }
 
 // Resolve returns the addresses of host that the probe may dial, checked

@@ -87,16 +87,16 @@ func TestPolicyAllows(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		p    Policy
+		p    *Policy
 		host string
 		want []netip.Addr
 		code string
 	}{
-		{"configured host on a private address", Policy{Allowed: []string{"bm.domaine.com"}, Resolver: res}, "bm.domaine.com", addrs("10.1.2.3"), ""},
-		{"configured, case and dot", Policy{Allowed: []string{"BM.domaine.com."}, Resolver: res}, "bm.DOMAINE.com", addrs("10.1.2.3"), ""},
-		{"unconfigured, not allowed", Policy{Allowed: []string{"bm.domaine.com"}, Resolver: res}, "mail.public.org", nil, "not_allowed"},
-		{"unconfigured public host allowed", Policy{AllowAnyHost: true, Resolver: res}, "mail.public.org", addrs("93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"), ""},
-		{"public literal", Policy{AllowAnyHost: true}, "1.1.1.1", addrs("1.1.1.1"), ""},
+		{"configured host on a private address", &Policy{Allowed: []string{"bm.domaine.com"}, Resolver: res}, "bm.domaine.com", addrs("10.1.2.3"), ""},
+		{"configured, case and dot", &Policy{Allowed: []string{"BM.domaine.com."}, Resolver: res}, "bm.DOMAINE.com", addrs("10.1.2.3"), ""},
+		{"unconfigured, not allowed", &Policy{Allowed: []string{"bm.domaine.com"}, Resolver: res}, "mail.public.org", nil, "not_allowed"},
+		{"unconfigured public host allowed", &Policy{AllowAnyHost: true, Resolver: res}, "mail.public.org", addrs("93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"), ""},
+		{"public literal", &Policy{AllowAnyHost: true}, "1.1.1.1", addrs("1.1.1.1"), ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -21,7 +21,7 @@ func Read(path string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s is over %d bytes", path, limit)
+		return nil, fmt.Errorf("%s is over the limit of %d bytes", path, limit)
 	}
 	return data, nil
 }
