@@ -15,16 +15,8 @@ import (
 // fault. Every mailbox is left as it was.
 func TestAccountRealServers(t *testing.T) {
 	srv := mailservers.Start(t)
-	eps := []probe.Endpoint{
-		{Protocol: probe.IMAP, Port: srv.IMAPS, Security: probe.ImplicitTLS},
-		{Protocol: probe.IMAP, Port: srv.IMAP, Security: probe.StartTLS},
-		{Protocol: probe.SMTP, Port: srv.Submission, Security: probe.StartTLS, Submission: true},
-		{Protocol: probe.SMTP, Port: srv.Submissions, Security: probe.ImplicitTLS, Submission: true},
-	}
-	var ports []int
-	for _, e := range eps {
-		ports = append(ports, e.Port)
-	}
+	eps := userEndpoints(srv)
+	ports := portsOf(eps)
 	c := probe.New(probe.Options{
 		Policy: &probe.Policy{Allowed: []string{mailservers.GoodHost}, Resolver: mailservers.Resolver{}, Ports: ports},
 		Roots:  srv.CA.Pool(),

@@ -14,17 +14,8 @@ import (
 // and a closed port.
 func TestRealServers(t *testing.T) {
 	srv := mailservers.Start(t)
-	eps := []probe.Endpoint{
-		{Protocol: probe.IMAP, Port: srv.IMAPS, Security: probe.ImplicitTLS},
-		{Protocol: probe.IMAP, Port: srv.IMAP, Security: probe.StartTLS},
-		{Protocol: probe.SMTP, Port: srv.Submission, Security: probe.StartTLS, Submission: true},
-		{Protocol: probe.SMTP, Port: srv.Submissions, Security: probe.ImplicitTLS, Submission: true},
-		{Protocol: probe.SMTP, Port: srv.SMTP, Security: probe.OptionalTLS},
-	}
-	var ports []int
-	for _, e := range eps {
-		ports = append(ports, e.Port)
-	}
+	eps := append(userEndpoints(srv), probe.Endpoint{Protocol: probe.SMTP, Port: srv.SMTP, Security: probe.OptionalTLS})
+	ports := portsOf(eps)
 	ports = append(ports, srv.ClosedPort)
 	hosts := []string{mailservers.GoodHost, mailservers.ExpiredHost, mailservers.WrongNameHost, mailservers.SelfSignedHost}
 	c := probe.New(probe.Options{
@@ -117,4 +108,24 @@ func has(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// userEndpoints are the test servers' endpoints a device uses: IMAP with
+// implicit TLS and STARTTLS, submission with STARTTLS and implicit TLS.
+func userEndpoints(srv *mailservers.Servers) []probe.Endpoint {
+	return []probe.Endpoint{
+		{Protocol: probe.IMAP, Port: srv.IMAPS, Security: probe.ImplicitTLS},
+		{Protocol: probe.IMAP, Port: srv.IMAP, Security: probe.StartTLS},
+		{Protocol: probe.SMTP, Port: srv.Submission, Security: probe.StartTLS, Submission: true},
+		{Protocol: probe.SMTP, Port: srv.Submissions, Security: probe.ImplicitTLS, Submission: true},
+	}
+}
+
+// portsOf lists the endpoints' ports, for a policy that allows them.
+func portsOf(eps []probe.Endpoint) []int {
+	var ports []int
+	for _, e := range eps {
+		ports = append(ports, e.Port)
+	}
+	return ports
 }

@@ -123,14 +123,7 @@ func verify(t *testing.T, der []byte, roots *x509.CertPool, profile []byte) *pkc
 }
 
 func TestSignTestPKI(t *testing.T) {
-	ca, err := testpki.NewCA()
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := ca.Valid("mailhelp.domaine.com")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ca, leaf := testpki.NewLeaf(t, "mailhelp.domaine.com")
 	s, err := NewSigner(leaf.CertPEM, leaf.KeyPEM)
 	if err != nil {
 		t.Fatal(err)
@@ -277,14 +270,7 @@ func TestSignWithIntermediate(t *testing.T) {
 }
 
 func TestNewSignerErrors(t *testing.T) {
-	ca, err := testpki.NewCA()
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := ca.Valid("mailhelp.domaine.com")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ca, leaf := testpki.NewLeaf(t, "mailhelp.domaine.com")
 	other, err := ca.Valid("other.domaine.com")
 	if err != nil {
 		t.Fatal(err)

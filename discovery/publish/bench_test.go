@@ -38,14 +38,7 @@ func BenchmarkProfile(b *testing.B) {
 }
 
 func BenchmarkSignedProfile(b *testing.B) {
-	ca, err := testpki.NewCA()
-	if err != nil {
-		b.Fatal(err)
-	}
-	leaf, err := ca.Valid("mailhelp.domaine.com")
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, leaf := testpki.NewLeaf(b, "mailhelp.domaine.com")
 	signer, err := profile.NewSigner(leaf.CertPEM, leaf.KeyPEM)
 	if err != nil {
 		b.Fatal(err)

@@ -217,14 +217,7 @@ func TestProfile(t *testing.T) {
 }
 
 func TestSignedProfile(t *testing.T) {
-	ca, err := testpki.NewCA()
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := ca.Valid("mailhelp.domaine.com")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ca, leaf := testpki.NewLeaf(t, "mailhelp.domaine.com")
 	signer, err := profile.NewSigner(leaf.CertPEM, leaf.KeyPEM)
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"testing"
 	"time"
 )
 
@@ -125,4 +126,19 @@ func (l *Leaf) WriteFiles(dir, name string) (crt, key, both string, err error) {
 func serial() *big.Int {
 	n, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
 	return n
+}
+
+// NewLeaf makes a throw-away CA and a certificate for names it signed,
+// valid from yesterday for a year, failing t on error.
+func NewLeaf(t testing.TB, names ...string) (*CA, *Leaf) {
+	t.Helper()
+	ca, err := NewCA()
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := ca.Valid(names...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ca, leaf
 }
