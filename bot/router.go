@@ -177,8 +177,9 @@ func (r *Router) Plan(req *Request) *Plan {
 	req.Lang = r.language(req)
 	req.Loc = r.opts.Translator.For(req.Lang)
 	if n := max(req.Size, len(req.Text)); n > MaxTextBytes {
+		count := n // only a refused request's size escapes
 		p.refusal = &Error{Kind: KindInvalidInput, Code: CodeTooLong, MsgID: "error.too_long",
-			Count: &n, Data: map[string]any{"Max": MaxTextBytes}}
+			Count: &count, Data: map[string]any{"Max": MaxTextBytes}}
 	}
 	if rt, ok := r.routes[req.Parsed.Intent]; ok && p.refusal == nil && rt.Slow != nil {
 		p.Slow = rt.Slow(req.Parsed)

@@ -30,27 +30,58 @@ func Clean(s string) string {
 // characters become spaces; invalid UTF-8 becomes U+FFFD. Every Reply
 // string is one paragraph, so newlines become spaces too.
 func StripUnsafe(s string) string {
-	if isSafeASCII(s) {
+	// Most text is left as it is: find the first rune to change, and
+	// copy only from there.
+	first := -1
+	for i := 0; i < len(s); {
+		if c := s[i]; c >= 0x20 && c < 0x7f {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !keepRune(r, size) {
+			first = i
+			break
+		}
+		i += size
+	}
+	if first < 0 {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	for i := 0; i < len(s); {
+	b.WriteString(s[:first])
+	for i := first; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 		switch {
+		case keepRune(r, size):
+			b.WriteString(s[i-size : i])
 		case r == utf8.RuneError && size <= 1:
 			b.WriteRune(utf8.RuneError)
-		case r < 0x20, r >= 0x7f && r < 0xa0, r == 0x2028, r == 0x2029:
-			b.WriteByte(' ')
 		case unicode.Is(unicode.Cf, r):
-		case unicode.Is(unicode.Co, r):
-			b.WriteByte(' ')
 		default:
-			b.WriteRune(r)
+			// Controls, line and paragraph separators, private use.
+			b.WriteByte(' ')
 		}
 	}
 	return b.String()
+}
+
+// keepRune reports whether StripUnsafe keeps r, decoded from size bytes,
+// as it is.
+func keepRune(r rune, size int) bool {
+	switch {
+	case r == utf8.RuneError && size <= 1:
+		return false
+	case r < 0x20, r >= 0x7f && r < 0xa0, r == 0x2028, r == 0x2029:
+		return false
+	case r < 0x600:
+		// Latin, Greek, Cyrillic, Hebrew…: the only format character
+		// below the Arabic block is the soft hyphen, and none is private.
+		return r != 0xad
+	}
+	return !unicode.Is(unicode.Cf, r) && !unicode.Is(unicode.Co, r)
 }
 
 // isSafeASCII reports whether s is printable ASCII only.

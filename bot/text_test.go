@@ -22,3 +22,37 @@ func FuzzClean(f *testing.F) {
 		}
 	})
 }
+
+// stripUnsafeRef is StripUnsafe written the obvious way, one rune at a
+// time through the Unicode tables: the fast version must agree with it.
+func stripUnsafeRef(s string) string {
+	var out []rune
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			out = append(out, utf8.RuneError)
+		case r < 0x20, r >= 0x7f && r < 0xa0, r == 0x2028, r == 0x2029:
+			out = append(out, ' ')
+		case unicode.Is(unicode.Cf, r):
+		case unicode.Is(unicode.Co, r):
+			out = append(out, ' ')
+		default:
+			out = append(out, r)
+		}
+	}
+	return string(out)
+}
+
+func FuzzStripUnsafe(f *testing.F) {
+	for _, s := range []string{"", "plain", "é\u00ad\u0600\u061c\ue000\U000f0000 ok", "a\u2028b\u2029c\x7f\u0085",
+		"\u202e\u2066x\u2069", "\xff\xfe\xc3", "日本語\ufeff", "\U000e0001tag"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := StripUnsafe(s), stripUnsafeRef(s); got != want {
+			t.Fatalf("StripUnsafe(%q) = %q, want %q", s, got, want)
+		}
+	})
+}

@@ -13,11 +13,18 @@ type account struct {
 	addr   bot.Address
 	domain knowledge.Domain
 	known  bool // the domain is configured
+	// addrText and login are addr.String() and addr.Username(), made
+	// once: an answer shows them many times.
+	addrText, login string
 }
 
 // accountFor resolves the request's address, or its host for checks.
 func accountFor(dir Directory, p bot.Parsed) account {
-	a := account{addr: p.Address}
+	a := account{addr: p.Address, addrText: p.Address.String()}
+	a.login = a.addrText
+	if p.Address.Tag != "" {
+		a.login = p.Address.Username()
+	}
 	switch {
 	case !p.Address.IsZero():
 		a.domain, a.known = dir.Lookup(p.Address.Domain)
@@ -35,7 +42,7 @@ func (a account) username(loc bot.Localizer) string {
 	if a.addr.IsZero() {
 		return loc.Text("placeholder.username", nil)
 	}
-	return a.addr.Username()
+	return a.login
 }
 
 // host returns the server of a protocol, or a placeholder when the domain
@@ -87,7 +94,7 @@ func (a account) value(loc bot.Localizer, g *knowledge.Guide, v knowledge.Value)
 		if a.addr.IsZero() {
 			return loc.Text("placeholder.address", nil), true
 		}
-		return a.addr.String(), false
+		return a.addrText, false
 	case knowledge.ValueUsername:
 		return a.username(loc), a.addr.IsZero()
 	case knowledge.ValueIncomingHost:
@@ -120,7 +127,7 @@ func guideSecurity(loc bot.Localizer, g *knowledge.Guide, s knowledge.Security) 
 func (a account) subject(loc bot.Localizer) string {
 	switch {
 	case !a.addr.IsZero():
-		return a.addr.String()
+		return a.addrText
 	case a.known:
 		return a.domain.Host
 	default:
@@ -177,11 +184,11 @@ func (a account) notes(loc bot.Localizer, p bot.Parsed) []bot.Note {
 	var notes []bot.Note
 	if p.Addresses > 1 {
 		notes = append(notes, bot.Note{Severity: bot.SeverityInfo,
-			Text: loc.Plural("note.many_addresses", p.Addresses, map[string]any{"Address": a.addr.String()})})
+			Text: loc.Plural("note.many_addresses", p.Addresses, map[string]any{"Address": a.addrText})})
 	}
 	if a.addr.Tag != "" {
 		notes = append(notes, bot.Note{Severity: bot.SeverityTip,
-			Text: loc.Text("note.sub_address", map[string]any{"Address": a.addr.String(), "Username": a.addr.Username()})})
+			Text: loc.Text("note.sub_address", map[string]any{"Address": a.addrText, "Username": a.login})})
 	}
 	if !a.addr.IsZero() && !a.known {
 		notes = append(notes, bot.Note{Severity: bot.SeverityWarning,
@@ -208,7 +215,7 @@ func (a account) links(loc bot.Localizer) []bot.Link {
 // about describes the account for Reply.About: its address and the
 // configured server of its domain, or else the host named, if any.
 func (a account) about(client knowledge.ClientID, named string) bot.About {
-	ab := bot.About{Client: string(client), Address: a.addr.String(), Host: named}
+	ab := bot.About{Client: string(client), Address: a.addrText, Host: named}
 	if c, ok := knowledge.ClientByID(client); ok && c.SelfConfig == knowledge.SelfConfigProfile {
 		// Only a configured domain's address has a profile to install.
 		ab.Profile = a.known && !a.addr.IsZero()
@@ -227,7 +234,7 @@ func (a account) checkAction(loc bot.Localizer) []bot.Action {
 	target := ""
 	switch {
 	case !a.addr.IsZero():
-		target = a.addr.Username()
+		target = a.login
 	case a.known:
 		target = a.domain.Host
 	default:

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"slices"
 
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/knowledge"
@@ -29,7 +30,7 @@ func Configure(d Deps) bot.Handler {
 		}
 		r.Notes = append(r.Notes, alternativesNote(loc, acct))
 		if n, ok := selfConfigNote(loc, client, acct); ok {
-			r.Notes = append([]bot.Note{n}, r.Notes...)
+			r.Notes = slices.Insert(r.Notes, 0, n)
 		}
 		r.Notes = append(r.Notes, acct.notes(loc, p)...)
 		r.Links = acct.links(loc)
@@ -50,15 +51,29 @@ func guideReply(loc bot.Localizer, c knowledge.Client, acct account) *bot.Reply 
 	r := &bot.Reply{
 		Title: loc.Text("configure.guide.title", data),
 		Intro: loc.Plural("configure.guide.intro", len(g.Steps), data),
+		Steps: make([]bot.Step, len(g.Steps)),
 	}
+	// The steps' fields share one array: one allocation, not one per step.
+	nfields := 0
 	for _, s := range g.Steps {
+		nfields += len(s.Fields)
+	}
+	fields := make([]bot.Field, nfields)
+	for i, s := range g.Steps {
 		step := bot.Step{Text: loc.Text(s.Text, data)}
-		for _, f := range s.Fields {
-			step.Fields = append(step.Fields, acct.field(loc, g, f))
+		if len(s.Fields) > 0 {
+			step.Fields = fields[:len(s.Fields):len(s.Fields)]
+			fields = fields[len(s.Fields):]
+			for j, f := range s.Fields {
+				step.Fields[j] = acct.field(loc, g, f)
+			}
 		}
-		r.Steps = append(r.Steps, step)
+		r.Steps[i] = step
 	}
 	r.Settings = acct.settingGroups(loc)
+	// Room for the notes Configure adds: alternatives, self-configuration,
+	// the account's own.
+	r.Notes = make([]bot.Note, 0, len(g.Notes)+6)
 	for _, n := range g.Notes {
 		r.Notes = append(r.Notes, bot.Note{Severity: bot.SeverityInfo, Text: loc.Text(n, data)})
 	}
@@ -86,7 +101,7 @@ func whichDevice(loc bot.Localizer, p bot.Parsed, acct account) *bot.Reply {
 	}
 	target := acct.subject(loc)
 	if !acct.addr.IsZero() {
-		target = acct.addr.Username()
+		target = acct.login
 		r.Settings = acct.settingGroups(loc)
 	}
 	for _, c := range knowledge.Clients() {
@@ -111,7 +126,7 @@ func whichVariant(loc bot.Localizer, p bot.Parsed, c knowledge.Client, acct acco
 		Settings: acct.settingGroups(loc)}
 	target := acct.subject(loc)
 	if !acct.addr.IsZero() {
-		target = acct.addr.Username()
+		target = acct.login
 	}
 	for _, id := range c.Variants {
 		if v, ok := knowledge.ClientByID(id); ok {
@@ -143,6 +158,9 @@ func alternativesNote(loc bot.Localizer, acct account) bot.Note {
 // publishes them. (The profile of iPhone, iPad and Mac is a link the
 // router adds where there is a web side to serve it: bot.ProfileLink.)
 func selfConfigNote(loc bot.Localizer, c knowledge.Client, acct account) (bot.Note, bool) {
+	if c.SelfConfig != knowledge.SelfConfigAutoconfig && c.SelfConfig != knowledge.SelfConfigAutodiscover {
+		return bot.Note{}, false
+	}
 	data := map[string]any{"Client": c.Name, "Domain": loc.Text("placeholder.domain", nil)}
 	if acct.known {
 		data["Domain"] = knowledge.DisplayDomain(acct.domain.Name)

@@ -150,7 +150,7 @@ func concerns(s knowledge.Step, adv knowledge.Advice) bool {
 func checkTarget(acct account) string {
 	switch {
 	case !acct.addr.IsZero():
-		return acct.addr.Username()
+		return acct.login
 	case acct.known:
 		return acct.domain.Host
 	}

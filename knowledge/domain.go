@@ -18,33 +18,68 @@ const maxDomainLen = 253
 // ASCII (internationalized names in their xn-- form), no trailing dot. Two
 // spellings of one name ("Société.fr", "xn--socit-esa.fr") give the same key.
 func CanonicalDomain(name string) (string, error) {
+	ascii, fail := canonicalDomain(name)
+	switch {
+	case fail.idna != nil:
+		return "", fmt.Errorf("%w: %q: %w", ErrInvalidDomain, truncate(fail.name, 64), fail.idna)
+	case fail.badLabel:
+		return "", fmt.Errorf("%w: %q: bad label %q", ErrInvalidDomain, truncate(fail.name, 64), truncate(fail.label, 64))
+	case fail.bad:
+		return "", fmt.Errorf("%w: %q", ErrInvalidDomain, truncate(fail.name, 64))
+	}
+	return ascii, nil
+}
+
+// IsDomain reports whether CanonicalDomain accepts name, without the
+// cost of saying why not: parsers try it on every word with an "@" or a
+// dot.
+func IsDomain(name string) bool {
+	_, fail := canonicalDomain(name)
+	return !fail.bad
+}
+
+// domainFailure is why canonicalDomain refused a name.
+type domainFailure struct {
+	bad      bool
+	name     string // the name, trimmed
+	idna     error  // the idna package's reason, if it refused
+	badLabel bool   // a label is bad: label
+	label    string
+}
+
+func canonicalDomain(name string) (string, domainFailure) {
 	name = strings.TrimSuffix(strings.TrimSpace(name), ".")
 	if name == "" || len(name) > 4*maxDomainLen {
-		return "", fmt.Errorf("%w: %q", ErrInvalidDomain, truncate(name, 64))
+		return "", domainFailure{bad: true, name: name}
 	}
 	ascii, ok := plainLDH(name)
 	if !ok {
 		var err error
 		if ascii, err = idna.Lookup.ToASCII(name); err != nil {
-			return "", fmt.Errorf("%w: %q: %w", ErrInvalidDomain, truncate(name, 64), err)
+			return "", domainFailure{bad: true, name: name, idna: err}
 		}
 		ascii = strings.ToLower(ascii)
 	}
 	if len(ascii) > maxDomainLen || !strings.Contains(ascii, ".") {
-		return "", fmt.Errorf("%w: %q", ErrInvalidDomain, truncate(name, 64))
+		return "", domainFailure{bad: true, name: name}
 	}
-	for _, label := range strings.Split(ascii, ".") {
-		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
-			return "", fmt.Errorf("%w: %q: bad label %q", ErrInvalidDomain, truncate(name, 64), truncate(label, 64))
-		}
+	if label, bad := badLabel(ascii); bad {
+		return "", domainFailure{bad: true, name: name, badLabel: true, label: label}
 	}
-	return ascii, nil
+	return ascii, domainFailure{}
 }
 
 // DisplayDomain returns the form of a domain to show people: Unicode where
 // the name is internationalized, lowercase. It falls back to the input.
 func DisplayDomain(name string) string {
-	u, err := idna.Lookup.ToUnicode(strings.TrimSuffix(name, "."))
+	trimmed := strings.TrimSuffix(name, ".")
+	if lower, ok := plainLDH(trimmed); ok {
+		if _, bad := badLabel(lower); !bad {
+			// IDNA would only lowercase it.
+			return lower
+		}
+	}
+	u, err := idna.Lookup.ToUnicode(trimmed)
 	if err != nil {
 		return strings.ToLower(name)
 	}
@@ -77,12 +112,31 @@ func plainLDH(name string) (string, bool) {
 		}
 	}
 	lower := strings.ToLower(name)
-	for _, label := range strings.Split(lower, ".") {
+	for rest := lower; ; {
+		label, tail, more := strings.Cut(rest, ".")
 		// Punycode, and IDNA's hyphen rule ("ab--…" is reserved), are
 		// left to the idna package.
 		if len(label) >= 4 && label[2:4] == "--" {
 			return "", false
 		}
+		if !more {
+			return lower, true
+		}
+		rest = tail
 	}
-	return lower, true
+}
+
+// badLabel returns the first label of a dotted name that is empty,
+// longer than 63 bytes, or starts or ends with a hyphen.
+func badLabel(name string) (string, bool) {
+	for rest := name; ; {
+		label, tail, more := strings.Cut(rest, ".")
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return label, true
+		}
+		if !more {
+			return "", false
+		}
+		rest = tail
+	}
 }

@@ -145,3 +145,22 @@ func FuzzCanonicalDomainFastPath(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDisplayDomainFastPath: the fast path for plain names gives what the
+// idna package gives.
+func FuzzDisplayDomainFastPath(f *testing.F) {
+	for _, s := range []string{"domaine.com", "BM.Domaine.COM.", "ab--cd.example", "xn--socit-esab.fr", "a-.b", "-a.b", "a..b", "a.b-", "1.2.3.4", "x", "société.fr", ".", "", "a.", strings.Repeat("a", 70) + ".com"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		want := name
+		if u, err := idna.Lookup.ToUnicode(strings.TrimSuffix(name, ".")); err != nil {
+			want = strings.ToLower(name)
+		} else {
+			want = u
+		}
+		if got := DisplayDomain(name); got != want {
+			t.Fatalf("DisplayDomain(%q) = %q; the idna package says %q", name, got, want)
+		}
+	})
+}

@@ -97,7 +97,7 @@ func makeAddress(local, domain string) (bot.Address, bool) {
 // validHostName reports whether name is a usable DNS name whose last label
 // is alphabetic (so "1.2" or "v2.0" are not taken for hosts).
 func validHostName(name string) bool {
-	if _, err := knowledge.CanonicalDomain(name); err != nil {
+	if strings.IndexByte(name, '.') < 0 || !knowledge.IsDomain(name) {
 		return false
 	}
 	tld := name[strings.LastIndexByte(name, '.')+1:]

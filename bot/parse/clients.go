@@ -17,6 +17,8 @@ var clientIndex = buildClientIndex()
 
 type clientIdx struct {
 	phrases []clientPhrase // longest first, so "blackberry hub" beats "blackberry"
+	// byFirst are the phrases by their first word, longest first.
+	byFirst map[string][]clientPhrase
 	fuzzy   []clientPhrase // single words matched with typos
 }
 
@@ -31,14 +33,20 @@ func buildClientIndex() clientIdx {
 		}
 	}
 	sort.SliceStable(idx.phrases, func(i, j int) bool { return len(idx.phrases[i].words) > len(idx.phrases[j].words) })
+	idx.byFirst = make(map[string][]clientPhrase)
+	for _, p := range idx.phrases {
+		if len(p.words) > 0 {
+			idx.byFirst[p.words[0]] = append(idx.byFirst[p.words[0]], p)
+		}
+	}
 	return idx
 }
 
 // findClient returns the first client named in the words, if any. Exact
 // phrases are tried at each position before typo-tolerant matches.
 func findClient(ws []string) knowledge.ClientID {
-	for i := range ws {
-		for _, p := range clientIndex.phrases {
+	for i, w := range ws {
+		for _, p := range clientIndex.byFirst[w] {
 			if hasPrefixWords(ws[i:], p.words) {
 				return p.id
 			}
@@ -64,7 +72,10 @@ func findClient(ws []string) knowledge.ClientID {
 
 // isClientName reports whether ws is exactly one of the clients' names.
 func isClientName(ws []string) bool {
-	for _, p := range clientIndex.phrases {
+	if len(ws) == 0 {
+		return false
+	}
+	for _, p := range clientIndex.byFirst[ws[0]] {
 		if len(p.words) == len(ws) && hasPrefixWords(ws, p.words) {
 			return true
 		}

@@ -48,3 +48,17 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzWords: the one-pass word splitter agrees with strings.FieldsFunc
+// on letters and digits.
+func FuzzWords(f *testing.F) {
+	for _, s := range []string{"", "configure blackberry", "a@b.c  ,x", "élodie l'été 993", "\xff\xfeab", "日本 語"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		if got := words(s); !slices.Equal(got, want) {
+			t.Fatalf("words(%q) = %q, want %q", s, got, want)
+		}
+	})
+}

@@ -1,18 +1,16 @@
 package parse
 
-import "strings"
-
 // explicitLang finds an explicit request for a language: a language's
 // name after a "before" word ("in English", "en français", "auf
 // Deutsch") or before an "after" word ("English please", "français svp").
 func (p *Parser) explicitLang(ws []string) string {
 	for i, w := range ws {
-		lang, ok := p.names[w]
-		if !ok {
+		e := p.idx.words[w]
+		if e == nil || e.names == "" {
 			continue
 		}
-		if i > 0 && p.before.single[ws[i-1]] || i+1 < len(ws) && p.after.at(ws, i+1) {
-			return lang
+		if i > 0 && p.before.single[ws[i-1]] || i+1 < len(ws) && p.idx.at(ws, i+1).has(listAfter) {
+			return e.names
 		}
 	}
 	return ""
@@ -22,15 +20,27 @@ func (p *Parser) explicitLang(ws []string) string {
 // text, whose accented letters count too. It returns "" when unsure: no
 // sign, or a tie.
 func (p *Parser) detectLang(ws []string, raw string) string {
-	best, bestScore, tie := "", 0, false
-	for _, l := range p.langs {
-		score := 0
-		for _, w := range ws {
-			if l.words[w] {
-				score++
+	var buf [16]int
+	var hitBuf [16]bool
+	scores, hit := buf[:0], hitBuf[:0]
+	if len(p.langs) <= len(buf) {
+		scores, hit = buf[:len(p.langs)], hitBuf[:len(p.langs)]
+	} else {
+		scores, hit = make([]int, len(p.langs)), make([]bool, len(p.langs))
+	}
+	for _, w := range ws {
+		if e := p.idx.words[w]; e != nil {
+			for _, l := range e.langs {
+				scores[l]++
 			}
 		}
-		if l.letters != "" && strings.ContainsAny(raw, l.letters) {
+	}
+	// A language's letters count once, however many there are.
+	p.idx.letterSigns(raw, hit)
+	best, bestScore, tie := "", 0, false
+	for i, l := range p.langs {
+		score := scores[i]
+		if hit[i] {
 			score++
 		}
 		switch {

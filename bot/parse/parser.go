@@ -2,6 +2,7 @@ package parse
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/knowledge"
@@ -22,6 +23,8 @@ type Parser struct {
 	// symptoms are in knowledge.Symptoms' order, which breaks ties.
 	symptoms []symptomWords
 	topics   []topicWords
+	// idx indexes all the above by word.
+	idx index
 }
 
 type symptomWords struct {
@@ -92,6 +95,7 @@ func New(vocabs ...Vocabulary) *Parser {
 			p.topics[i].words.add(v.Unsupported[string(p.topics[i].topic)])
 		}
 	}
+	p.idx = p.buildIndex()
 	return p
 }
 
@@ -157,28 +161,32 @@ func (p *Parser) read(text string) (bot.Parsed, signals) {
 	}
 
 	var s signals
+	var seen mask
 	for i, w := range ws {
-		s.announce = s.announce || p.announce.at(ws, i)
-		s.discovery = s.discovery || p.discovery.at(ws, i)
-		s.account = s.account || p.account.at(ws, i)
-		s.check = s.check || p.check.at(ws, i)
-		s.problem = s.problem || p.problem.at(ws, i)
-		s.outgoing = s.outgoing || p.outgoing.at(ws, i)
-		s.incoming = s.incoming || p.incoming.at(ws, i)
-		s.configure = s.configure || p.configure.at(ws, i)
-		s.clients = s.clients || p.clients.at(ws, i)
-		s.help = s.help || p.help.at(ws, i)
-		s.ports = s.ports || p.ports.at(ws, i)
-		s.thanks = s.thanks || p.thanks.at(ws, i)
-		s.followup = s.followup || p.followup.at(ws, i)
-		out.Public = out.Public || p.public.at(ws, i)
-		if n, err := strconv.Atoi(w); err == nil && knowledge.IsMailPort(n) && !containsInt(out.Ports, n) {
-			out.Ports = append(out.Ports, n)
-			s.ports = true
+		seen |= p.idx.at(ws, i)
+		if isDigits(w) {
+			if n, err := strconv.Atoi(w); err == nil && knowledge.IsMailPort(n) && !containsInt(out.Ports, n) {
+				out.Ports = append(out.Ports, n)
+				s.ports = true
+			}
 		}
 	}
+	s.announce = seen.has(listAnnounce)
+	s.discovery = seen.has(listDiscovery)
+	s.account = seen.has(listAccount)
+	s.check = seen.has(listCheck)
+	s.problem = seen.has(listProblem)
+	s.outgoing = seen.has(listOutgoing)
+	s.incoming = seen.has(listIncoming)
+	s.configure = seen.has(listConfigure)
+	s.clients = seen.has(listClients)
+	s.help = seen.has(listHelp)
+	s.ports = s.ports || seen.has(listPorts)
+	s.thanks = seen.has(listThanks)
+	s.followup = seen.has(listFollowup)
+	out.Public = seen.has(listPublic)
 	out.Account = s.account
-	out.Symptom, out.Topic = p.symptom(ws)
+	out.Symptom, out.Topic = p.symptom(seen)
 	s.symptom = out.Symptom != ""
 	if s.ports {
 		switch {
@@ -195,20 +203,32 @@ func (p *Parser) read(text string) (bot.Parsed, signals) {
 	return out, s
 }
 
-// symptom finds the problem a text names: an unsupported topic first,
-// then the symptoms in their order of preference.
-func (p *Parser) symptom(ws []string) (knowledge.Symptom, knowledge.Topic) {
-	for _, t := range p.topics {
-		if t.words.any(ws) {
+// symptom finds the problem named by a text whose words hit the lists
+// in seen: an unsupported topic first, then the symptoms in their order
+// of preference.
+func (p *Parser) symptom(seen mask) (knowledge.Symptom, knowledge.Topic) {
+	for i, t := range p.topics {
+		if seen.has(p.topicList(i)) {
 			return knowledge.SymptomUnsupported, t.topic
 		}
 	}
-	for _, sw := range p.symptoms {
-		if sw.words.any(ws) {
+	for i, sw := range p.symptoms {
+		if seen.has(symptomBase + list(i)) {
 			return sw.symptom, ""
 		}
 	}
 	return "", ""
+}
+
+// isDigits reports whether w is a non-empty run of ASCII digits, which
+// is all a port number can be.
+func isDigits(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < '0' || w[i] > '9' {
+			return false
+		}
+	}
+	return w != ""
 }
 
 // signals are what the words of a request hint at.
@@ -274,13 +294,18 @@ func blank(s string, spans []span) string {
 	if len(spans) == 0 {
 		return s
 	}
-	b := []byte(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	at := 0
 	for _, sp := range spans {
-		for i := sp.start; i < sp.end; i++ {
-			b[i] = ' '
+		b.WriteString(s[at:sp.start])
+		for range sp.end - sp.start {
+			b.WriteByte(' ')
 		}
+		at = sp.end
 	}
-	return string(b)
+	b.WriteString(s[at:])
+	return b.String()
 }
 
 func containsInt(s []int, n int) bool {

@@ -45,7 +45,32 @@ func fold(s string) string {
 
 // words splits folded text into words of letters and digits.
 func words(folded string) []string {
-	return strings.FieldsFunc(folded, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
+	var out []string
+	start := -1 // of the word being read, or -1 between words
+	for i := 0; i < len(folded); {
+		var inWord bool
+		size := 1
+		if c := folded[i]; c < utf8.RuneSelf {
+			inWord = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(folded[i:])
+			inWord = unicode.IsLetter(r) || unicode.IsDigit(r)
+		}
+		switch {
+		case inWord && start < 0:
+			start = i
+		case !inWord && start >= 0:
+			if out == nil {
+				out = make([]string, 0, 16)
+			}
+			out = append(out, folded[start:i])
+			start = -1
+		}
+		i += size
+	}
+	if start >= 0 {
+		out = append(out, folded[start:])
+	}
+	return out
 }

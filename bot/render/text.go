@@ -20,6 +20,7 @@ var textIcons = map[bot.Severity]string{
 // notes with an icon each, links, and the phrases to type next.
 func Text(r *bot.Reply) string {
 	var b strings.Builder
+	b.Grow(textSize(r))
 	title := EscapeText(r.Title)
 	b.WriteString(title)
 	b.WriteByte('\n')
@@ -35,16 +36,17 @@ func Text(r *bot.Reply) string {
 	if len(r.Steps) > 0 {
 		b.WriteByte('\n')
 		width := len(strconv.Itoa(len(r.Steps)))
+		fieldIndent := strings.Repeat(" ", width+2+3)
 		for i, s := range r.Steps {
-			n := strconv.Itoa(i + 1)
-			b.WriteString(strings.Repeat(" ", width-len(n)))
-			b.WriteString(n)
+			for range width - digits(i+1) {
+				b.WriteByte(' ')
+			}
+			b.WriteString(strconv.Itoa(i + 1))
 			b.WriteString(". ")
 			b.WriteString(EscapeText(s.Text))
 			b.WriteByte('\n')
-			indent := strings.Repeat(" ", width+2)
 			for _, f := range s.Fields {
-				writeTextField(&b, indent+"   ", labelSep(r.Lang), f)
+				writeTextField(&b, fieldIndent, labelSep(r.Lang), f)
 			}
 		}
 	}
@@ -127,7 +129,9 @@ func writeTextTable(b *strings.Builder, fields []bot.Field) {
 		label := EscapeText(f.Label)
 		b.WriteString("  ")
 		b.WriteString(label)
-		b.WriteString(strings.Repeat(" ", width-displayWidth(label)+2))
+		for range width - displayWidth(label) + 2 {
+			b.WriteByte(' ')
+		}
 		if f.Placeholder {
 			b.WriteString("— ")
 		}
@@ -155,6 +159,45 @@ func displayWidth(s string) int {
 	n := 0
 	for range s {
 		n++
+	}
+	return n
+}
+
+// digits is the number of decimal digits of n ≥ 0.
+func digits(n int) int {
+	d := 1
+	for ; n >= 10; n /= 10 {
+		d++
+	}
+	return d
+}
+
+// textSize estimates the length of Text's result, so that it is built
+// in one allocation: the strings, and room for numbering, indents and
+// separators.
+func textSize(r *bot.Reply) int {
+	n := 2*len(r.Title) + len(r.Intro) + 16
+	field := func(f bot.Field) int { return len(f.Label) + len(f.Value) + len(f.Hint) + 32 }
+	for _, s := range r.Steps {
+		n += len(s.Text) + 16
+		for _, f := range s.Fields {
+			n += field(f)
+		}
+	}
+	for _, g := range r.Settings {
+		n += len(g.Title) + 2
+		for _, f := range g.Fields {
+			n += field(f) + 16
+		}
+	}
+	for _, x := range r.Notes {
+		n += len(x.Text) + 8
+	}
+	for _, l := range r.Links {
+		n += len(l.Label) + len(l.URL) + 12
+	}
+	for _, a := range r.Actions {
+		n += len(a.Label) + len(a.Phrase) + 12
 	}
 	return n
 }
