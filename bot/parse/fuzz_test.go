@@ -62,3 +62,19 @@ func FuzzWords(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFold: the table for Latin letters folds as NFD does.
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"", "Vérifié", "für", "ÆŒß", "Ǆǅǆ", "e\u0301", "日本", "l’été", "\xff", "ĲĳŉſǰȀ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := foldNFD(s)
+		if !utf8.ValidString(s) {
+			return // the parser folds clean text only
+		}
+		if got := fold(s); got != want {
+			t.Fatalf("fold(%q) = %q, want %q", s, got, want)
+		}
+	})
+}

@@ -21,6 +21,40 @@ func fold(s string) string {
 	if ascii {
 		return strings.ToLower(s)
 	}
+	// The letters of the Latin languages fold through a table; text with
+	// anything else (combining marks, other scripts) takes the general
+	// way, through NFD.
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf:
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			b.WriteByte(byte(r))
+		case r >= latinFoldFirst && r < latinFoldFirst+rune(len(latinFold)):
+			b.WriteString(latinFold[r-latinFoldFirst])
+		default:
+			return foldNFD(s)
+		}
+	}
+	return b.String()
+}
+
+// latinFold is foldNFD of each rune from U+00A0 to U+024F (Latin-1,
+// Latin Extended-A and -B), made once.
+const latinFoldFirst = 0xa0
+
+var latinFold = func() (t [0x250 - latinFoldFirst]string) {
+	for i := range t {
+		t[i] = foldNFD(string(rune(latinFoldFirst + i)))
+	}
+	return t
+}()
+
+// foldNFD is fold for any text: decomposed, marks dropped, lowercased.
+func foldNFD(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range norm.NFD.String(s) {
