@@ -9,12 +9,13 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/bot/render"
 )
 
-// page is what the templates render.
+// page is what a page shows (see html.go).
 type page struct {
 	Lang       string
 	OtherLangs []langLink
@@ -95,33 +96,54 @@ var uiIDs = map[string]string{
 // newPage starts a page in lang; its forms' token is bound to a cookie
 // set on w when r has none.
 func (s *Server) newPage(w http.ResponseWriter, r *http.Request, lang string) *page {
+	p := &page{Lang: lang, UI: s.uiOf(lang), Token: formToken(w, r)}
+	p.OtherLangs = s.langLinks(r, lang, bot.SwitchFor(s.opts.Translator, lang).Choices)
+	return p
+}
+
+// uiOf returns the pages' own words in lang. They are translated once
+// per language the server speaks and shared by every page after that
+// (read only): the translations do not change while it runs.
+func (s *Server) uiOf(lang string) map[string]string {
+	if ui, ok := s.ui.Load(lang); ok {
+		return ui.(map[string]string)
+	}
 	loc := s.opts.Translator.For(lang)
 	ui := make(map[string]string, len(uiIDs))
 	for k, id := range uiIDs {
 		ui[k] = loc.Text(id, nil)
 	}
-	p := &page{Lang: lang, UI: ui, Token: formToken(w, r)}
-	for _, c := range bot.SwitchFor(s.opts.Translator, lang).Choices {
-		p.OtherLangs = append(p.OtherLangs, langLink{Lang: c.Lang, Name: c.Name, URL: s.langURL(r, lang, c.Lang)})
+	if s.langs().Has(lang) { // a bounded set of keys
+		s.ui.Store(lang, ui)
 	}
-	return p
+	return ui
 }
 
-// langURL is the address of the page r asked for, in language other.
-func (s *Server) langURL(r *http.Request, lang, other string) string {
+// langLinks are the addresses of the page r asked for, in lang, in each
+// other language: for a permalink the language is in the path, for any
+// other page in the query. The query is read once for all of them.
+func (s *Server) langLinks(r *http.Request, lang string, others []bot.LangChoice) []langLink {
+	links := make([]langLink, 0, len(others))
 	q := r.URL.Query()
-	q.Set("lang", other)
 	q.Del("partial")
 	if strings.Count(r.URL.Path, "/") >= 2 && s.langs().Has(r.PathValue("lang")) {
-		// A permalink: the language is in the path.
 		q.Del("lang")
-		u := sitePath("/" + other + strings.TrimPrefix(r.URL.Path, "/"+lang))
+		query := ""
 		if enc := q.Encode(); enc != "" {
-			u += "?" + enc
+			query = "?" + enc
 		}
-		return u
+		rest := strings.TrimPrefix(r.URL.Path, "/"+lang)
+		for _, c := range others {
+			links = append(links, langLink{Lang: c.Lang, Name: c.Name, URL: sitePath("/"+c.Lang+rest) + query})
+		}
+		return links
 	}
-	return sitePath(r.URL.Path) + "?" + q.Encode()
+	base := sitePath(r.URL.Path) + "?"
+	for _, c := range others {
+		q.Set("lang", c.Lang)
+		links = append(links, langLink{Lang: c.Lang, Name: c.Name, URL: base + q.Encode()})
+	}
+	return links
 }
 
 // sitePath makes a path from a request into a link that stays on this
@@ -189,16 +211,29 @@ func settingsText(r *bot.Reply) string {
 }
 
 func (s *Server) render(w http.ResponseWriter, status int, name string, p *page) {
-	var buf bytes.Buffer
-	if err := s.tmpl.ExecuteTemplate(&buf, name, p); err != nil {
-		s.opts.Logger.Error("template", "name", name, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
+	b := pageBuffers.Get().(*bytes.Buffer)
+	defer putPageBuffer(b)
+	b.Reset()
+	p.write(b, name)
+	if s.rendered != nil {
+		s.rendered(name, p, b.String())
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(b.Bytes())
+}
+
+// pageBuffers are the buffers pages are written in: one page's bytes,
+// reused once it is sent.
+var pageBuffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 16<<10)) }}
+
+// putPageBuffer returns b to pageBuffers, unless an unusually big page
+// grew it: the pool keeps only ordinary pages' buffers.
+func putPageBuffer(b *bytes.Buffer) {
+	if b.Cap() <= 64<<10 {
+		pageBuffers.Put(b)
+	}
 }
 
 // chat is the web chat page.
@@ -367,14 +402,13 @@ func (s *Server) permalinkReply(r *http.Request) (*bot.Reply, int, *notFoundView
 		form.Target, form.Kind = domain, bot.TargetHost
 	}
 	reply := s.opts.Router.Serve(r.Context(), &bot.Request{Form: &form, ForceLang: lang, Platform: "web", UserID: s.clientID(r)})
-	badDomain := s.notFoundView(r, lang, "web.not_found.domain", map[string]any{"Domain": bot.Clip(domain, 80)})
 	switch {
 	case reply.Code == bot.CodeBadClient:
 		return nil, http.StatusNotFound, s.notFoundView(r, lang, "web.not_found.client", nil)
 	case reply.Code == bot.CodeBadTarget && address != "":
 		return nil, http.StatusNotFound, s.notFoundView(r, lang, "web.not_found.address", nil)
 	case reply.Code == bot.CodeBadTarget, domain != "" && reply.About.Domain == "":
-		return nil, http.StatusNotFound, badDomain
+		return nil, http.StatusNotFound, s.notFoundView(r, lang, "web.not_found.domain", map[string]any{"Domain": bot.Clip(domain, 80)})
 	}
 	return reply, http.StatusOK, nil
 }

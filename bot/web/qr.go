@@ -48,10 +48,13 @@ func qrSVG(text, label string) (template.HTML, error) {
 	}
 	n := strconv.Itoa(code.Size + 2*qrQuiet)
 	var b strings.Builder
+	// About 5 runs per row, of 15 bytes each: one allocation for most codes.
+	b.Grow(256 + len(label) + code.Size*80)
 	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ` + n + ` ` + n +
 		`" class="qr" role="img" aria-label="` + html.EscapeString(label) +
 		`" shape-rendering="crispEdges"><rect width="` + n + `" height="` + n +
 		`" fill="#fff"/><path fill="#000" d="`)
+	var num [20]byte
 	for y := 0; y < code.Size; y++ {
 		for x := 0; x < code.Size; {
 			if !code.Black(x, y) {
@@ -62,8 +65,17 @@ func qrSVG(text, label string) (template.HTML, error) {
 			for code.Black(x+run, y) {
 				run++
 			}
-			r := strconv.Itoa(run)
-			b.WriteString("M" + strconv.Itoa(x+qrQuiet) + " " + strconv.Itoa(y+qrQuiet) + "h" + r + "v1h-" + r + "z")
+			// "M<x> <y>h<run>v1h-<run>z"
+			b.WriteByte('M')
+			b.Write(strconv.AppendInt(num[:0], int64(x+qrQuiet), 10))
+			b.WriteByte(' ')
+			b.Write(strconv.AppendInt(num[:0], int64(y+qrQuiet), 10))
+			b.WriteByte('h')
+			r := strconv.AppendInt(num[:0], int64(run), 10)
+			b.Write(r)
+			b.WriteString("v1h-")
+			b.Write(r)
+			b.WriteByte('z')
 			x += run
 		}
 	}

@@ -4,26 +4,25 @@
 // Prometheus metrics endpoints.
 //
 // Like every adapter it only translates: a URL or a JSON body becomes a
-// bot.Request, and the bot.Reply becomes HTML (html/template, escaped) or
-// JSON. Assets are embedded; pages need no external resource and the
-// Content-Security-Policy allows no inline script.
+// bot.Request, and the bot.Reply becomes HTML (written in Go with
+// html/template's escaping, see html.go) or JSON. Assets are embedded;
+// pages need no external resource and the Content-Security-Policy
+// allows no inline script.
 package web
 
 import (
+	"context"
 	"embed"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mailhelp/mailhelp/bot"
 )
-
-//go:embed templates/*.html
-var templateFS embed.FS
 
 //go:embed static/*
 var staticFS embed.FS
@@ -51,7 +50,9 @@ const headerSlop = 4 << 10
 type Options struct {
 	// Router answers requests. Required.
 	Router bot.Answerer
-	// Translator gives the pages' own words. Required.
+	// Translator gives the pages' own words. Required. Its messages
+	// must not change while the server runs: the pages' own words are
+	// translated once per language.
 	Translator bot.Translator
 	// DefaultLang is the pages' language when the browser says nothing.
 	DefaultLang string
@@ -92,12 +93,15 @@ type Options struct {
 type Server struct {
 	opts    Options
 	mux     *http.ServeMux
-	tmpl    *template.Template
 	results results
+	// ui holds the pages' own words by language (see uiOf).
+	ui sync.Map
 	// publicOrigin is PublicURL's scheme://host, an origin whose
 	// requests are this site's own even when the Host header differs (a
 	// reverse proxy rewriting it).
 	publicOrigin string
+	// rendered, set by tests, sees every page written.
+	rendered func(name string, p *page, html string)
 }
 
 // New builds a Server. It does no I/O.
@@ -111,11 +115,7 @@ func New(opts Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	tmpl, err := template.New("").Funcs(template.FuncMap{"contains": strings.Contains}).ParseFS(templateFS, "templates/*.html")
-	if err != nil {
-		return nil, fmt.Errorf("web: templates: %w", err)
-	}
-	s := &Server{opts: opts, mux: http.NewServeMux(), tmpl: tmpl, publicOrigin: originOf(opts.PublicURL)}
+	s := &Server{opts: opts, mux: http.NewServeMux(), publicOrigin: originOf(opts.PublicURL)}
 	s.routes()
 	return s, nil
 }
@@ -187,8 +187,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if s.opts.Metrics != nil {
 			s.opts.Metrics.httpRequest(route, sw.status)
 		}
-		s.opts.Logger.Info("http", "method", r.Method, "route", route, "status", sw.status,
-			"duration_ms", time.Since(start).Milliseconds())
+		s.opts.Logger.LogAttrs(context.Background(), slog.LevelInfo, "http", slog.String("method", r.Method),
+			slog.String("route", route), slog.Int("status", sw.status), slog.Int64("duration_ms", time.Since(start).Milliseconds()))
 	}()
 	s.mux.ServeHTTP(sw, r)
 }
