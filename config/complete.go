@@ -14,7 +14,10 @@ import (
 // one: only writing a new file and renaming it over the old one is safe.
 // Empty or malformed data is left to Parse to explain; the error is an
 // *Error whose problem has a line.
-func Complete(data []byte) error {
+func Complete(data []byte) error { return complete(data, completeRoot) }
+
+// complete is Complete, with the parser of the document to look at.
+func complete(data []byte, parse func([]byte) (*yaml.Node, bool)) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil
 	}
@@ -22,11 +25,11 @@ func Complete(data []byte) error {
 		return &Error{Problems: []Problem{{Line: bytes.Count(data, []byte("\n")) + 1,
 			Msg: "the file does not end with a line break: it looks cut short (still being written?)"}}}
 	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
+	root, ok := parse(data)
+	if !ok {
 		return nil
 	}
-	key, value := lastValue(&root)
+	key, value := lastValue(root)
 	if value == nil || !missing(value) {
 		return nil
 	}
@@ -39,6 +42,44 @@ func Complete(data []byte) error {
 	}
 	return &Error{Problems: []Problem{{Line: line,
 		Msg: "the file ends with " + what + " and no value: it looks cut short (still being written?)"}}}
+}
+
+// completeRoot parses data, whose last value Complete looks at. The
+// domain list, when the scanner reads it (fastdomains.go), is left out:
+// none of its values is missing, nor is the sentinel's ([]) that stands
+// for it, and the rest of the document keeps its lines.
+func completeRoot(data []byte) (*yaml.Node, bool) {
+	if r, ok := scanDomains(data, false); ok {
+		var root yaml.Node
+		if yaml.Unmarshal(r.blank(data), &root) == nil && r.atTop(&root) {
+			return &root, true
+		}
+	}
+	return parseRoot(data)
+}
+
+// parseRoot parses data with yaml.v3 alone.
+func parseRoot(data []byte) (*yaml.Node, bool) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, false
+	}
+	return &root, true
+}
+
+// atTop reports whether a document's root is a mapping where the
+// region's sentinel is the value of the domains key.
+func (r domainsRegion) atTop(root *yaml.Node) bool {
+	if root.Kind != yaml.DocumentNode || len(root.Content) != 1 || root.Content[0].Kind != yaml.MappingNode {
+		return false
+	}
+	m := root.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if r.isSentinel(m.Content[i], m.Content[i+1]) {
+			return true
+		}
+	}
+	return false
 }
 
 // lastValue finds the node that ends a document, with the key it is the

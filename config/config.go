@@ -27,6 +27,14 @@ import (
 // 300 bytes each), while a runaway file is still refused.
 const MaxSize = 64 << 20
 
+// SizeError is the error for a configuration of size bytes, over
+// MaxSize: it says what the limit is and how to stay under it.
+func SizeError(size int64) error {
+	return fmt.Errorf("%d bytes is over the %d MiB limit (%d bytes) of a configuration file; "+
+		"a domain on one line ({domain: d.example, host: mail.d.example}) takes about 60 bytes: "+
+		"write domains that way and drop comments to make it fit", size, MaxSize>>20, MaxSize)
+}
+
 //go:embed default.yaml
 var defaultYAML []byte
 
@@ -136,11 +144,17 @@ type Check struct {
 
 // file mirrors the YAML document.
 type file struct {
-	DefaultLanguage string       `yaml:"default_language"`
-	Domains         []domainFile `yaml:"domains"`
-	Check           checkFile    `yaml:"check"`
-	Web             webFile      `yaml:"web"`
-	Audit           auditFile    `yaml:"audit"`
+	fileRest `yaml:",inline"`
+	Domains  []domainFile `yaml:"domains"`
+}
+
+// fileRest is the document but its domains, which the scanner may read
+// (fastdomains.go).
+type fileRest struct {
+	DefaultLanguage string    `yaml:"default_language"`
+	Check           checkFile `yaml:"check"`
+	Web             webFile   `yaml:"web"`
+	Audit           auditFile `yaml:"audit"`
 	Admins          struct {
 		Slack struct {
 			Users  []string `yaml:"users"`
@@ -221,14 +235,30 @@ func Default() (*Config, error) {
 // errors, so a misspelt key is reported instead of silently ignored.
 func Parse(data []byte) (*Config, error) {
 	if len(data) > MaxSize {
-		return nil, fmt.Errorf("config: %d bytes is over the %d MiB limit", len(data), MaxSize>>20)
+		return nil, fmt.Errorf("config: %w", SizeError(int64(len(data))))
 	}
+	f, ok := decodeFast(data)
+	if !ok {
+		var err error
+		if f, err = decode(data); err != nil {
+			return nil, err
+		}
+	}
+	c, errs := f.build()
+	if len(errs) > 0 {
+		return nil, problemsOf(data, errs)
+	}
+	return c, nil
+}
+
+// decode decodes a document with yaml.v3 alone.
+func decode(data []byte) (file, error) {
 	var f file
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, &Error{Problems: []Problem{{Msg: "the document is empty"}}}
+			return f, &Error{Problems: []Problem{{Msg: "the document is empty"}}}
 		}
 		var te *yaml.TypeError
 		if errors.As(err, &te) {
@@ -236,19 +266,47 @@ func Parse(data []byte) (*Config, error) {
 			for _, e := range te.Errors {
 				errs = append(errs, errors.New(e))
 			}
-			return nil, problemsOf(data, errs)
+			return f, problemsOf(data, errs)
 		}
-		return nil, problemsOf(data, []error{err})
+		return f, problemsOf(data, []error{err})
 	}
 	var extra any
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		return nil, &Error{Problems: []Problem{{Msg: "only one YAML document is allowed"}}}
+		return f, &Error{Problems: []Problem{{Msg: "only one YAML document is allowed"}}}
 	}
-	c, errs := f.build()
-	if len(errs) > 0 {
-		return nil, problemsOf(data, errs)
+	return f, nil
+}
+
+// decodeFast decodes a document whose domain list the scanner reads
+// (fastdomains.go), the rest with yaml.v3; ok is false for any other,
+// and for any document yaml.v3 finds something wrong with (decode then
+// says what).
+func decodeFast(data []byte) (f file, ok bool) {
+	r, ok := scanDomains(data, true)
+	if !ok {
+		return f, false
 	}
-	return c, nil
+	// yaml.v3 refuses a document that decodes too many nodes through
+	// aliases for the nodes it decodes; without the list's nodes, the
+	// count would not be the same. A document that may have aliases
+	// ('*' outside the list, which has none) is left to decode.
+	if bytes.IndexByte(data[:r.start], '*') >= 0 || bytes.IndexByte(data[r.end:], '*') >= 0 {
+		return f, false
+	}
+	var rest struct {
+		fileRest `yaml:",inline"`
+		Domains  sentinelNode `yaml:"domains"`
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(r.blank(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&rest); err != nil {
+		return f, false
+	}
+	var extra any
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) || !rest.Domains.is(r) {
+		return f, false
+	}
+	return file{fileRest: rest.fileRest, Domains: r.domains}, true
 }
 
 func (f file) build() (*Config, []error) {
@@ -265,6 +323,7 @@ func (f file) build() (*Config, []error) {
 		errs = append(errs, errors.New("domains: at least one domain is needed"))
 	}
 	domains := make([]knowledge.Domain, len(f.Domains))
+	langOK := true
 	for i, d := range f.Domains {
 		domains[i] = knowledge.Domain{
 			Name:     d.Domain,
@@ -276,27 +335,20 @@ func (f file) build() (*Config, []error) {
 			IMAP:     d.IMAP.endpoint(),
 			SMTP:     d.SMTP.endpoint(),
 		}
+		langOK = langOK && (d.Language == "" || slices.Contains(langs, d.Language))
 	}
-	for i, d := range domains {
-		for _, p := range d.Problems() {
-			errs = append(errs, fmt.Errorf("domains[%d].%w", i, p))
-		}
-		if d.Language != "" && !slices.Contains(langs, d.Language) {
-			errs = append(errs, fmt.Errorf("domains[%d].language: %q is not one of %s", i, d.Language, strings.Join(langs, ", ")))
-		}
-	}
-	check, cerrs := f.Check.build()
-	errs = append(errs, cerrs...)
+	// The other sections' problems come after the domains' ones.
+	check, rest := f.Check.build()
 	web, werrs := f.Web.build()
-	errs = append(errs, werrs...)
+	rest = append(rest, werrs...)
 	au := Audit{File: f.Audit.File, MaxBytes: 10 << 20, Keep: 5}
 	if f.Audit.MaxMB < 0 || f.Audit.MaxMB > 10000 {
-		errs = append(errs, fmt.Errorf("audit.max_mb: %d is not between 1 and 10000", f.Audit.MaxMB))
+		rest = append(rest, fmt.Errorf("audit.max_mb: %d is not between 1 and 10000", f.Audit.MaxMB))
 	} else if f.Audit.MaxMB > 0 {
 		au.MaxBytes = int64(f.Audit.MaxMB) << 20
 	}
 	if f.Audit.Keep < 0 || f.Audit.Keep > 100 {
-		errs = append(errs, fmt.Errorf("audit.keep: %d is not between 1 and 100", f.Audit.Keep))
+		rest = append(rest, fmt.Errorf("audit.keep: %d is not between 1 and 100", f.Audit.Keep))
 	} else if f.Audit.Keep > 0 {
 		au.Keep = f.Audit.Keep
 	}
@@ -314,7 +366,7 @@ func (f file) build() (*Config, []error) {
 	if f.Announce.Expiry != "" {
 		d, err := time.ParseDuration(f.Announce.Expiry)
 		if err != nil || d < time.Minute || d > 24*time.Hour {
-			errs = append(errs, fmt.Errorf("announce.expiry: %q is not a duration between 1m and 24h", f.Announce.Expiry))
+			rest = append(rest, fmt.Errorf("announce.expiry: %q is not a duration between 1m and 24h", f.Announce.Expiry))
 		} else {
 			ann.Expiry = d
 		}
@@ -324,25 +376,45 @@ func (f file) build() (*Config, []error) {
 		for _, l := range chLangs {
 			switch {
 			case !slices.Contains(langs, l):
-				errs = append(errs, fmt.Errorf("announce.channels.%s: %q is not one of %s", ch, l, strings.Join(langs, ", ")))
+				rest = append(rest, fmt.Errorf("announce.channels.%s: %q is not one of %s", ch, l, strings.Join(langs, ", ")))
 			case seen[l]:
-				errs = append(errs, fmt.Errorf("announce.channels.%s: %q is listed twice", ch, l))
+				rest = append(rest, fmt.Errorf("announce.channels.%s: %q is listed twice", ch, l))
 			}
 			seen[l] = true
 		}
 		if len(chLangs) == 0 {
-			errs = append(errs, fmt.Errorf("announce.channels.%s: no language (want one of %s, or a list of them)", ch, strings.Join(langs, ", ")))
+			rest = append(rest, fmt.Errorf("announce.channels.%s: no language (want one of %s, or a list of them)", ch, strings.Join(langs, ", ")))
 		}
 		ann.ChannelLang[ch] = chLangs
 	}
-	if len(errs) > 0 {
-		return nil, errs
+	// The directory validates each domain as it indexes them: when it
+	// can be built, no domain has a problem to report, and they are not
+	// validated twice (a provider's configuration has tens of thousands).
+	if len(errs) > 0 || !langOK || len(rest) > 0 {
+		return nil, append(append(errs, domainProblems(domains, langs)...), rest...)
 	}
 	dir, err := knowledge.NewDirectory(domains)
-	if err != nil {
-		return nil, asProblems(err) // duplicates: "domains[1]: … is already configured"
+	if err == nil {
+		return &Config{DefaultLanguage: lang, Directory: dir, Check: check, Web: web, Audit: au, Admins: admins, Announce: ann}, nil
 	}
-	return &Config{DefaultLanguage: lang, Directory: dir, Check: check, Web: web, Audit: au, Admins: admins, Announce: ann}, nil
+	if errs := domainProblems(domains, langs); len(errs) > 0 {
+		return nil, errs
+	}
+	return nil, asProblems(err) // duplicates: "domains[1]: … is already configured"
+}
+
+// domainProblems lists what is wrong with each domain, field by field.
+func domainProblems(domains []knowledge.Domain, langs []string) []error {
+	var errs []error
+	for i, d := range domains {
+		for _, p := range d.Problems() {
+			errs = append(errs, fmt.Errorf("domains[%d].%w", i, p))
+		}
+		if d.Language != "" && !slices.Contains(langs, d.Language) {
+			errs = append(errs, fmt.Errorf("domains[%d].language: %q is not one of %s", i, d.Language, strings.Join(langs, ", ")))
+		}
+	}
+	return errs
 }
 
 // build validates the web section and fills its defaults.
