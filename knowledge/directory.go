@@ -18,8 +18,8 @@ type Directory struct {
 func NewDirectory(domains []Domain) (*Directory, error) {
 	d := &Directory{
 		domains: make([]Domain, len(domains)),
-		byName:  make(map[string]int),
-		byHost:  make(map[string]int),
+		byName:  make(map[string]int, len(domains)),
+		byHost:  make(map[string]int, len(domains)),
 	}
 	copy(d.domains, domains)
 	var errs []error
@@ -28,7 +28,11 @@ func NewDirectory(domains []Domain) (*Directory, error) {
 			errs = append(errs, fmt.Errorf("domains[%d]: %w", i, err))
 			continue
 		}
-		for _, name := range append([]string{dom.Name}, dom.Aliases...) {
+		for n := -1; n < len(dom.Aliases); n++ {
+			name := dom.Name
+			if n >= 0 {
+				name = dom.Aliases[n]
+			}
 			key, _ := CanonicalDomain(name)
 			if j, dup := d.byName[key]; dup {
 				errs = append(errs, fmt.Errorf("domains[%d]: %q is already configured by domains[%d]", i, name, j))
@@ -36,7 +40,7 @@ func NewDirectory(domains []Domain) (*Directory, error) {
 			}
 			d.byName[key] = i
 		}
-		for _, h := range []string{dom.Host, dom.IMAP.Host, dom.SMTP.Host} {
+		for _, h := range [...]string{dom.Host, dom.IMAP.Host, dom.SMTP.Host} {
 			if h == "" {
 				continue // an endpoint without its own host: the domain's
 			}
