@@ -59,13 +59,17 @@ func CheckPolicy(dir Directory, allowAnyHost bool, resolver probe.Resolver) *pro
 	p := &probe.Policy{AllowAnyHost: allowAnyHost, Resolver: resolver, Ports: []int{25, 143, 465, 587, 993}}
 	// Sets, not scans of the lists: a provider's configuration has tens
 	// of thousands of domains, and this runs at every start and reload.
+	// DomainTarget's endpoints are the domain's incoming and outgoing
+	// servers, on their configured ports and standard ones: only those
+	// two hosts and two ports are the domain's own.
 	hosts := make(map[string]bool)
 	ports := map[int]bool{25: true, 143: true, 465: true, 587: true, 993: true}
-	for _, d := range dir.Domains() {
-		for _, e := range DomainTarget(d).Endpoints {
-			if !hosts[e.Host] {
-				hosts[e.Host] = true
-				p.Allowed = append(p.Allowed, e.Host)
+	for d := range dir.All() {
+		in, out := d.Incoming(), d.Outgoing()
+		for _, e := range [...]knowledge.Endpoint{in, out} {
+			if h := canonical(e.Host); !hosts[h] {
+				hosts[h] = true
+				p.Allowed = append(p.Allowed, h)
 			}
 			if !ports[e.Port] {
 				ports[e.Port] = true

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"iter"
 
 	"github.com/mailhelp/mailhelp/audit"
 	"github.com/mailhelp/mailhelp/bot"
@@ -14,6 +15,8 @@ type Directory interface {
 	Lookup(domain string) (knowledge.Domain, bool)
 	LookupHost(host string) (knowledge.Domain, bool)
 	Domains() []knowledge.Domain
+	// All yields the domains without copying them.
+	All() iter.Seq[knowledge.Domain]
 }
 
 // Prober runs live checks; *probe.Checker implements it.

@@ -3,6 +3,7 @@ package knowledge
 import (
 	"errors"
 	"fmt"
+	"iter"
 )
 
 // Directory finds the configured domain of an address or host.
@@ -82,6 +83,18 @@ func (d *Directory) LookupHost(host string) (Domain, bool) {
 		return Domain{}, false
 	}
 	return d.domains[i], true
+}
+
+// All yields the configured domains in configuration order, without
+// copying the list: a provider's has tens of thousands.
+func (d *Directory) All() iter.Seq[Domain] {
+	return func(yield func(Domain) bool) {
+		for _, dom := range d.domains {
+			if !yield(dom) {
+				return
+			}
+		}
+	}
 }
 
 // Domains returns the configured domains in configuration order.
