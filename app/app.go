@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mailhelp/mailhelp/audit"
@@ -31,6 +32,10 @@ type Options struct {
 	// AuditAlways opens the audit trail even when neither live checks
 	// nor admins need it: the command line's admin actions are recorded.
 	AuditAlways bool
+	// Lazy builds the parser when it first reads a text rather than in
+	// New, for one-shot commands: building it decodes every language's
+	// vocabulary, which mailhelp check, reading no text, does not need.
+	Lazy bool
 }
 
 // App is mailhelp's application: it answers requests from the running
@@ -39,7 +44,7 @@ type Options struct {
 type App struct {
 	opts     Options
 	cat      *locales.Catalog
-	parser   *parse.Parser
+	parser   *lazyParser
 	sw       *bot.Switch
 	previews *handlers.Previews
 	ann      *handlers.Announcements
@@ -103,7 +108,10 @@ func New(cfg *config.Config, opts Options) (*App, error) {
 		}
 		a.cat = cat
 	}
-	a.parser = a.cat.Parser()
+	a.parser = newLazyParser(a.cat)
+	if !opts.Lazy {
+		a.parser.full()
+	}
 	a.ann = handlers.NewAnnouncements(a.previews, nil)
 	p, err := a.build(cfg)
 	if err != nil {
@@ -114,6 +122,51 @@ func New(cfg *config.Config, opts Options) (*App, error) {
 	a.sw = bot.NewSwitch(p.router)
 	return a, nil
 }
+
+// lazyParser is the catalogue's parser, built by New or, with
+// Options.Lazy, when it first reads a text. Forms and the list of
+// clients need no vocabulary (parse.Parser reads them with the knowledge
+// alone), so until then a parser without one reads them.
+type lazyParser struct {
+	full func() *parse.Parser
+	bare *parse.Parser
+	// built is set once full has been called: Form then uses it.
+	built atomic.Bool
+}
+
+var _ bot.Parser = (*lazyParser)(nil)
+
+func newLazyParser(cat *locales.Catalog) *lazyParser {
+	l := &lazyParser{bare: parse.New()}
+	l.full = sync.OnceValue(func() *parse.Parser {
+		p := cat.Parser()
+		l.built.Store(true)
+		return p
+	})
+	return l
+}
+
+// forms is the parser that reads forms: the full one once built.
+func (l *lazyParser) forms() *parse.Parser {
+	if l.built.Load() {
+		return l.full()
+	}
+	return l.bare
+}
+
+// Parse implements bot.Parser.
+func (l *lazyParser) Parse(text string) bot.Parsed { return l.full().Parse(text) }
+
+// Continue implements bot.Parser.
+func (l *lazyParser) Continue(text string, prev bot.Context) bot.Parsed {
+	return l.full().Continue(text, prev)
+}
+
+// Form implements bot.Parser.
+func (l *lazyParser) Form(f bot.Form) (bot.Parsed, error) { return l.forms().Form(f) }
+
+// Clients implements bot.Parser.
+func (l *lazyParser) Clients() []bot.ClientName { return l.forms().Clients() }
 
 // Conversations are remembered for follow-ups this long, this many at
 // most, in memory only (a context holds an address).

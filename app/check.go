@@ -37,11 +37,13 @@ func (a *App) Check(ctx context.Context, cr CheckRequest) (*bot.Reply, error) {
 	parsed, ferr := a.parser.Form(bot.Form{Intent: bot.IntentCheck, Target: cr.Target, Kind: cr.Kind})
 	langs := a.cat.Languages()
 	lang := langs.Pick(cr.Lang, handlers.DomainLang(cfg.Directory)(parsed), cfg.DefaultLanguage)
-	loc := a.cat.For(lang)
+	// The language's messages are parsed only for a reply that says
+	// something in it: a refusal by the dial policy does not.
+	loc := func() bot.Localizer { return a.cat.For(lang) }
 	refuse := func(err error) (*bot.Reply, error) {
 		var be *bot.Error
 		if errors.As(err, &be) {
-			return &bot.Reply{Intent: bot.IntentCheck, Lang: lang, Code: be.Code, Title: loc.Text(be.MsgID, be.Data)}, nil
+			return &bot.Reply{Intent: bot.IntentCheck, Lang: lang, Code: be.Code, Title: loc().Text(be.MsgID, be.Data)}, nil
 		}
 		return nil, err
 	}
@@ -62,7 +64,7 @@ func (a *App) Check(ctx context.Context, cr CheckRequest) (*bot.Reply, error) {
 	action := "check"
 	switch {
 	case cr.Account != nil && parsed.Address.IsZero():
-		return &bot.Reply{Intent: bot.IntentCheck, Lang: lang, Code: bot.CodeBadTarget, Title: loc.Text("account.error.address", nil)}, nil
+		return &bot.Reply{Intent: bot.IntentCheck, Lang: lang, Code: bot.CodeBadTarget, Title: loc().Text("account.error.address", nil)}, nil
 	case cr.Account != nil:
 		creds, opts := handlers.AccountLogin(parsed.Address, *cr.Account)
 		rep, err = checker.CheckAccount(ctx, target, creds, opts)
@@ -78,7 +80,7 @@ func (a *App) Check(ctx context.Context, cr CheckRequest) (*bot.Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	reply := handlers.CheckReply(loc, rep)
+	reply := handlers.CheckReply(loc(), rep)
 	reply.Lang, reply.Check = lang, rep
 	return reply, nil
 }

@@ -143,20 +143,24 @@ func OpenAudit(cfg *config.Config) (*audit.Log, error) {
 }
 
 // roots are the authorities checks trust: the system's plus the
-// configured CA file.
+// configured CA file. Without a CA file they are nil, which the checks
+// read as the system's, loaded at the first certificate they verify:
+// parsing the system's authorities takes milliseconds that a command
+// without a live check should not spend.
 func roots(cfg *config.Config) (*x509.CertPool, error) {
+	if cfg.Check.CAFile == "" {
+		return nil, nil
+	}
 	roots, err := x509.SystemCertPool()
 	if err != nil {
 		roots = x509.NewCertPool()
 	}
-	if cfg.Check.CAFile != "" {
-		pemData, err := limitedfile.Read(cfg.Check.CAFile, 1<<20)
-		if err != nil {
-			return nil, fmt.Errorf("check.ca_file: %w", err)
-		}
-		if !roots.AppendCertsFromPEM(pemData) {
-			return nil, fmt.Errorf("check.ca_file: %s holds no PEM certificate", cfg.Check.CAFile)
-		}
+	pemData, err := limitedfile.Read(cfg.Check.CAFile, 1<<20)
+	if err != nil {
+		return nil, fmt.Errorf("check.ca_file: %w", err)
+	}
+	if !roots.AppendCertsFromPEM(pemData) {
+		return nil, fmt.Errorf("check.ca_file: %s holds no PEM certificate", cfg.Check.CAFile)
 	}
 	return roots, nil
 }

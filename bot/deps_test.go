@@ -72,7 +72,6 @@ func TestImportDirection(t *testing.T) {
 		}},
 		{"bot/web", false, func(d string) bool {
 			return !strings.Contains(d, ".") || d == mod+"bot" || d == mod+"bot/render" ||
-				strings.HasPrefix(d, "github.com/prometheus/client_golang/") ||
 				// The QR code of the page's links (qr.go): an encoder
 				// with no dependency of its own.
 				d == "rsc.io/qr"

@@ -5,8 +5,10 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -14,7 +16,9 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"github.com/pelletier/go-toml/v2"
+	"golang.org/x/text/language"
 
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/knowledge"
@@ -298,5 +302,150 @@ func TestLoadFSRefusals(t *testing.T) {
 				t.Errorf("err = %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestParseMessageFile: the messages read without go-i18n are the ones
+// go-i18n reads, in every language file and in files made to take the
+// other way (errNotSimple, then go-i18n).
+func TestParseMessageFile(t *testing.T) {
+	docs := map[string]string{
+		"nested":      "[label]\nserver = \"Server\"\n",
+		"one message": "other = \"x\"\n",
+		"mixed":       "\"a\" = { other = \"x\", foo = \"y\" }\n",
+		"empty table": "\"a\" = {}\n\"b\" = \"x\"\n",
+		"translation": "\"a\" = { Translation = \"x\" }\n\"b\" = { translation = { one = \"1\", other = \"n\" } }\n",
+		"with an id":  "\"a\" = { id = \"b\", other = \"x\", Description = \"d\", leftDelim = \"<<\", rightDelim = \">>\" }\n",
+		"plural":      "\"a\" = { zero = \"0\", one = \"1\", two = \"2\", few = \"f\", many = \"m\", other = \"o\" }\n",
+		"a number":    "\"a\" = 1\n",
+		"empty":       "",
+		"broken":      "\"x\" = ",
+	}
+	names, err := fs.Glob(files, "*.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	simple := 0
+	for _, name := range names {
+		if strings.HasPrefix(name, "vocab.") {
+			continue
+		}
+		data, _ := files.ReadFile(name)
+		docs[name] = string(data)
+	}
+	for name, doc := range docs {
+		want, wantErr := i18n.ParseMessageFileBytes([]byte(doc), "x.en.toml", map[string]i18n.UnmarshalFunc{"toml": unmarshalTOML})
+		got, err := parseMessageFile([]byte(doc))
+		if err == errNotSimple {
+			continue
+		}
+		if strings.HasSuffix(name, ".toml") {
+			simple++
+		}
+		if (err == nil) != (wantErr == nil) {
+			t.Errorf("%s: error %v, go-i18n's %v", name, err, wantErr)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		byID := func(a, b *i18n.Message) int { return strings.Compare(a.ID, b.ID) }
+		slices.SortFunc(got, byID)
+		slices.SortFunc(want.Messages, byID)
+		if (len(got) > 0 || len(want.Messages) > 0) && !reflect.DeepEqual(got, want.Messages) {
+			t.Errorf("%s: messages differ from go-i18n's", name)
+		}
+	}
+	if simple != len(names)-4 {
+		t.Errorf("%d language files read without go-i18n, want all %d", simple, len(names)-4)
+	}
+}
+
+// BenchmarkLoad parses every language, as serve does at start.
+func BenchmarkLoad(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Load(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoadLazyEnglish is what a one-shot command in English parses:
+// the English messages and every vocabulary.
+func BenchmarkLoadLazyEnglish(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		c, err := LoadLazy()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if c.For(bot.LangEnglish).Text("label.server", nil) != "Server" || len(c.Vocabularies()) != 4 {
+			b.Fatal("not loaded")
+		}
+	}
+}
+
+// TestLocalizerAsGoI18n: every message of every language comes out of
+// Text and Plural as it comes out of go-i18n given every file in one
+// bundle (how the catalogue was built before it parsed languages on
+// demand and kept plain messages to itself), and so does a message a
+// language lacks: Plural falls back to English's, Text gives the ID.
+func TestLocalizerAsGoI18n(t *testing.T) {
+	fsys := fstest.MapFS{}
+	names, _ := fs.Glob(files, "*.toml")
+	for _, name := range names {
+		data, _ := files.ReadFile(name)
+		if name == "active.fr.toml" {
+			// French without two messages: a plain one and a plural one.
+			data = regexp.MustCompile(`(?m)^"(label\.server|configure\.guide\.intro)" = .*\n`).ReplaceAll(data, nil)
+		}
+		fsys[name] = &fstest.MapFile{Data: data}
+	}
+	c, err := LoadFS(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := i18n.NewBundle(language.English)
+	ref.RegisterUnmarshalFunc("toml", unmarshalTOML)
+	for _, lang := range c.Languages() {
+		names, _ := MessageFiles(fsys, lang)
+		for _, name := range names {
+			if _, err := ref.ParseMessageFileBytes(fsys[name].Data, name); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	data := map[string]any{"Target": "alice@domaine.com", "Address": "alice@domaine.com", "Client": "Thunderbird",
+		"Host": "bm.domaine.com", "Max": 4000, "Domain": "domaine.com", "Port": 993, "Name": "x"}
+	ids := append(c.MessageIDs(bot.LangEnglish), "no.such.message")
+	for _, lang := range c.Languages() {
+		loc, rl := c.For(lang), i18n.NewLocalizer(ref, lang)
+		for _, id := range ids {
+			want, err := rl.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+			if err != nil {
+				want = id
+			}
+			if got := loc.Text(id, data); got != want {
+				t.Errorf("%s Text(%s) = %q, want %q", lang, id, got, want)
+			}
+			for _, n := range []int{0, 1, 2, 5} {
+				d := maps.Clone(data)
+				d["Count"] = n
+				want, err := rl.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: d, PluralCount: n})
+				if err != nil && want == "" {
+					want = id
+				}
+				if got := loc.Plural(id, n, data); got != want {
+					t.Errorf("%s Plural(%s, %d) = %q, want %q", lang, id, n, got, want)
+				}
+			}
+		}
+	}
+	fr := c.For("fr")
+	if fr.Text("label.server", nil) != "label.server" || fr.Plural("label.server", 2, nil) != "Server" ||
+		fr.Plural("configure.guide.intro", 2, nil) != "2 steps on the device, in order. Have your mail password at hand." {
+		t.Errorf("French without two messages: %q %q %q", fr.Text("label.server", nil), fr.Plural("label.server", 2, nil),
+			fr.Plural("configure.guide.intro", 2, nil))
 	}
 }

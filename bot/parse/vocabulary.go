@@ -2,11 +2,14 @@ package parse
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
-	"github.com/BurntSushi/toml"
+	"github.com/pelletier/go-toml/v2"
 
 	"github.com/mailhelp/mailhelp/knowledge"
 )
@@ -62,16 +65,23 @@ type Vocabulary struct {
 // are errors, so a misspelt list does not silently do nothing.
 func DecodeVocabulary(lang string, data []byte) (Vocabulary, error) {
 	var v Vocabulary
-	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&v)
-	if err != nil {
-		return Vocabulary{}, fmt.Errorf("vocabulary %s: %w", lang, err)
-	}
-	if und := md.Undecoded(); len(und) > 0 {
-		keys := make([]string, len(und))
-		for i, k := range und {
-			keys[i] = k.String()
+	dec := toml.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		var missing *toml.StrictMissingError
+		if errors.As(err, &missing) {
+			keys := make([]string, len(missing.Errors))
+			for i, e := range missing.Errors {
+				keys[i] = strings.Join(e.Key(), ".")
+			}
+			return Vocabulary{}, fmt.Errorf("vocabulary %s: unknown keys %s", lang, strings.Join(keys, ", "))
 		}
-		return Vocabulary{}, fmt.Errorf("vocabulary %s: unknown keys %s", lang, strings.Join(keys, ", "))
+		var de *toml.DecodeError
+		if errors.As(err, &de) {
+			row, col := de.Position()
+			return Vocabulary{}, fmt.Errorf("vocabulary %s: line %d, column %d: %w", lang, row, col, err)
+		}
+		return Vocabulary{}, fmt.Errorf("vocabulary %s: %w", lang, err)
 	}
 	for k := range v.Symptoms {
 		if s := knowledge.Symptom(k); !s.Valid() || s == knowledge.SymptomUnsupported {
@@ -102,33 +112,92 @@ const (
 	maxGap = 3
 )
 
+// add compiles entries into the list.
 func (l *wordList) add(entries []string) {
 	if l.single == nil {
-		l.single = make(map[string]bool)
+		l.single = make(map[string]bool, len(entries))
 		l.phrases = make(map[string][][]string)
 	}
+	var scratch []string
 	for _, e := range entries {
-		var ws []string
-		for _, tok := range strings.Fields(e) {
-			if tok == "…" || tok == "..." {
-				if len(ws) > 0 && ws[len(ws)-1] != gap {
-					ws = append(ws, gap)
-				}
-				continue
-			}
-			ws = append(ws, words(fold(tok))...)
+		if plainWord(e) {
+			// Already folded, and one word: most entries are.
+			l.single[e] = true
+			continue
 		}
-		for len(ws) > 0 && ws[len(ws)-1] == gap {
-			ws = ws[:len(ws)-1]
-		}
+		ws := entryWords(scratch[:0], e)
+		scratch = ws
 		switch len(ws) {
 		case 0:
 		case 1:
 			l.single[ws[0]] = true
 		default:
-			l.phrases[ws[0]] = append(l.phrases[ws[0]], ws)
+			l.phrases[ws[0]] = append(l.phrases[ws[0]], slices.Clone(ws))
 		}
 	}
+}
+
+// entryWords appends to ws the words of an entry, folded, with a gap for
+// each run of "…" (or "...") standing as a word of its own between two
+// words. A word already folded is taken as it is.
+func entryWords(ws []string, e string) []string {
+	for i := 0; i < len(e); {
+		start, end := nextField(e, i)
+		if start == end {
+			break
+		}
+		i = end
+		switch tok := e[start:end]; {
+		case tok == "…" || tok == "...":
+			if len(ws) > 0 && ws[len(ws)-1] != gap {
+				ws = append(ws, gap)
+			}
+		case plainWord(tok):
+			ws = append(ws, tok)
+		default:
+			ws = append(ws, words(fold(tok))...)
+		}
+	}
+	for len(ws) > 0 && ws[len(ws)-1] == gap {
+		ws = ws[:len(ws)-1]
+	}
+	return ws
+}
+
+// nextField returns the bounds of the first run of non-space characters
+// of s at or after i, as strings.Fields splits; start == end when there
+// is none.
+func nextField(s string, i int) (start, end int) {
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		i += size
+	}
+	start = i
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			break
+		}
+		i += size
+	}
+	return start, i
+}
+
+// plainWord reports whether s is one word of lowercase ASCII letters
+// and digits: its own folded form, and its only word.
+func plainWord(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // at reports whether an entry starts at ws[i].

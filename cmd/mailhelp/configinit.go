@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"text/template"
 
 	"go.yaml.in/yaml/v3"
@@ -37,17 +38,21 @@ type starterField struct {
 	check        func(string) (string, error)
 }
 
-var starterFields = []starterField{
-	{"domain", "Mail domain, the part after @ in users' addresses (e.g. example.org)",
-		func(s *starter) *string { return &s.Domain }, nil, checkDomainName},
-	{"host", "Webmail host: what users type as the server, without https:// (e.g. mail.example.org)",
-		func(s *starter) *string { return &s.Host }, nil, checkDomainName},
-	{"webmail", "Webmail address",
-		func(s *starter) *string { return &s.Webmail }, func(s *starter) string { return "https://" + s.Host }, checkWebmail},
-	{"support", "Support address, shown to users when something fails (e.g. helpdesk@example.org)",
-		func(s *starter) *string { return &s.Support }, nil, checkSupport},
-	{"lang", "Default answer language (" + strings.Join(locales.Tags(), ", ") + ")",
-		func(s *starter) *string { return &s.Lang }, func(*starter) string { return locales.Tags()[0] }, checkLang},
+// starterFields are config init's questions, in order; made when asked
+// for, not at every command's start (the languages are looked up).
+func starterFields() []starterField {
+	return []starterField{
+		{"domain", "Mail domain, the part after @ in users' addresses (e.g. example.org)",
+			func(s *starter) *string { return &s.Domain }, nil, checkDomainName},
+		{"host", "Webmail host: what users type as the server, without https:// (e.g. mail.example.org)",
+			func(s *starter) *string { return &s.Host }, nil, checkDomainName},
+		{"webmail", "Webmail address",
+			func(s *starter) *string { return &s.Webmail }, func(s *starter) string { return "https://" + s.Host }, checkWebmail},
+		{"support", "Support address, shown to users when something fails (e.g. helpdesk@example.org)",
+			func(s *starter) *string { return &s.Support }, nil, checkSupport},
+		{"lang", "Default answer language (" + strings.Join(locales.Tags(), ", ") + ")",
+			func(s *starter) *string { return &s.Lang }, func(*starter) string { return locales.Tags()[0] }, checkLang},
+	}
 }
 
 // configInit runs "mailhelp config init": it writes a commented starter
@@ -57,7 +62,7 @@ func (m *Main) configInit(ctx context.Context, args []string) int {
 	fl := flag.NewFlagSet("config init", flag.ContinueOnError)
 	fl.SetOutput(m.Stderr)
 	var s starter
-	for _, f := range starterFields {
+	for _, f := range starterFields() {
 		usage := f.prompt
 		if f.flag == "webmail" {
 			usage += " (default: https://HOST)"
@@ -118,7 +123,7 @@ func (m *Main) completeStarter(s *starter) error {
 		in = bufio.NewReader(m.Stdin)
 	}
 	var missing []string
-	for _, f := range starterFields {
+	for _, f := range starterFields() {
 		v := f.value(s)
 		def := ""
 		if f.def != nil {
@@ -232,8 +237,14 @@ func checkLang(v string) (string, error) {
 }
 
 // starterTemplate is the starter configuration; its values are YAML
-// scalars (quoted where YAML needs it).
-var starterTemplate = template.Must(template.New("starter").Parse(`# mailhelp's configuration, started by "mailhelp config init".
+// scalars (quoted where YAML needs it). It is parsed when config init
+// first needs it, not at every command's start.
+var starterTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("starter").Parse(starterText))
+})
+
+// starterText is starterTemplate's text.
+const starterText = `# mailhelp's configuration, started by "mailhelp config init".
 #
 # Check it after every change:  mailhelp config check FILE
 # Every field is described in the README, section "Configuration";
@@ -295,7 +306,7 @@ audit:
 #   expiry: 10m
 #   channels: {C0123ABC: {{.Lang}}}
 #   changes: {slack: C0123ABC, discord: "123456789012345678"}
-`))
+`
 
 // renderStarter writes the starter configuration of s, and makes sure it
 // is one that `mailhelp config check` accepts.
@@ -308,7 +319,7 @@ func renderStarter(s starter) ([]byte, error) {
 		return strings.TrimSpace(string(b))
 	}
 	var buf bytes.Buffer
-	err := starterTemplate.Execute(&buf, map[string]string{
+	err := starterTemplate().Execute(&buf, map[string]string{
 		"Lang": scalar(s.Lang), "Langs": strings.Join(locales.Tags(), ", "),
 		"Domain": scalar(s.Domain), "RawDomain": s.Domain, "Host": scalar(s.Host),
 		"Webmail": scalar(s.Webmail), "Support": scalar(s.Support),

@@ -71,6 +71,7 @@ func (m *Main) doctor(ctx context.Context, args []string) int {
 // would load it, its audit trail as serve would resolve it, and the
 // chat platforms' variables. Secrets come only from the environment.
 func (m *Main) doctorOptions(cfgPath string, timeout time.Duration) doctor.Options {
+	stampWebBuild() // the version compared with the public instance's
 	opts := doctor.Options{ConfigSource: m.configPath(cfgPath), Timeout: timeout, Env: doctor.Env{
 		SlackBotToken: m.Getenv("SLACK_BOT_TOKEN"), SlackAppToken: m.Getenv("SLACK_APP_TOKEN"),
 		SlackSigningSecret: m.Getenv("SLACK_SIGNING_SECRET"), SlackAPIURL: m.Getenv("SLACK_API_URL"),

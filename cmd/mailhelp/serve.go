@@ -16,6 +16,7 @@ import (
 	"github.com/mailhelp/mailhelp/bot/slackbot"
 	"github.com/mailhelp/mailhelp/bot/web"
 	"github.com/mailhelp/mailhelp/discovery/publish"
+	"github.com/mailhelp/mailhelp/locales"
 )
 
 // shutdownGrace bounds how long in-flight requests (a live check among
@@ -53,8 +54,16 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 		return code
 	}
 	log := slog.New(slog.NewJSONHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	stampWebBuild()
 	metrics := web.NewMetrics()
-	a, err := m.newApp(*cfgPath, app.Options{Logger: log, Observer: metrics})
+	// Every language is parsed now: a broken message file stops serve at
+	// start, and no request waits for a language's first parse.
+	cat, err := locales.Load()
+	if err != nil {
+		log.Error("setup", "err", err)
+		return exitFail
+	}
+	a, err := m.newApp(*cfgPath, app.Options{Logger: log, Observer: metrics, Catalog: cat})
 	if err != nil {
 		log.Error("setup", "err", err)
 		return exitFail

@@ -12,6 +12,7 @@ import (
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/config"
 	"github.com/mailhelp/mailhelp/internal/limitedfile"
+	"github.com/mailhelp/mailhelp/locales"
 )
 
 // loadConfig reads the configuration named by the flag, else by
@@ -121,10 +122,20 @@ func (m *Main) configPath(flagPath string) string {
 // newApp loads the configuration and builds the application on it. An
 // audit.file left unset becomes the state directory's trail, whose
 // directory is created here so that the first record can be written.
+// Without opts.Catalog, the application is built for a one-shot
+// command: it parses each language's messages when it first answers in
+// it (locales.LoadLazy) and the vocabularies when it first reads a text
+// (app.Options.Lazy). Serve passes the catalogue it loaded whole.
 func (m *Main) newApp(configFlag string, opts app.Options) (*app.App, error) {
 	cfg, err := m.loadConfig(configFlag)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Catalog == nil {
+		if opts.Catalog, err = locales.LoadLazy(); err != nil {
+			return nil, err
+		}
+		opts.Lazy = true
 	}
 	if opts.Logger == nil {
 		opts.Logger = m.logger()
