@@ -2,6 +2,7 @@ package parse
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -33,8 +34,8 @@ func fold(s string) string {
 				r += 'a' - 'A'
 			}
 			b.WriteByte(byte(r))
-		case r >= latinFoldFirst && r < latinFoldFirst+rune(len(latinFold)):
-			b.WriteString(latinFold[r-latinFoldFirst])
+		case r >= latinFoldFirst && r < latinFoldLast:
+			b.WriteString(latinFold()[r-latinFoldFirst])
 		default:
 			return foldNFD(s)
 		}
@@ -43,15 +44,17 @@ func fold(s string) string {
 }
 
 // latinFold is foldNFD of each rune from U+00A0 to U+024F (Latin-1,
-// Latin Extended-A and -B), made once.
-const latinFoldFirst = 0xa0
+// Latin Extended-A and -B), made the first time it is needed: not every
+// command parses text.
+const latinFoldFirst, latinFoldLast = 0xa0, 0x250
 
-var latinFold = func() (t [0x250 - latinFoldFirst]string) {
+var latinFold = sync.OnceValue(func() *[latinFoldLast - latinFoldFirst]string {
+	var t [latinFoldLast - latinFoldFirst]string
 	for i := range t {
 		t[i] = foldNFD(string(rune(latinFoldFirst + i)))
 	}
-	return t
-}()
+	return &t
+})
 
 // foldNFD is fold for any text: decomposed, marks dropped, lowercased.
 func foldNFD(s string) string {
