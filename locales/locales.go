@@ -153,6 +153,7 @@ func (c *Catalog) parseLang(lang string, d *langData) error {
 	}
 	tag := language.Make(lang)
 	static := make(map[string]string, lines)
+	fillers, plural := make(map[string]*filler), make(map[string][]string)
 	d.ids = make([]string, 0, lines)
 	for i, name := range names {
 		data := contents[i]
@@ -181,13 +182,26 @@ func (c *Catalog) parseLang(lang string, d *langData) error {
 				}
 			}
 			templated = append(templated, m)
+			// Messages whose only actions are {{.Field}} are filled in
+			// without text/template; plural ones once per count.
+			if m.LeftDelim == "" && m.RightDelim == "" {
+				switch {
+				case m.One != "" || m.Zero != "" || m.Two != "" || m.Few != "" || m.Many != "":
+					plural[m.ID] = fieldNames(m.Zero, m.One, m.Two, m.Few, m.Many, m.Other)
+				default:
+					if f, ok := newFiller(m.Other); ok {
+						fillers[m.ID] = f
+					}
+				}
+			}
 		}
 		if err := b.AddMessages(tag, templated...); err != nil {
 			return fmt.Errorf("locales: %s: %w", name, err)
 		}
 		d.templated = append(d.templated, templated...)
 	}
-	d.loc = &Localizer{lang: lang, l: i18n.NewLocalizer(b, lang), static: static, fallback: fallback}
+	d.loc = &Localizer{lang: lang, l: i18n.NewLocalizer(b, lang), static: static, fallback: fallback,
+		fillers: fillers, plural: plural}
 	return nil
 }
 
@@ -368,6 +382,11 @@ type Localizer struct {
 	// Plural, as go-i18n falls back to English for a message a language
 	// lacks.
 	static, fallback map[string]string
+	// fillers are the messages with fields and one form, plural the
+	// plural messages' fields, forms their forms by count.
+	fillers map[string]*filler
+	plural  map[string][]string
+	forms   plurals
 }
 
 var _ bot.Localizer = (*Localizer)(nil)
@@ -379,6 +398,11 @@ func (l *Localizer) Lang() string { return l.lang }
 func (l *Localizer) Text(id string, data map[string]any) string {
 	if s, ok := l.static[id]; ok {
 		return s
+	}
+	if f, ok := l.fillers[id]; ok {
+		if s, ok := f.fill(data); ok {
+			return s
+		}
 	}
 	if l.l == nil {
 		return id
@@ -400,6 +424,13 @@ func (l *Localizer) Plural(id string, count int, data map[string]any) string {
 	}
 	if l.l == nil {
 		return id
+	}
+	if fields, ok := l.plural[id]; ok {
+		if f, ok := l.forms.form(l.l, id, count, fields); ok {
+			if s, ok := f.fillCount(data, &count); ok {
+				return s
+			}
+		}
 	}
 	d := make(map[string]any, len(data)+1)
 	for k, v := range data {

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"text/template"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"github.com/pelletier/go-toml/v2"
@@ -448,4 +449,98 @@ func TestLocalizerAsGoI18n(t *testing.T) {
 		t.Errorf("French without two messages: %q %q %q", fr.Text("label.server", nil), fr.Plural("label.server", 2, nil),
 			fr.Plural("configure.guide.intro", 2, nil))
 	}
+}
+
+// TestFillersAsGoI18n: with every field a message uses given, strings
+// and ints alike, messages are filled in without go-i18n and must read
+// as go-i18n makes them, for every count's plural form too.
+func TestFillersAsGoI18n(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := i18n.NewBundle(language.English)
+	ref.RegisterUnmarshalFunc("toml", unmarshalTOML)
+	field := regexp.MustCompile(`\{\{\.(\w+)\}\}`)
+	data := map[string]any{}
+	for _, lang := range c.Languages() {
+		names, _ := MessageFiles(files, lang)
+		for _, name := range names {
+			raw, _ := files.ReadFile(name)
+			if _, err := ref.ParseMessageFileBytes(raw, name); err != nil {
+				t.Fatal(err)
+			}
+			for i, m := range field.FindAllSubmatch(raw, -1) {
+				if i%3 == 0 {
+					data[string(m[1])] = 1000 + i // ints print as text/template prints them
+				} else {
+					data[string(m[1])] = "v<" + string(m[1]) + ">&é"
+				}
+			}
+		}
+	}
+	if len(data) < 10 {
+		t.Fatalf("only %d fields found", len(data))
+	}
+	filled := 0
+	for _, lang := range c.Languages() {
+		loc, rl := c.For(lang).(*Localizer), i18n.NewLocalizer(ref, lang)
+		filled += len(loc.fillers) + len(loc.plural)
+		for _, id := range c.MessageIDs(lang) {
+			want, err := rl.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+			if err != nil {
+				want = id
+			}
+			if got := loc.Text(id, data); got != want {
+				t.Errorf("%s Text(%s) = %q, want %q", lang, id, got, want)
+			}
+			for _, n := range []int{0, 1, 2, 3, 5, 11, 21, 101, 999, 1000, 1_000_000, -1} {
+				d := maps.Clone(data)
+				d["Count"] = n
+				want, err := rl.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: d, PluralCount: n})
+				if err != nil && want == "" {
+					want = id
+				}
+				if got := loc.Plural(id, n, data); got != want {
+					t.Errorf("%s Plural(%s, %d) = %q, want %q", lang, id, n, got, want)
+				}
+			}
+		}
+	}
+	if filled < 100 {
+		t.Errorf("only %d messages are filled in without go-i18n", filled)
+	}
+}
+
+// FuzzFiller: a message compiles to a filler only when it is made of
+// text and {{.Field}} actions, and then fills in as text/template does.
+func FuzzFiller(f *testing.F) {
+	for _, s := range []string{"", "plain", "Set up {{.Client}} for {{.Address}}", "{{.A}}{{.B}}", "{{ .A }}", "{{.A}", "}}{{.A}}{{", "{{.1}}", "{{-.A}}", "{{.A.B}}", "x\x00{{.A}}"} {
+		f.Add(s, "val<é>", 42)
+	}
+	f.Fuzz(func(t *testing.T, msg, s string, n int) {
+		fl, ok := newFiller(msg)
+		if !ok {
+			return
+		}
+		tmpl, err := template.New("").Parse(msg)
+		if err != nil {
+			t.Fatalf("newFiller took %q, text/template refuses it: %v", msg, err)
+		}
+		data := map[string]any{}
+		for i, name := range fl.fields {
+			if i%2 == 0 {
+				data[name] = s
+			} else {
+				data[name] = n
+			}
+		}
+		var want strings.Builder
+		if err := tmpl.Execute(&want, data); err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := fl.fill(data); !ok || got != want.String() {
+			t.Fatalf("fill(%q) = %q, %v; text/template: %q", msg, got, ok, want.String())
+		}
+	})
 }
