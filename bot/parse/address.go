@@ -66,10 +66,14 @@ func findAddresses(s string) ([]bot.Address, []span) {
 			}
 			end += size
 		}
-		local := strings.TrimLeft(s[start:i], ".'")
-		start = i - len(local)
-		domain := strings.TrimRight(s[i+1:end], ".-")
-		end = i + 1 + len(domain)
+		for start < i && (s[start] == '.' || s[start] == '\'') {
+			start++
+		}
+		local := s[start:i]
+		for end > i+1 && (s[end-1] == '.' || s[end-1] == '-') {
+			end--
+		}
+		domain := s[i+1 : end]
 		if a, ok := makeAddress(local, domain); ok {
 			addrs = append(addrs, a)
 			spans = append(spans, span{start, end})
@@ -150,6 +154,9 @@ func hostOf(f string) (string, bool) {
 		if j := strings.LastIndexByte(f, '@'); j >= 0 { // user:pass@host
 			f = f[j+1:]
 		}
+	}
+	if strings.IndexByte(f, '.') < 0 {
+		return "", false // no host name without a dot: spare the trimming
 	}
 	f = strings.TrimFunc(f, func(r rune) bool { return !isDomainRune(r) || r == '.' || r == '-' })
 	if j := strings.LastIndexByte(f, ':'); j >= 0 {

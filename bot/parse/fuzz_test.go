@@ -63,7 +63,8 @@ func FuzzWords(f *testing.F) {
 	})
 }
 
-// FuzzFold: the table for Latin letters folds as NFD does.
+// FuzzFold: the table for Latin letters, and the spaces for what is not
+// a word's, give the words NFD gives.
 func FuzzFold(f *testing.F) {
 	for _, s := range []string{"", "Vérifié", "für", "ÆŒß", "Ǆǅǆ", "e\u0301", "日本", "l’été", "\xff", "ĲĳŉſǰȀ"} {
 		f.Add(s)
@@ -73,8 +74,24 @@ func FuzzFold(f *testing.F) {
 		if !utf8.ValidString(s) {
 			return // the parser folds clean text only
 		}
-		if got := fold(s); got != want {
-			t.Fatalf("fold(%q) = %q, want %q", s, got, want)
+		if got := fold(s); !slices.Equal(words(got), words(want)) {
+			t.Fatalf("fold(%q) = %q, words %q; want words %q", s, got, words(got), words(want))
 		}
 	})
+}
+
+// TestFoldEveryRune: every rune, alone and between letters, folds to the
+// words NFD gives (every rune of the Basic Multilingual Plane, every
+// 13th beyond).
+func TestFoldEveryRune(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if r > 0xffff && r%13 != 0 || !utf8.ValidRune(r) {
+			continue
+		}
+		for _, s := range []string{string(r), "a" + string(r) + "b", "é" + string(r) + "ü"} {
+			if got, want := words(fold(s)), words(foldNFD(s)); !slices.Equal(got, want) {
+				t.Fatalf("fold(%q): words %q, NFD gives %q", s, got, want)
+			}
+		}
+	}
 }

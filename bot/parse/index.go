@@ -143,6 +143,11 @@ func (x *index) at(ws []string, i int) mask {
 	if e == nil {
 		return 0
 	}
+	return e.at(ws, i)
+}
+
+// at returns the lists with an entry starting at ws[i], which is e's word.
+func (e *entry) at(ws []string, i int) mask {
 	m := e.single
 	for _, ph := range e.phrases {
 		if !m.has(ph.list) && matchPhrase(ws[i:], ph.words) {

@@ -1,39 +1,24 @@
 package parse
 
-// explicitLang finds an explicit request for a language: a language's
-// name after a "before" word ("in English", "en français", "auf
-// Deutsch") or before an "after" word ("English please", "français svp").
-func (p *Parser) explicitLang(ws []string) string {
-	for i, w := range ws {
-		e := p.idx.words[w]
-		if e == nil || e.names == "" {
-			continue
-		}
-		if i > 0 && p.before.single[ws[i-1]] || i+1 < len(ws) && p.idx.at(ws, i+1).has(listAfter) {
-			return e.names
-		}
-	}
-	return ""
+// asksFor reports whether ws[i], a language's name, is an explicit
+// request for it: after a "before" word ("in English", "en français",
+// "auf Deutsch") or before an "after" word ("English please", "français
+// svp").
+func (p *Parser) asksFor(ws []string, i int) bool {
+	return i > 0 && p.before.single[ws[i-1]] || i+1 < len(ws) && p.idx.at(ws, i+1).has(listAfter)
 }
 
-// detectLang guesses the language of folded words; raw is the original
-// text, whose accented letters count too. It returns "" when unsure: no
-// sign, or a tie.
-func (p *Parser) detectLang(ws []string, raw string) string {
-	var buf [16]int
+// detectLang guesses the language of a text from its words' scores (how
+// many of its words are signs of each language, indexed like p.langs);
+// raw is the original text, whose accented letters count too. It returns
+// "" when unsure: no sign, or a tie.
+func (p *Parser) detectLang(scores []int, raw string) string {
 	var hitBuf [16]bool
-	scores, hit := buf[:0], hitBuf[:0]
-	if len(p.langs) <= len(buf) {
-		scores, hit = buf[:len(p.langs)], hitBuf[:len(p.langs)]
+	hit := hitBuf[:0]
+	if len(p.langs) <= len(hitBuf) {
+		hit = hitBuf[:len(p.langs)]
 	} else {
-		scores, hit = make([]int, len(p.langs)), make([]bool, len(p.langs))
-	}
-	for _, w := range ws {
-		if e := p.idx.words[w]; e != nil {
-			for _, l := range e.langs {
-				scores[l]++
-			}
-		}
+		hit = make([]bool, len(p.langs))
 	}
 	// A language's letters count once, however many there are.
 	p.idx.letterSigns(raw, hit)

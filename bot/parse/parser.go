@@ -154,16 +154,28 @@ func (p *Parser) read(text string) (bot.Parsed, signals) {
 	if len(hosts) > 0 {
 		out.Host = hosts[0]
 	}
-	if l := p.explicitLang(ws); l != "" {
-		out.Lang, out.LangExplicit = l, true
-	} else {
-		out.Lang = p.detectLang(ws, plain)
-	}
-
+	// One pass over the words, one index lookup each: the lists they
+	// hit, the languages they are signs of, an explicit language request.
 	var s signals
 	var seen mask
+	var scoreBuf [16]int
+	scores := scoreBuf[:0]
+	if len(p.langs) <= len(scoreBuf) {
+		scores = scoreBuf[:len(p.langs)]
+	} else {
+		scores = make([]int, len(p.langs))
+	}
+	explicit := ""
 	for i, w := range ws {
-		seen |= p.idx.at(ws, i)
+		if e := p.idx.words[w]; e != nil {
+			seen |= e.at(ws, i)
+			for _, l := range e.langs {
+				scores[l]++
+			}
+			if explicit == "" && e.names != "" && p.asksFor(ws, i) {
+				explicit = e.names
+			}
+		}
 		if isDigits(w) {
 			if n, err := strconv.Atoi(w); err == nil && knowledge.IsMailPort(n) && !containsInt(out.Ports, n) {
 				out.Ports = append(out.Ports, n)
@@ -185,6 +197,11 @@ func (p *Parser) read(text string) (bot.Parsed, signals) {
 	s.thanks = seen.has(listThanks)
 	s.followup = seen.has(listFollowup)
 	out.Public = seen.has(listPublic)
+	if explicit != "" {
+		out.Lang, out.LangExplicit = explicit, true
+	} else {
+		out.Lang = p.detectLang(scores, plain)
+	}
 	out.Account = s.account
 	out.Symptom, out.Topic = p.symptom(seen)
 	s.symptom = out.Symptom != ""

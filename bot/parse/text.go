@@ -10,7 +10,8 @@ import (
 )
 
 // fold lowercases s and strips accents ("Vérifié" -> "verifie", "für" ->
-// "fur") so that keywords match however they were typed.
+// "fur") so that keywords match however they were typed. What is not a
+// letter or a digit may come out as a space: fold's result is for words.
 func fold(s string) string {
 	ascii := true
 	for i := 0; i < len(s); i++ {
@@ -36,8 +37,12 @@ func fold(s string) string {
 			b.WriteByte(byte(r))
 		case r >= latinFoldFirst && r < latinFoldLast:
 			b.WriteString(latinFold()[r-latinFoldFirst])
-		default:
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
 			return foldNFD(s)
+		default:
+			// Not part of a word, whatever NFD makes of it: a space
+			// keeps the words apart (binary input, symbols, U+FFFD).
+			b.WriteByte(' ')
 		}
 	}
 	return b.String()
