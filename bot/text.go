@@ -34,6 +34,10 @@ func StripUnsafe(s string) string {
 	// copy only from there.
 	first := -1
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) && printableASCII8(s[i:i+8]) {
+			i += 8
+			continue
+		}
 		if c := s[i]; c >= 0x20 && c < 0x7f {
 			i++
 			continue
@@ -66,6 +70,21 @@ func StripUnsafe(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// printableASCII8 reports whether the 8 bytes of s are all printable
+// ASCII (0x20 to 0x7e), looking at them as one word: a byte of 0x80 or
+// more sets its top bit, one below 0x20 sets it once 0x20 is taken
+// away, 0x7f once it is flipped to 0 and 1 is taken away. A borrow only
+// starts at a byte that already set its bit.
+func printableASCII8(s string) bool {
+	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	return (x|(x-0x20*ones)|((x^0x7f*ones)-ones))&highs == 0
 }
 
 // keepRune reports whether StripUnsafe keeps r, decoded from size bytes,

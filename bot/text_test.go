@@ -56,3 +56,24 @@ func FuzzStripUnsafe(f *testing.F) {
 		}
 	})
 }
+
+// TestPrintableASCII8 tries every byte at every position among
+// printable neighbours.
+func TestPrintableASCII8(t *testing.T) {
+	for pos := range 8 {
+		for b := range 256 {
+			buf := []byte("abcdefgh")
+			buf[pos] = byte(b)
+			want := b >= 0x20 && b < 0x7f
+			if got := printableASCII8(string(buf)); got != want {
+				t.Errorf("byte %#x at %d: %v, want %v", b, pos, got, want)
+			}
+		}
+	}
+	for _, s := range []string{"\x00\x00\x00\x00\x00\x00\x00\x00", "\x7f~~~~~~~", "~~~~~~~\x7f", " !~ !~ !", "\xff\xff\xff\xff\xff\xff\xff\xff", "\x1f\x20\x20\x20\x20\x20\x20\x20"} {
+		want := isSafeASCII(s)
+		if got := printableASCII8(s); got != want {
+			t.Errorf("%q: %v, want %v", s, got, want)
+		}
+	}
+}

@@ -16,6 +16,9 @@ type account struct {
 	// addrText and login are addr.String() and addr.Username(), made
 	// once: an answer shows them many times.
 	addrText, login string
+	// in and out are the endpoints of endpoint(IMAP) and endpoint(SMTP),
+	// worked out once for the same reason.
+	in, out knowledge.Endpoint
 }
 
 // accountFor resolves the request's address, or its host for checks.
@@ -34,6 +37,19 @@ func accountFor(dir Directory, p bot.Parsed) account {
 			a.domain, a.known = dir.Lookup(p.Host)
 		}
 	}
+	return a.withEndpoints()
+}
+
+// withEndpoints works out the account's endpoints, once its domain is
+// known (or known to be unknown).
+func (a account) withEndpoints() account {
+	if !a.known {
+		in, out := knowledge.RecommendedPort(knowledge.IMAP), knowledge.RecommendedPort(knowledge.SMTP)
+		a.in = knowledge.Endpoint{Port: in.Port, Security: in.Security}
+		a.out = knowledge.Endpoint{Port: out.Port, Security: out.Security}
+		return a
+	}
+	a.in, a.out = a.domain.Incoming(), a.domain.Outgoing()
 	return a
 }
 
@@ -48,14 +64,10 @@ func (a account) username(loc bot.Localizer) string {
 // host returns the server of a protocol, or a placeholder when the domain
 // is not configured.
 func (a account) endpoint(p knowledge.Protocol) (knowledge.Endpoint, bool) {
-	if !a.known {
-		rec := knowledge.RecommendedPort(p)
-		return knowledge.Endpoint{Port: rec.Port, Security: rec.Security}, false
-	}
 	if p == knowledge.IMAP {
-		return a.domain.Incoming(), true
+		return a.in, a.known
 	}
-	return a.domain.Outgoing(), true
+	return a.out, a.known
 }
 
 func (a account) hostText(loc bot.Localizer, p knowledge.Protocol) string {

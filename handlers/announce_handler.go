@@ -69,7 +69,7 @@ func Announce(d Deps) bot.Handler {
 // announceCard is what is posted: the domain's settings for any device,
 // and links to each client's guide when the web side is public.
 func announceCard(loc bot.Localizer, lang string, d knowledge.Domain, publicURL string) *bot.Reply {
-	acct := account{domain: d, known: true}
+	acct := account{domain: d, known: true}.withEndpoints()
 	name := knowledge.DisplayDomain(d.Name)
 	card := &bot.Reply{
 		Intent:   bot.IntentAnnounce,
