@@ -109,19 +109,24 @@ func (f *filler) fillCount(data map[string]any, count *int) (string, bool) {
 	return b.String(), true
 }
 
-// fieldNames are the fields a message's forms use, once each.
-func fieldNames(forms ...string) []string {
+// fieldNames are the fields a message's forms use, once each, or false
+// when a form uses anything but {{.Field}} actions: such a message is
+// left to go-i18n whole, since a form filled in once with markers
+// would keep the branch or the value of that first time.
+func fieldNames(forms ...string) ([]string, bool) {
 	var names []string
 	for _, form := range forms {
-		if f, ok := newFiller(form); ok {
-			for _, n := range f.fields {
-				if !slices.Contains(names, n) {
-					names = append(names, n)
-				}
+		f, ok := newFiller(form)
+		if !ok {
+			return nil, false
+		}
+		for _, n := range f.fields {
+			if !slices.Contains(names, n) {
+				names = append(names, n)
 			}
 		}
 	}
-	return names
+	return names, true
 }
 
 // maxCachedCount bounds the counts whose plural form is kept filled-in

@@ -187,7 +187,9 @@ func (c *Catalog) parseLang(lang string, d *langData) error {
 			if m.LeftDelim == "" && m.RightDelim == "" {
 				switch {
 				case m.One != "" || m.Zero != "" || m.Two != "" || m.Few != "" || m.Many != "":
-					plural[m.ID] = fieldNames(m.Zero, m.One, m.Two, m.Few, m.Many, m.Other)
+					if names, ok := fieldNames(m.Zero, m.One, m.Two, m.Few, m.Many, m.Other); ok {
+						plural[m.ID] = names
+					}
 				default:
 					if f, ok := newFiller(m.Other); ok {
 						fillers[m.ID] = f

@@ -544,3 +544,28 @@ func FuzzFiller(f *testing.F) {
 		}
 	})
 }
+
+// TestPluralWithActionsIsGoI18ns: a plural message whose forms use more
+// than {{.Field}} is not filled in from a cached form: the branch taken
+// and the values are the caller's each time.
+func TestPluralWithActionsIsGoI18ns(t *testing.T) {
+	fsys := fstest.MapFS{
+		"active.en.toml": {Data: []byte(`[p]
+one = "{{.Count}} file {{.Host}}"
+other = "{{.Count}} files{{if .Late}} (late){{end}} {{.Host}}"
+`)},
+	}
+	c, err := LoadFS(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc := c.For("en")
+	for _, tc := range []struct {
+		late bool
+		want string
+	}{{false, "2 files h"}, {true, "2 files (late) h"}, {false, "2 files h"}} {
+		if got := loc.Plural("p", 2, map[string]any{"Late": tc.late, "Host": "h"}); got != tc.want {
+			t.Errorf("Late %v: %q, want %q", tc.late, got, tc.want)
+		}
+	}
+}
