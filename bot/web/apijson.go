@@ -278,6 +278,10 @@ func jsonString(b *bytes.Buffer, s string) {
 	valid := utf8.ValidString(s)
 	start := 0
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) && jsonSafe8(s[i:i+8]) {
+			i += 8
+			continue
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if jsonSafe[c] {
@@ -330,4 +334,24 @@ func jsonString(b *bytes.Buffer, s string) {
 	}
 	b.WriteString(s[start:])
 	b.WriteByte('"')
+}
+
+// jsonSafe8 reports whether the 8 bytes of s are all ASCII that JSON
+// strings keep as they are (jsonSafe), looking at them as one word: a
+// byte of 0x80 or more, or below 0x20, sets its top bit in x|(x-0x20s);
+// a byte equal to c is a zero byte of x^c, which (v-1)&^v marks. A
+// borrow only starts at a byte that already set its bit.
+func jsonSafe8(s string) bool {
+	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	bad := x | (x - 0x20*ones)
+	for _, c := range [...]uint64{'"', '\\', '<', '>', '&'} {
+		v := x ^ (c * ones)
+		bad |= (v - ones) &^ v
+	}
+	return bad&highs == 0
 }
