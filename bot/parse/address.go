@@ -74,6 +74,9 @@ func findAddresses(s string) ([]bot.Address, []span) {
 			end--
 		}
 		domain := s[i+1 : end]
+		if strings.IndexByte(domain, '.') < 0 {
+			continue // no domain without a dot (validHostName): "a@b@c"
+		}
 		if a, ok := makeAddress(local, domain); ok {
 			addrs = append(addrs, a)
 			spans = append(spans, span{start, end})

@@ -46,12 +46,26 @@ func buildClientIndex() clientIdx {
 // phrases are tried at each position before typo-tolerant matches.
 func findClient(ws []string) knowledge.ClientID {
 	for i, w := range ws {
-		for _, p := range clientIndex.byFirst[w] {
-			if hasPrefixWords(ws[i:], p.words) {
-				return p.id
-			}
+		if id := clientAt(clientIndex.byFirst[w], ws, i); id != "" {
+			return id
 		}
 	}
+	return fuzzyClient(ws)
+}
+
+// clientAt returns the client of the first of phrases (those starting
+// with ws[i], longest first) that ws holds at i, if any.
+func clientAt(phrases []clientPhrase, ws []string, i int) knowledge.ClientID {
+	for _, p := range phrases {
+		if hasPrefixWords(ws[i:], p.words) {
+			return p.id
+		}
+	}
+	return ""
+}
+
+// fuzzyClient returns the first client named with a typo in the words.
+func fuzzyClient(ws []string) knowledge.ClientID {
 	for _, w := range ws {
 		if len(w) < 5 || len(w) > 24 {
 			continue

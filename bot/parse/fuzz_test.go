@@ -95,3 +95,22 @@ func TestFoldEveryRune(t *testing.T) {
 		}
 	}
 }
+
+// TestBlankOverlapping: spans that overlap, as two addresses sharing
+// characters do ("0@a.bc@d.ef"), are blanked as their union.
+func TestBlankOverlapping(t *testing.T) {
+	for _, tc := range []struct {
+		s     string
+		spans []span
+		want  string
+	}{
+		{"0@Xn000000000000.AA@0.AA", []span{{0, 19}, {2, 24}}, strings.Repeat(" ", 24)},
+		{"ab cd ef", []span{{0, 2}, {1, 5}}, "      ef"},
+		{"ab cd ef", []span{{3, 5}, {3, 4}}, "ab    ef"},
+		{"ab cd ef", nil, "ab cd ef"},
+	} {
+		if got := blank(tc.s, tc.spans); got != tc.want {
+			t.Errorf("blank(%q, %v) = %q, want %q", tc.s, tc.spans, got, tc.want)
+		}
+	}
+}

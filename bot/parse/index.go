@@ -56,6 +56,9 @@ type entry struct {
 	langs []int
 	// names is the language the word names ("francais"), or "".
 	names string
+	// clients are the clients' phrases that start with the word,
+	// longest first.
+	clients []clientPhrase
 }
 
 // indexedPhrase is a phrase of a list.
@@ -131,6 +134,9 @@ func (p *Parser) buildIndex() index {
 	for w, lang := range p.names {
 		get(w).names = lang
 	}
+	for w, phrases := range clientIndex.byFirst {
+		get(w).clients = phrases
+	}
 	return idx
 }
 
@@ -150,6 +156,11 @@ func (x *index) at(ws []string, i int) mask {
 func (e *entry) at(ws []string, i int) mask {
 	m := e.single
 	for _, ph := range e.phrases {
+		// Most phrases fail on their second word: see it before the
+		// general match (compiled phrases have two words or more).
+		if w := ph.words[1]; w != gap && (i+1 >= len(ws) || ws[i+1] != w) {
+			continue
+		}
 		if !m.has(ph.list) && matchPhrase(ws[i:], ph.words) {
 			m |= 1 << ph.list
 		}

@@ -147,7 +147,7 @@ func (p *Parser) read(text string) (bot.Parsed, signals) {
 	rest = blank(rest, hostSpans)
 	ws := words(fold(rest))
 
-	out := bot.Parsed{Addresses: len(addrs), Client: findClient(ws)}
+	out := bot.Parsed{Addresses: len(addrs)}
 	if len(addrs) > 0 {
 		out.Address = addrs[0]
 	}
@@ -175,6 +175,9 @@ func (p *Parser) read(text string) (bot.Parsed, signals) {
 			if explicit == "" && e.names != "" && p.asksFor(ws, i) {
 				explicit = e.names
 			}
+			if out.Client == "" && e.clients != nil {
+				out.Client = clientAt(e.clients, ws, i)
+			}
 		}
 		if isDigits(w) {
 			if n, err := strconv.Atoi(w); err == nil && knowledge.IsMailPort(n) && !containsInt(out.Ports, n) {
@@ -197,6 +200,9 @@ func (p *Parser) read(text string) (bot.Parsed, signals) {
 	s.thanks = seen.has(listThanks)
 	s.followup = seen.has(listFollowup)
 	out.Public = seen.has(listPublic)
+	if out.Client == "" {
+		out.Client = fuzzyClient(ws)
+	}
 	if explicit != "" {
 		out.Lang, out.LangExplicit = explicit, true
 	} else {
@@ -313,13 +319,16 @@ func blank(s string, spans []span) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
+	// Spans come in order of their start, and may overlap (an address's
+	// local part can reach back into the one before).
 	at := 0
 	for _, sp := range spans {
-		b.WriteString(s[at:sp.start])
-		for range sp.end - sp.start {
+		start := max(sp.start, at)
+		b.WriteString(s[at:start])
+		for range sp.end - start {
 			b.WriteByte(' ')
 		}
-		at = sp.end
+		at = max(at, sp.end)
 	}
 	b.WriteString(s[at:])
 	return b.String()
