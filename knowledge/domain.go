@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -18,7 +19,7 @@ const maxDomainLen = 253
 // ASCII (internationalized names in their xn-- form), no trailing dot. Two
 // spellings of one name ("Société.fr", "xn--socit-esa.fr") give the same key.
 func CanonicalDomain(name string) (string, error) {
-	ascii, fail := canonicalDomain(name)
+	ascii, fail := canonicalDomain(name, false)
 	switch {
 	case fail.idna != nil:
 		return "", fmt.Errorf("%w: %q: %w", ErrInvalidDomain, truncate(fail.name, 64), fail.idna)
@@ -34,7 +35,7 @@ func CanonicalDomain(name string) (string, error) {
 // cost of saying why not: parsers try it on every word with an "@" or a
 // dot.
 func IsDomain(name string) bool {
-	_, fail := canonicalDomain(name)
+	_, fail := canonicalDomain(name, true)
 	return !fail.bad
 }
 
@@ -47,12 +48,19 @@ type domainFailure struct {
 	label    string
 }
 
-func canonicalDomain(name string) (string, domainFailure) {
+// canonicalDomain is CanonicalDomain; quick skips asking the idna package
+// why a name it would refuse is refused.
+func canonicalDomain(name string, quick bool) (string, domainFailure) {
 	name = strings.TrimSuffix(strings.TrimSpace(name), ".")
 	if name == "" || len(name) > 4*maxDomainLen {
 		return "", domainFailure{bad: true, name: name}
 	}
 	ascii, ok := plainLDH(name)
+	if !ok && quick && hasNonLDHASCII(name) {
+		// IDNA's STD3 rules refuse every ASCII character but letters,
+		// digits, hyphens and dots: no need to ask it why.
+		return "", domainFailure{bad: true, name: name}
+	}
 	if !ok {
 		var err error
 		if ascii, err = idna.Lookup.ToASCII(name); err != nil {
@@ -124,6 +132,18 @@ func plainLDH(name string) (string, bool) {
 		}
 		rest = tail
 	}
+}
+
+// hasNonLDHASCII reports whether name holds an ASCII character other
+// than a letter, a digit, a hyphen or a dot.
+func hasNonLDHASCII(name string) bool {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c < utf8.RuneSelf && !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.') {
+			return true
+		}
+	}
+	return false
 }
 
 // badLabel returns the first label of a dotted name that is empty,

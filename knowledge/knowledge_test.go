@@ -164,3 +164,17 @@ func FuzzDisplayDomainFastPath(f *testing.F) {
 		}
 	})
 }
+
+// FuzzIsDomain: IsDomain, which does not ask the idna package why a name
+// with other ASCII characters is refused, agrees with CanonicalDomain.
+func FuzzIsDomain(f *testing.F) {
+	for _, s := range []string{"domaine.com", "a@b.c", "société.fr", "x_y.example", "ｅｘａｍｐｌｅ.com", "a b.com", "é@é.fr", "xn--a.com"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		_, err := CanonicalDomain(name)
+		if got := IsDomain(name); got != (err == nil) {
+			t.Fatalf("IsDomain(%q) = %v; CanonicalDomain says %v", name, got, err)
+		}
+	})
+}

@@ -168,11 +168,25 @@ func hostOf(f string) (string, bool) {
 	if f == "" || !strings.Contains(f, ".") || isClientName(words(fold(f))) {
 		return "", false // "mail.app" names a client, not a server
 	}
-	if ip, err := netip.ParseAddr(f); err == nil && ip.Is4() {
-		return ip.String(), true
+	// An IPv4 address is digits and dots; anything else is not worth
+	// parsing as one.
+	if dottedDigits(f) {
+		if ip, err := netip.ParseAddr(f); err == nil && ip.Is4() {
+			return ip.String(), true
+		}
 	}
 	if validHostName(f) {
 		return knowledge.DisplayDomain(f), true
 	}
 	return "", false
+}
+
+// dottedDigits reports whether s is made of ASCII digits and dots only.
+func dottedDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != '.' && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return s != ""
 }
