@@ -348,10 +348,8 @@ func jsonSafe8(s string) bool {
 		ones  = 0x0101010101010101
 		highs = 0x8080808080808080
 	)
-	bad := x | (x - 0x20*ones)
-	for _, c := range [...]uint64{'"', '\\', '<', '>', '&'} {
-		v := x ^ (c * ones)
-		bad |= (v - ones) &^ v
-	}
+	zero := func(v uint64) uint64 { return (v - ones) &^ v }
+	bad := x | (x - 0x20*ones) |
+		zero(x^('"'*ones)) | zero(x^('\\'*ones)) | zero(x^('<'*ones)) | zero(x^('>'*ones)) | zero(x^('&'*ones))
 	return bad&highs == 0
 }
