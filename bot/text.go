@@ -19,7 +19,31 @@ func Clean(s string) string {
 	if isSafeASCII(s) {
 		return s
 	}
-	return norm.NFC.String(StripUnsafe(s))
+	s = StripUnsafe(s)
+	if nfcInert(s) {
+		return s
+	}
+	return norm.NFC.String(s)
+}
+
+// nfcInert reports whether NFC leaves s as it is because of the runes it
+// is made of: below U+0300 (Latin, with Latin-1's accented letters
+// precomposed) or U+FFFD, none of which decomposes or combines with
+// another of them (TestNFCInert tries every pair). Most accented text,
+// and binary input made safe, is such.
+func nfcInert(s string) bool {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r >= 0x300 && r != utf8.RuneError {
+			return false
+		}
+		i += size
+	}
+	return true
 }
 
 // StripUnsafe removes what could change how text is displayed rather than

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func FuzzClean(f *testing.F) {
@@ -76,4 +78,42 @@ func TestPrintableASCII8(t *testing.T) {
 			t.Errorf("%q: %v, want %v", s, got, want)
 		}
 	}
+}
+
+// TestNFCInert: NFC leaves every rune nfcInert accepts, and every pair
+// of them, as it is.
+func TestNFCInert(t *testing.T) {
+	var inert []rune
+	for r := rune(0); r < 0x300; r++ {
+		inert = append(inert, r)
+	}
+	inert = append(inert, utf8.RuneError)
+	for _, a := range inert {
+		for _, b := range inert {
+			s := string([]rune{a, b})
+			if !nfcInert(s) {
+				t.Fatalf("%q not inert", s)
+			}
+			if n := norm.NFC.String(s); n != s {
+				t.Fatalf("NFC(%q) = %q", s, n)
+			}
+		}
+	}
+	for _, s := range []string{"e\u0301", "\u0301", "ﬁ", "\u212b", "가"} {
+		if nfcInert(s) {
+			t.Errorf("%q taken as inert", s)
+		}
+	}
+}
+
+// FuzzCleanNFC: Clean is StripUnsafe then NFC, whatever shortcut it takes.
+func FuzzCleanNFC(f *testing.F) {
+	for _, s := range []string{"plain", "élodie", "e\u0301t\u00e9", "\xff\xfe", "\u202eabc", "\u212b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Clean(s), norm.NFC.String(StripUnsafe(s)); got != want {
+			t.Fatalf("Clean(%q) = %q, want %q", s, got, want)
+		}
+	})
 }
