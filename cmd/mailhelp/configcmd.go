@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/mailhelp/mailhelp/config"
 	"github.com/mailhelp/mailhelp/internal/limitedfile"
@@ -38,9 +37,7 @@ func (m *Main) configCmd(ctx context.Context, args []string) int {
 func (m *Main) configCheck(path string) int {
 	data, err := limitedfile.Read(path, config.MaxSize)
 	if err != nil {
-		if fi, serr := os.Stat(path); serr == nil && fi.Size() > config.MaxSize {
-			err = fmt.Errorf("%s: %w", path, config.SizeError(fi.Size())) // what the limit is, and what to do
-		}
+		err = configSizeError(path, err)
 		fmt.Fprintf(m.Stderr, "mailhelp config check: %v\n", err)
 		return exitFail
 	}

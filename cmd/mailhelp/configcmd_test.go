@@ -51,3 +51,21 @@ func TestConfigCheckTooLarge(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadTooLarge: a command given a configuration over the limit says
+// what the limit is, as config check does.
+func TestLoadTooLarge(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big.yaml")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(config.MaxSize + 1); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	code, out, errOut := run(t, nil, nil, "ask", "--config", path, "which ports")
+	if all := out + errOut; code != exitFail || !strings.Contains(all, "over the 64 MiB limit") {
+		t.Errorf("exit %d: %.300s", code, all)
+	}
+}

@@ -64,7 +64,7 @@ func (r *reloader) load(ctx context.Context) (*config.Config, error) {
 	defer cancel()
 	data, err := readSettled(ctx, path, config.MaxSize, settle, r.wait)
 	if err != nil {
-		return nil, err
+		return nil, configSizeError(path, err)
 	}
 	return r.m.withAudit(parseConfigFile(path, data))
 }

@@ -24,9 +24,19 @@ func (m *Main) loadConfig(flagPath string) (*config.Config, error) {
 	}
 	data, err := limitedfile.Read(path, config.MaxSize)
 	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
+		return nil, fmt.Errorf("config: %w", configSizeError(path, err))
 	}
 	return parseConfigFile(path, data)
+}
+
+// configSizeError turns the error of reading a configuration over
+// config.MaxSize into config.SizeError, which says what the limit is and
+// what to do; other errors are returned as they are.
+func configSizeError(path string, err error) error {
+	if fi, serr := os.Stat(path); serr == nil && fi.Size() > config.MaxSize {
+		return fmt.Errorf("%s: %w", path, config.SizeError(fi.Size()))
+	}
+	return err
 }
 
 // parseConfigFile validates a configuration file's content, refusing one
