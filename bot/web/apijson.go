@@ -54,9 +54,12 @@ var answerShapeKnown = shapeKnown()
 func shapeKnown() bool {
 	marshaler := reflect.TypeFor[json.Marshaler]()
 	textMarshaler := reflect.TypeFor[encoding.TextMarshaler]()
+	marshals := func(t reflect.Type) bool {
+		return t.Implements(marshaler) || reflect.PointerTo(t).Implements(marshaler) ||
+			t.Implements(textMarshaler) || reflect.PointerTo(t).Implements(textMarshaler)
+	}
 	for _, s := range answerShape {
-		if s.t.Implements(marshaler) || reflect.PointerTo(s.t).Implements(marshaler) ||
-			s.t.Implements(textMarshaler) || reflect.PointerTo(s.t).Implements(textMarshaler) {
+		if marshals(s.t) {
 			return false
 		}
 		if s.t.Kind() != reflect.Struct {
@@ -70,6 +73,19 @@ func shapeKnown() bool {
 			f := s.t.Field(i)
 			if f.Anonymous {
 				return false
+			}
+			if f.IsExported() && f.Tag.Get("json") != "-" {
+				// A field's own type could marshal itself, and a list
+				// of pointers or interfaces hold nils encoding/json
+				// writes as null: the hand-written encoder knows neither.
+				if marshals(f.Type) {
+					return false
+				}
+				if k := f.Type.Kind(); k == reflect.Slice || k == reflect.Array {
+					if e := f.Type.Elem(); e.Kind() == reflect.Pointer || e.Kind() == reflect.Interface || marshals(e) {
+						return false
+					}
+				}
 			}
 			if f.IsExported() {
 				fields = append(fields, f.Name+":"+f.Tag.Get("json"))
