@@ -98,8 +98,8 @@ func DecodeVocabulary(lang string, data []byte) (Vocabulary, error) {
 }
 
 // wordList is a compiled list of entries: single words in a set, entries
-// of several words as phrases, indexed by their first word so that a
-// position is tried only against the phrases that can start there.
+// of several words as phrases by their first word. The parser's index
+// (index.go) is built from the lists and answers for all of them at once.
 type wordList struct {
 	single  map[string]bool
 	phrases map[string][][]string
@@ -200,19 +200,6 @@ func plainWord(s string) bool {
 	return true
 }
 
-// at reports whether an entry starts at ws[i].
-func (l *wordList) at(ws []string, i int) bool {
-	if l.single[ws[i]] {
-		return true
-	}
-	for _, p := range l.phrases[ws[i]] {
-		if matchPhrase(ws[i:], p) {
-			return true
-		}
-	}
-	return false
-}
-
 // matchPhrase reports whether ws starts with phrase, whose gaps may skip
 // up to maxGap words each.
 func matchPhrase(ws, phrase []string) bool {
@@ -228,14 +215,4 @@ func matchPhrase(ws, phrase []string) bool {
 		return false
 	}
 	return len(ws) > 0 && ws[0] == phrase[0] && matchPhrase(ws[1:], phrase[1:])
-}
-
-// any reports whether an entry occurs anywhere in ws.
-func (l *wordList) any(ws []string) bool {
-	for i := range ws {
-		if l.at(ws, i) {
-			return true
-		}
-	}
-	return false
 }
