@@ -272,10 +272,12 @@ func comma(b *bytes.Buffer, i int) {
 	}
 }
 
-// jsonSafe are the ASCII bytes a JSON string holds as they are
-// (encoding/json's htmlSafeSet): printable, but not quote, backslash,
-// <, > nor &.
-var jsonSafe = func() (t [utf8.RuneSelf]bool) {
+// jsonSafe are the bytes a JSON string holds as they are when they
+// stand for themselves (encoding/json's htmlSafeSet): printable ASCII,
+// but not quote, backslash, <, > nor &. Bytes of 0x80 and over are not
+// in it: they start or continue a multi-byte character, looked at one
+// character at a time.
+var jsonSafe = func() (t [256]bool) {
 	for c := 0x20; c < utf8.RuneSelf; c++ {
 		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
 	}
@@ -286,24 +288,24 @@ var jsonSafe = func() (t [utf8.RuneSelf]bool) {
 // with HTML escaping (its appendString): quote and backslash escaped,
 // \b \f \n \r \t by name, other control characters and < > & as \u00XX,
 // invalid UTF-8 as \ufffd, and U+2028 and U+2029 escaped.
+//
+// It is one pass: runs of safe ASCII are skipped eight bytes at a time,
+// then a byte at a time, and only non-ASCII characters are decoded,
+// which tells invalid UTF-8 apart on the way.
 func jsonString(b *bytes.Buffer, s string) {
 	const hex = "0123456789abcdef"
 	b.WriteByte('"')
-	// In valid UTF-8 (nearly always), only U+2028 and U+2029 (E2 80 A8
-	// and E2 80 A9) of the non-ASCII characters are escaped.
-	valid := utf8.ValidString(s)
-	start := 0
-	for i := 0; i < len(s); {
-		if i+8 <= len(s) && jsonSafe8(s[i:i+8]) {
-			i += 8
-			continue
+	start, i := 0, 0
+	for i < len(s) {
+		i += jsonSafeRun(s[i:])
+		for i < len(s) && jsonSafe[s[i]] {
+			i++
+		}
+		if i == len(s) {
+			break
 		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if jsonSafe[c] {
-				i++
-				continue
-			}
 			b.WriteString(s[start:i])
 			switch c {
 			case '\\', '"':
@@ -328,10 +330,6 @@ func jsonString(b *bytes.Buffer, s string) {
 			start = i
 			continue
 		}
-		if valid && c != 0xE2 {
-			i++
-			continue
-		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
@@ -352,20 +350,32 @@ func jsonString(b *bytes.Buffer, s string) {
 	b.WriteByte('"')
 }
 
-// jsonSafe8 reports whether the 8 bytes of s are all ASCII that JSON
-// strings keep as they are (jsonSafe), looking at them as one word: a
-// byte of 0x80 or more, or below 0x20, sets its top bit in x|(x-0x20s);
-// a byte equal to c is a zero byte of x^c, which (v-1)&^v marks. A
-// borrow only starts at a byte that already set its bit.
-func jsonSafe8(s string) bool {
-	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+// jsonSafeRun is how many bytes at the start of s, a multiple of eight,
+// are all jsonSafe, looked at eight at a time as one word (jsonSafe8).
+func jsonSafeRun(s string) int {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		if !jsonSafe8(x) {
+			break
+		}
+	}
+	return i
+}
+
+// jsonSafe8 reports whether the 8 bytes of x are all ASCII that JSON
+// strings keep as they are (jsonSafe): a byte of 0x80 or more, or below
+// 0x20, sets its top bit in x|(x-0x20s); a byte equal to c is a zero
+// byte of x^c, which (v-1)&^v marks. A borrow only starts at a byte that
+// already set its bit.
+func jsonSafe8(x uint64) bool {
 	const (
 		ones  = 0x0101010101010101
 		highs = 0x8080808080808080
 	)
-	zero := func(v uint64) uint64 { return (v - ones) &^ v }
-	bad := x | (x - 0x20*ones) |
-		zero(x^('"'*ones)) | zero(x^('\\'*ones)) | zero(x^('<'*ones)) | zero(x^('>'*ones)) | zero(x^('&'*ones))
+	q, bs, lt, gt, amp := x^('"'*ones), x^('\\'*ones), x^('<'*ones), x^('>'*ones), x^('&'*ones)
+	bad := x | (x - 0x20*ones) | (q-ones)&^q | (bs-ones)&^bs | (lt-ones)&^lt | (gt-ones)&^gt | (amp-ones)&^amp
 	return bad&highs == 0
 }
