@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"slices"
 
 	"github.com/mailhelp/mailhelp/bot"
 	"github.com/mailhelp/mailhelp/knowledge"
@@ -12,6 +11,7 @@ import (
 // step-by-step guide when it has one, its settings card otherwise, and a
 // question back when the client is missing.
 func Configure(d Deps) bot.Handler {
+	guides := newGuides(maxGuides)
 	return bot.HandlerFunc(func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 		loc, p := req.Loc, req.Parsed
 		acct := accountFor(d.Directory, p)
@@ -22,16 +22,7 @@ func Configure(d Deps) bot.Handler {
 		if len(client.Variants) > 0 {
 			return whichVariant(loc, p, client, acct), nil
 		}
-		var r *bot.Reply
-		if client.HasGuide() {
-			r = guideReply(loc, client, acct)
-		} else {
-			r = cardReply(loc, client, acct)
-		}
-		r.Notes = append(r.Notes, alternativesNote(loc, acct))
-		if n, ok := selfConfigNote(loc, client, acct); ok {
-			r.Notes = slices.Insert(r.Notes, 0, n)
-		}
+		r := guides.reply(loc, client, acct)
 		r.Notes = append(r.Notes, acct.notes(loc, p)...)
 		r.Links = acct.links(loc)
 		// Offer the check only when it can run: live checks on and the
