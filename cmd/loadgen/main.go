@@ -48,6 +48,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	cfgPath := fs.String("config", "", "configuration file to serve (default: the embedded one, or -domains)")
 	domains := fs.String("domains", "", "generate a configuration of this many domains (d0.example…); a list (1,100000) serves one of each, loaded side by side")
 	spread := fs.Bool("spread", false, "with -domains, spread requests at random over every domain (default: the last one)")
+	users := fs.Int("users", 0, "spread requests at random over this many people at the domain (alice0@… alice<N-1>@…), not one address")
 	conns := fs.Int("conns", 64, "keep-alive connections per target")
 	duration := fs.Duration("duration", 5*time.Second, "how long each target is loaded")
 	rounds := fs.Int("rounds", 10, "split each target's duration into this many slices, run round-robin over the targets")
@@ -57,7 +58,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	opts := loadgen.Options{Spread: *spread, Conns: *conns, Duration: *duration, Rounds: *rounds, Targets: strings.Split(*only, ",")}
+	opts := loadgen.Options{Spread: *spread, Users: *users, Conns: *conns, Duration: *duration, Rounds: *rounds, Targets: strings.Split(*only, ",")}
 	for _, d := range strings.Split(*domains, ",") {
 		if d == "" {
 			continue

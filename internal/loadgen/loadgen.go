@@ -23,6 +23,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -43,6 +44,10 @@ type Options struct {
 	Domains []int
 	// Spread spreads requests at random over the generated domains.
 	Spread bool
+	// Users spreads requests at random over this many people at the
+	// domain (alice0@… to alice<Users-1>@…), so that no answer is the
+	// same request as the one before; none asks about alice@… only.
+	Users int
 	// Conns is the number of keep-alive connections per target. Default
 	// 64.
 	Conns int
@@ -286,9 +291,9 @@ type target struct {
 	request func(host, address string) []byte
 	// display is its method and URL, for the report.
 	display func(address string) string
-	// ok reports whether a 200 response's body is the expected answer,
-	// not a refusal; want is the plain body's size.
-	ok func(body []byte, want int) bool
+	// ok reports whether a 200 response's body is the expected answer
+	// about address, not a refusal; want is the plain body's size.
+	ok func(body []byte, want int, address string) bool
 }
 
 func get(path string) func(host, address string) []byte {
@@ -309,12 +314,14 @@ func post(text string) func(host, address string) []byte {
 
 // An answer (not a refusal): the API's JSON has no reply code, the
 // page's article is a configure answer without a refusal's title.
-func apiAnswer(body []byte, _ int) bool {
-	return bytes.HasPrefix(body, []byte(`{"intent":"configure",`)) && !bytes.Contains(body, []byte(`"code":"`))
+func apiAnswer(body []byte, _ int, address string) bool {
+	return bytes.HasPrefix(body, []byte(`{"intent":"configure",`)) && !bytes.Contains(body, []byte(`"code":"`)) &&
+		bytes.Contains(body, []byte(address))
 }
 
-func pageAnswer(body []byte, _ int) bool {
-	return bytes.Contains(body, []byte(`data-intent="configure"`)) && !bytes.Contains(body, []byte(`class="title refusal"`))
+func pageAnswer(body []byte, _ int, address string) bool {
+	return bytes.Contains(body, []byte(`data-intent="configure"`)) && !bytes.Contains(body, []byte(`class="title refusal"`)) &&
+		bytes.Contains(body, []byte(address))
 }
 
 var targets = map[string]target{
@@ -323,7 +330,7 @@ var targets = map[string]target{
 			return []byte("GET /plain HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: mailhelp-loadgen\r\n\r\n")
 		},
 		display: func(string) string { return "GET /plain (same size as api-en)" },
-		ok:      func(body []byte, want int) bool { return len(body) == want }},
+		ok:      func(body []byte, want int, _ string) bool { return len(body) == want }},
 	"api-en": {name: "api-en", request: post("configure BlackBerry for %s"), ok: apiAnswer,
 		display: func(a string) string { return `POST /api/v1/ask {"text":"configure BlackBerry for ` + a + `"}` }},
 	"api-fr": {name: "api-fr", request: post("Comment configurer mon BlackBerry pour %s ?"), ok: apiAnswer,
@@ -457,6 +464,7 @@ func startServers(opts Options, rep *Report) ([]server, func(), error) {
 		if err != nil {
 			return nil, stop, fmt.Errorf("loadgen: configuration: %w", err)
 		}
+		addrs = addrs.withUsers(opts.Users)
 		h, a, err := Mailhelp(cfg, opts.Log)
 		if err != nil {
 			return nil, stop, err
@@ -489,26 +497,50 @@ func startServers(opts Options, rep *Report) ([]server, func(), error) {
 }
 
 // addresses are what requests ask about: one address, or with spread
-// one of alice@d0.example … alice@d<n-1>.example at random.
+// one of alice@d0.example … alice@d<n-1>.example at random, and with
+// users one of alice0@… alice<users-1>@… at random.
 type addresses struct {
 	// first is asked about by probes, and by every request without
-	// spread; shown names them in the report.
+	// spread nor users; shown names them in the report.
 	first, shown string
-	spread       int
+	// domain is the domain of first.
+	domain        string
+	spread, users int
+}
+
+// withUsers spreads a's requests over n people.
+func (a addresses) withUsers(n int) addresses {
+	if n <= 0 {
+		return a
+	}
+	local, _, _ := strings.Cut(a.shown, "@")
+	a.users, a.first = n, "alice0@"+a.domain
+	a.shown = local + "{0…" + strconv.Itoa(n-1) + "}@" + strings.TrimPrefix(a.shown, local+"@")
+	return a
 }
 
 // pick is the address of one request.
 func (a addresses) pick(r *rand.Rand) string {
-	if a.spread == 0 || r == nil {
+	if r == nil {
 		return a.first
 	}
-	return "alice@d" + strconv.Itoa(r.IntN(a.spread)) + ".example"
+	local, domain := "alice", a.domain
+	if a.users > 0 {
+		local += strconv.Itoa(r.IntN(a.users))
+	}
+	if a.spread > 0 {
+		domain = "d" + strconv.Itoa(r.IntN(a.spread)) + ".example"
+	}
+	return local + "@" + domain
 }
 
 // configOf is the configuration to serve: data, else n generated
 // domains, else the embedded default; and the addresses to ask about.
 func configOf(data []byte, n int, spread bool) (*config.Config, addresses, error) {
-	fixed := func(a string) addresses { return addresses{first: a, shown: a} }
+	fixed := func(a string) addresses {
+		_, domain, _ := strings.Cut(a, "@")
+		return addresses{first: a, shown: a, domain: domain}
+	}
 	switch {
 	case data != nil:
 		cfg, err := config.Parse(data)
@@ -519,7 +551,7 @@ func configOf(data []byte, n int, spread bool) (*config.Config, addresses, error
 			// The last domain: the farthest for anything that scans.
 			return cfg, fixed(fmt.Sprintf("alice@d%d.example", n-1)), err
 		}
-		return cfg, addresses{first: "alice@d0.example", shown: fmt.Sprintf("alice@d{0…%d}.example", n-1), spread: n}, err
+		return cfg, addresses{first: "alice@d0.example", shown: fmt.Sprintf("alice@d{0…%d}.example", n-1), domain: "d0.example", spread: n}, err
 	}
 	cfg, err := config.Default()
 	return cfg, fixed(defaultAddress), err
@@ -558,7 +590,7 @@ func probe(host string, t target, address string, want int) (int, error) {
 	switch {
 	case err != nil:
 		return 0, fmt.Errorf("loadgen: %s: %w", t.name, err)
-	case status != http.StatusOK || !t.ok(c.body, want):
+	case status != http.StatusOK || !t.ok(c.body, want, address):
 		return 0, fmt.Errorf("loadgen: %s: %s answered %d, not the expected answer: %.300q", t.name, t.display(address), status, c.body)
 	}
 	return len(c.body), nil
@@ -594,7 +626,7 @@ func load(ctx context.Context, host string, t target, addrs addresses, want int,
 		tallies[i] = tl
 		wg.Go(func() {
 			var rng *rand.Rand
-			if addrs.spread > 0 {
+			if addrs.spread > 0 || addrs.users > 0 {
 				rng = rand.New(rand.NewPCG(uint64(i), uint64(start.UnixNano())))
 			}
 			var c *conn
@@ -613,9 +645,10 @@ func load(ctx context.Context, host string, t target, addrs addresses, want int,
 						continue
 					}
 				}
-				req := fixedReq
+				req, address := fixedReq, addrs.first
 				if rng != nil {
-					req = t.request(host, addrs.pick(rng))
+					address = addrs.pick(rng)
+					req = t.request(host, address)
 				}
 				t0 := time.Now()
 				status, closing, err := c.do(req)
@@ -631,7 +664,7 @@ func load(ctx context.Context, host string, t target, addrs addresses, want int,
 				switch {
 				case status != http.StatusOK:
 					tl.fail(fmt.Sprintf("status %d: %.200q", status, c.body))
-				case !t.ok(c.body, want):
+				case !t.ok(c.body, want, address):
 					tl.fail(fmt.Sprintf("not the expected answer: %.200q", c.body))
 				default:
 					tl.lat = append(tl.lat, took)
