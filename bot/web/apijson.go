@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"encoding"
 	"encoding/json"
 	"net/http"
@@ -99,7 +98,7 @@ func shapeKnown() bool {
 }
 
 // jsonBuffers are the buffers answers are written in.
-var jsonBuffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 8<<10)) }}
+var jsonBuffers = sync.Pool{New: func() any { return &jsonWriter{b: make([]byte, 0, 8<<10)} }}
 
 // writeAnswer writes an answer of the API, with status 200: what
 // writeJSON writes.
@@ -109,166 +108,166 @@ func writeAnswer(w http.ResponseWriter, resp *askResponse) {
 		writeJSON(w, http.StatusOK, resp)
 		return
 	}
-	b := jsonBuffers.Get().(*bytes.Buffer)
-	b.Reset()
+	b := jsonBuffers.Get().(*jsonWriter)
+	b.b = b.b[:0]
 	appendAskResponse(b, resp)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	// The whole answer is known: its length spares chunked encoding.
-	w.Header().Set("Content-Length", strconv.Itoa(b.Len()))
+	w.Header().Set("Content-Length", strconv.Itoa(len(b.b)))
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(b.Bytes())
-	if b.Cap() <= 64<<10 {
+	_, _ = w.Write(b.b)
+	if cap(b.b) <= 64<<10 {
 		jsonBuffers.Put(b)
 	}
 }
 
 // appendAskResponse writes r as encoding/json's Encoder with HTML
 // escaping does, newline included; r has no Check nor Discovery.
-func appendAskResponse(b *bytes.Buffer, r *askResponse) {
-	b.WriteString(`{"intent":`)
+func appendAskResponse(b *jsonWriter, r *askResponse) {
+	b.str(`{"intent":`)
 	jsonString(b, string(r.Intent))
 	if r.Symptom != "" {
-		b.WriteString(`,"symptom":`)
+		b.str(`,"symptom":`)
 		jsonString(b, r.Symptom)
 	}
-	b.WriteString(`,"reply":`)
+	b.str(`,"reply":`)
 	if r.Reply == nil {
-		b.WriteString("null")
+		b.str("null")
 	} else {
 		appendReply(b, r.Reply)
 	}
 	if r.Permalink != "" {
-		b.WriteString(`,"permalink":`)
+		b.str(`,"permalink":`)
 		jsonString(b, r.Permalink)
 	}
-	b.WriteString("}\n")
+	b.str("}\n")
 }
 
-func appendReply(b *bytes.Buffer, r *bot.Reply) {
-	b.WriteString(`{"intent":`)
+func appendReply(b *jsonWriter, r *bot.Reply) {
+	b.str(`{"intent":`)
 	jsonString(b, string(r.Intent))
-	b.WriteString(`,"lang":`)
+	b.str(`,"lang":`)
 	jsonString(b, r.Lang)
 	if r.Code != "" {
-		b.WriteString(`,"code":`)
+		b.str(`,"code":`)
 		jsonString(b, r.Code)
 	}
-	b.WriteString(`,"title":`)
+	b.str(`,"title":`)
 	jsonString(b, r.Title)
 	if r.Intro != "" {
-		b.WriteString(`,"intro":`)
+		b.str(`,"intro":`)
 		jsonString(b, r.Intro)
 	}
 	if len(r.Steps) > 0 {
-		b.WriteString(`,"steps":[`)
+		b.str(`,"steps":[`)
 		for i, s := range r.Steps {
 			comma(b, i)
-			b.WriteString(`{"text":`)
+			b.str(`{"text":`)
 			jsonString(b, s.Text)
 			if len(s.Fields) > 0 {
-				b.WriteString(`,"fields":`)
+				b.str(`,"fields":`)
 				appendFields(b, s.Fields)
 			}
-			b.WriteByte('}')
+			b.byte('}')
 		}
-		b.WriteByte(']')
+		b.byte(']')
 	}
 	if len(r.Settings) > 0 {
-		b.WriteString(`,"settings":[`)
+		b.str(`,"settings":[`)
 		for i, g := range r.Settings {
 			comma(b, i)
-			b.WriteString(`{"title":`)
+			b.str(`{"title":`)
 			jsonString(b, g.Title)
-			b.WriteString(`,"fields":`)
+			b.str(`,"fields":`)
 			appendFields(b, g.Fields)
 			if g.Folded {
-				b.WriteString(`,"folded":true`)
+				b.str(`,"folded":true`)
 			}
-			b.WriteByte('}')
+			b.byte('}')
 		}
-		b.WriteByte(']')
+		b.byte(']')
 	}
 	if len(r.Notes) > 0 {
-		b.WriteString(`,"notes":[`)
+		b.str(`,"notes":[`)
 		for i, n := range r.Notes {
 			comma(b, i)
-			b.WriteString(`{"severity":`)
+			b.str(`{"severity":`)
 			jsonString(b, string(n.Severity))
-			b.WriteString(`,"text":`)
+			b.str(`,"text":`)
 			jsonString(b, n.Text)
-			b.WriteByte('}')
+			b.byte('}')
 		}
-		b.WriteByte(']')
+		b.byte(']')
 	}
 	if len(r.Links) > 0 {
-		b.WriteString(`,"links":[`)
+		b.str(`,"links":[`)
 		for i, l := range r.Links {
 			comma(b, i)
-			b.WriteString(`{"label":`)
+			b.str(`{"label":`)
 			jsonString(b, l.Label)
-			b.WriteString(`,"url":`)
+			b.str(`,"url":`)
 			jsonString(b, l.URL)
-			b.WriteByte('}')
+			b.byte('}')
 		}
-		b.WriteByte(']')
+		b.byte(']')
 	}
 	if len(r.Actions) > 0 {
-		b.WriteString(`,"actions":[`)
+		b.str(`,"actions":[`)
 		for i, a := range r.Actions {
 			comma(b, i)
-			b.WriteString(`{"kind":`)
+			b.str(`{"kind":`)
 			jsonString(b, string(a.Kind))
-			b.WriteString(`,"label":`)
+			b.str(`,"label":`)
 			jsonString(b, a.Label)
-			b.WriteString(`,"phrase":`)
+			b.str(`,"phrase":`)
 			jsonString(b, a.Phrase)
 			if a.Target != "" {
-				b.WriteString(`,"target":`)
+				b.str(`,"target":`)
 				jsonString(b, a.Target)
 			}
 			if a.Symptom != "" {
-				b.WriteString(`,"symptom":`)
+				b.str(`,"symptom":`)
 				jsonString(b, a.Symptom)
 			}
-			b.WriteByte('}')
+			b.byte('}')
 		}
-		b.WriteByte(']')
+		b.byte(']')
 	}
-	b.WriteByte('}')
+	b.byte('}')
 }
 
 // appendFields writes fields; nil is null, as encoding/json writes a
 // nil slice without omitempty.
-func appendFields(b *bytes.Buffer, fields []bot.Field) {
+func appendFields(b *jsonWriter, fields []bot.Field) {
 	if fields == nil {
-		b.WriteString("null")
+		b.str("null")
 		return
 	}
-	b.WriteByte('[')
+	b.byte('[')
 	for i, f := range fields {
 		comma(b, i)
-		b.WriteString(`{"label":`)
+		b.str(`{"label":`)
 		jsonString(b, f.Label)
 		if f.Value != "" {
-			b.WriteString(`,"value":`)
+			b.str(`,"value":`)
 			jsonString(b, f.Value)
 		}
 		if f.Placeholder {
-			b.WriteString(`,"placeholder":true`)
+			b.str(`,"placeholder":true`)
 		}
 		if f.Hint != "" {
-			b.WriteString(`,"hint":`)
+			b.str(`,"hint":`)
 			jsonString(b, f.Hint)
 		}
-		b.WriteByte('}')
+		b.byte('}')
 	}
-	b.WriteByte(']')
+	b.byte(']')
 }
 
-func comma(b *bytes.Buffer, i int) {
+func comma(b *jsonWriter, i int) {
 	if i > 0 {
-		b.WriteByte(',')
+		b.byte(',')
 	}
 }
 
@@ -292,9 +291,9 @@ var jsonSafe = func() (t [256]bool) {
 // It is one pass: runs of safe ASCII are skipped eight bytes at a time,
 // then a byte at a time, and only non-ASCII characters are decoded,
 // which tells invalid UTF-8 apart on the way.
-func jsonString(b *bytes.Buffer, s string) {
+func jsonString(b *jsonWriter, s string) {
 	const hex = "0123456789abcdef"
-	b.WriteByte('"')
+	b.byte('"')
 	start, i := 0, 0
 	for i < len(s) {
 		i += jsonSafeRun(s[i:])
@@ -306,25 +305,25 @@ func jsonString(b *bytes.Buffer, s string) {
 		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			b.WriteString(s[start:i])
+			b.str(s[start:i])
 			switch c {
 			case '\\', '"':
-				b.WriteByte('\\')
-				b.WriteByte(c)
+				b.byte('\\')
+				b.byte(c)
 			case '\b':
-				b.WriteString(`\b`)
+				b.str(`\b`)
 			case '\f':
-				b.WriteString(`\f`)
+				b.str(`\f`)
 			case '\n':
-				b.WriteString(`\n`)
+				b.str(`\n`)
 			case '\r':
-				b.WriteString(`\r`)
+				b.str(`\r`)
 			case '\t':
-				b.WriteString(`\t`)
+				b.str(`\t`)
 			default:
-				b.WriteString(`\u00`)
-				b.WriteByte(hex[c>>4])
-				b.WriteByte(hex[c&0xF])
+				b.str(`\u00`)
+				b.byte(hex[c>>4])
+				b.byte(hex[c&0xF])
 			}
 			i++
 			start = i
@@ -333,12 +332,12 @@ func jsonString(b *bytes.Buffer, s string) {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
-			b.WriteString(s[start:i])
-			b.WriteString(`\ufffd`)
+			b.str(s[start:i])
+			b.str(`\ufffd`)
 		case r == '\u2028' || r == '\u2029':
-			b.WriteString(s[start:i])
-			b.WriteString(`\u202`)
-			b.WriteByte(hex[r&0xF])
+			b.str(s[start:i])
+			b.str(`\u202`)
+			b.byte(hex[r&0xF])
 		default:
 			i += size
 			continue
@@ -346,36 +345,40 @@ func jsonString(b *bytes.Buffer, s string) {
 		i += size
 		start = i
 	}
-	b.WriteString(s[start:])
-	b.WriteByte('"')
+	b.str(s[start:])
+	b.byte('"')
 }
 
 // jsonSafeRun is how many bytes at the start of s, a multiple of eight,
-// are all jsonSafe, looked at eight at a time as one word (jsonSafe8).
+// are all jsonSafe, looked at eight at a time: the table's entries of
+// the eight bytes, and-ed, are true only when all are (faster than a
+// test of each byte, or than testing the eight as one word).
 func jsonSafeRun(s string) int {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		w := s[i : i+8]
-		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-		if !jsonSafe8(x) {
+		if jsonSafeBit[w[0]]&jsonSafeBit[w[1]]&jsonSafeBit[w[2]]&jsonSafeBit[w[3]]&
+			jsonSafeBit[w[4]]&jsonSafeBit[w[5]]&jsonSafeBit[w[6]]&jsonSafeBit[w[7]] == 0 {
 			break
 		}
 	}
 	return i
 }
 
-// jsonSafe8 reports whether the 8 bytes of x are all ASCII that JSON
-// strings keep as they are (jsonSafe): a byte of 0x80 or more, or below
-// 0x20, sets its top bit in x|(x-0x20s); a byte equal to c is a zero
-// byte of x^c, which (v-1)&^v marks. A borrow only starts at a byte that
-// already set its bit.
-func jsonSafe8(x uint64) bool {
-	const (
-		ones  = 0x0101010101010101
-		highs = 0x8080808080808080
-	)
-	q, bs, lt, gt, amp := x^('"'*ones), x^('\\'*ones), x^('<'*ones), x^('>'*ones), x^('&'*ones)
-	bad := x | (x - 0x20*ones) | (q-ones)&^q | (bs-ones)&^bs | (lt-ones)&^lt | (gt-ones)&^gt | (amp-ones)&^amp
-	return bad&highs == 0
-}
+// jsonSafeBit is jsonSafe as 1 and 0.
+var jsonSafeBit = func() (t [256]uint8) {
+	for c, ok := range jsonSafe {
+		if ok {
+			t[c] = 1
+		}
+	}
+	return t
+}()
+
+// jsonWriter is the buffer answers are written in: appends, which cost
+// less than bytes.Buffer's writes, a few times per string.
+type jsonWriter struct{ b []byte }
+
+func (w *jsonWriter) str(s string) { w.b = append(w.b, s...) }
+
+func (w *jsonWriter) byte(c byte) { w.b = append(w.b, c) }

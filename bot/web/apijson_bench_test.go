@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"testing"
 
@@ -33,13 +32,13 @@ func BenchmarkAnswerJSON(b *testing.B) {
 	} {
 		reply := r.Serve(context.Background(), &bot.Request{Text: bc.text, Platform: "web"})
 		resp := &askResponse{Intent: reply.Intent, Symptom: reply.About.Symptom, Reply: reply, Permalink: bot.Permalink("http://127.0.0.1:8080", reply)}
-		var buf bytes.Buffer
+		var buf jsonWriter
 		appendAskResponse(&buf, resp)
 		b.Run(bc.name, func(b *testing.B) {
-			b.SetBytes(int64(buf.Len()))
+			b.SetBytes(int64(len(buf.b)))
 			b.ReportAllocs()
 			for b.Loop() {
-				buf.Reset()
+				buf.b = buf.b[:0]
 				appendAskResponse(&buf, resp)
 			}
 		})

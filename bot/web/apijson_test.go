@@ -37,10 +37,10 @@ func sameJSON(t testing.TB, what string, r *askResponse) {
 	if err := enc.Encode(r); err != nil {
 		t.Fatal(err)
 	}
-	var got bytes.Buffer
+	var got jsonWriter
 	appendAskResponse(&got, r)
-	if got.String() != want.String() {
-		g, w, i := got.String(), want.String(), 0
+	if string(got.b) != want.String() {
+		g, w, i := string(got.b), want.String(), 0
 		for i < len(g) && i < len(w) && g[i] == w[i] {
 			i++
 		}
