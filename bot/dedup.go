@@ -1,9 +1,43 @@
 package bot
 
 import (
+	"context"
 	"sync"
 	"time"
 )
+
+// Deliveries decides which process answers a delivery that a platform
+// may send more than once (a retry, a replay after a reconnect) or to
+// several replicas of mailhelp: the first to claim its id answers, the
+// others drop it. Implementations are safe for concurrent use.
+type Deliveries interface {
+	// Claim reports whether the caller is the one to handle delivery id.
+	// When it is, it must call done once: with true when the delivery
+	// has been handled (its id then stays claimed for a while, so that
+	// repeats are dropped), with false when it gives up on it (a
+	// redelivery may then be taken, here or elsewhere).
+	Claim(ctx context.Context, id string) (done func(handled bool), ok bool)
+}
+
+// LocalDeliveries are the Deliveries of one process: a Dedup.
+type LocalDeliveries struct{ d *Dedup }
+
+// NewLocalDeliveries keeps handled ids for ttl, at most max of them.
+func NewLocalDeliveries(ttl time.Duration, max int) *LocalDeliveries {
+	return &LocalDeliveries{d: NewDedup(ttl, max)}
+}
+
+// Claim implements Deliveries.
+func (l *LocalDeliveries) Claim(_ context.Context, id string) (done func(handled bool), ok bool) {
+	if !l.d.First(id) {
+		return nil, false
+	}
+	return func(handled bool) {
+		if !handled {
+			l.d.Forget(id)
+		}
+	}, true
+}
 
 // Dedup remembers delivery ids for a while, so a delivery a platform
 // repeats (a retry, a replay after a reconnect) is handled once. It is
@@ -37,4 +71,12 @@ func (d *Dedup) First(id string) bool {
 		d.order = d.order[1:]
 	}
 	return true
+}
+
+// Forget drops id, as if it had never been seen: a delivery given up on
+// may be handled when it comes again.
+func (d *Dedup) Forget(id string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.seen, id)
 }

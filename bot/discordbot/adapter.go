@@ -41,6 +41,10 @@ type Options struct {
 	// cannot be reached or fails at start-up; it doubles up to a minute.
 	// Default 1 second.
 	StartBackoff time.Duration
+	// Deliveries decides which replica answers each message and
+	// interaction; nil keeps them in this process (ten minutes, 20 000
+	// ids).
+	Deliveries bot.Deliveries
 }
 
 // Adapter answers Discord. It is safe for concurrent use.
@@ -48,7 +52,7 @@ type Adapter struct {
 	rest      rest
 	opts      Options
 	botID     atomic.Value // string: the bot's user id, from READY
-	seen      *bot.Dedup
+	seen      bot.Deliveries
 	questions *store
 	slots     chan struct{}
 	// guildLocale gives a guild's preferred locale, when known.
@@ -65,7 +69,10 @@ func newAdapter(r rest, opts Options) *Adapter {
 	if opts.StartBackoff <= 0 {
 		opts.StartBackoff = time.Second
 	}
-	return &Adapter{rest: r, opts: opts, seen: bot.NewDedup(10*time.Minute, 20000),
+	if opts.Deliveries == nil {
+		opts.Deliveries = bot.NewLocalDeliveries(10*time.Minute, 20000)
+	}
+	return &Adapter{rest: r, opts: opts, seen: opts.Deliveries,
 		questions: newStore(24*time.Hour, 20000), slots: make(chan struct{}, opts.MaxInFlight),
 		guildLocale: func(string) string { return "" }}
 }
@@ -86,9 +93,14 @@ func (a *Adapter) release() { <-a.slots }
 // ignoring bots, itself and messages already handled.
 func (a *Adapter) HandleMessage(ctx context.Context, m *discordgo.Message) {
 	botID, _ := a.botID.Load().(string)
-	if m.Author == nil || m.Author.Bot || m.Author.ID == botID || !a.seen.First("msg:"+m.ID) {
+	if m.Author == nil || m.Author.Bot || m.Author.ID == botID {
 		return
 	}
+	done, ok := a.seen.Claim(ctx, "discord:msg:"+m.ID)
+	if !ok {
+		return
+	}
+	defer done(true)
 	mentioned := false
 	for _, u := range m.Mentions {
 		if u != nil && u.ID == botID {
@@ -138,9 +150,11 @@ func (a *Adapter) HandleMessage(ctx context.Context, m *discordgo.Message) {
 
 // HandleInteraction answers /mailhelp, its autocomplete, and the buttons.
 func (a *Adapter) HandleInteraction(ctx context.Context, i *discordgo.Interaction) {
-	if !a.seen.First("int:" + i.ID) {
+	done, ok := a.seen.Claim(ctx, "discord:int:"+i.ID)
+	if !ok {
 		return
 	}
+	defer done(true)
 	switch i.Type {
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		a.autocomplete(ctx, i)

@@ -65,6 +65,9 @@ type Options struct {
 	// at each announce request, so a reload applies); the adapter looks
 	// up membership (usergroups:read). Nil means none.
 	AdminGroups func() []string
+	// Deliveries decides which replica answers each event, command and
+	// button; nil keeps them in this process (ten minutes, 20 000 ids).
+	Deliveries bot.Deliveries
 }
 
 // Adapter answers Slack. It is safe for concurrent use.
@@ -80,7 +83,7 @@ type Adapter struct {
 	apiBase *url.URL
 	work    work
 	opts    Options
-	seen    *bot.Dedup
+	seen    bot.Deliveries
 	locales *localeCache
 	pacer   *pacer
 	slots   chan struct{}
@@ -112,9 +115,12 @@ func newAdapter(a api, opts Options) *Adapter {
 	if opts.DrainGrace <= 0 {
 		opts.DrainGrace = 15 * time.Second
 	}
+	if opts.Deliveries == nil {
+		opts.Deliveries = bot.NewLocalDeliveries(10*time.Minute, 20000)
+	}
 	ad := &Adapter{
 		api: a, opts: opts,
-		seen:    bot.NewDedup(10*time.Minute, 20000),
+		seen:    opts.Deliveries,
 		locales: newLocaleCache(time.Hour, 10000),
 		pacer:   newPacer(opts.ChannelBurst, opts.ChannelInterval),
 		slots:   make(chan struct{}, opts.MaxInFlight),
@@ -167,8 +173,12 @@ func (c conversation) id() string {
 // and deliveries it has already handled. It returns when the answer is
 // posted; callers acknowledge Slack before calling it.
 func (a *Adapter) HandleEvent(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string) {
-	if eventID != "" && !a.seen.First("event:"+eventID) {
-		return
+	if eventID != "" {
+		done, ok := a.seen.Claim(ctx, "slack:event:"+eventID)
+		if !ok {
+			return
+		}
+		defer done(true)
 	}
 	switch e := ev.InnerEvent.Data.(type) {
 	case *slackevents.AppMentionEvent:
@@ -191,9 +201,11 @@ func (a *Adapter) HandleEvent(ctx context.Context, ev slackevents.EventsAPIEvent
 // HandleCommand answers /mailhelp: ephemeral to the caller unless the
 // text asks for the whole channel ("public", "publier", …).
 func (a *Adapter) HandleCommand(ctx context.Context, cmd slack.SlashCommand) {
-	if !a.seen.First("command:" + cmd.TriggerID) {
+	done, ok := a.seen.Claim(ctx, "slack:command:"+cmd.TriggerID)
+	if !ok {
 		return
 	}
+	defer done(true)
 	a.ask(ctx, cmd.Text, "", conversation{channel: cmd.ChannelID, user: cmd.UserID,
 		responseURL: cmd.ResponseURL, ephemeral: true, command: true})
 }
@@ -205,9 +217,11 @@ func (a *Adapter) HandleInteraction(ctx context.Context, cb slack.InteractionCal
 		return
 	}
 	act := cb.ActionCallback.BlockActions[0]
-	if !a.seen.First("action:" + cb.TriggerID + ":" + act.ActionID) {
+	done, ok := a.seen.Claim(ctx, "slack:action:"+cb.TriggerID+":"+act.ActionID)
+	if !ok {
 		return
 	}
+	defer done(true)
 	if act.ActionID == actionAnnouncePost || act.ActionID == actionAnnounceCancel {
 		a.announceAction(ctx, cb, act.ActionID, act.Value)
 		return
