@@ -59,6 +59,10 @@ func (a *App) reload(cfg *config.Config, source string) ([]config.Change, func()
 		a.refuseLocked(source, err)
 		return nil, nil, err
 	}
+	if err := sameStore(old.cfg, cfg); err != nil {
+		a.refuseLocked(source, err)
+		return nil, nil, err
+	}
 	p, err := a.build(cfg)
 	if err != nil {
 		a.refuseLocked(source, err)
@@ -98,6 +102,18 @@ func sameAuditFile(running, next *config.Config) error {
 	}
 	return &config.Error{Problems: []config.Problem{{Field: "audit.file",
 		Msg: fmt.Sprintf("the audit file cannot change without a restart (running: %q, new: %q)", running.Audit.File, next.Audit.File)}}}
+}
+
+// sameStore refuses a new configuration whose shared store is not the
+// running one: the replicas of a deployment share one, and a process
+// cannot move its state to another while it answers. The URL, which may
+// hold a password, is not quoted.
+func sameStore(running, next *config.Config) error {
+	if running.Store.URL == next.Store.URL {
+		return nil
+	}
+	return &config.Error{Problems: []config.Problem{{Field: "store.url",
+		Msg: "the shared store cannot change without a restart"}}}
 }
 
 // Refuse records that a new configuration (which could not even be read)

@@ -172,3 +172,29 @@ func TestReloadRefusesAnotherAuditFile(t *testing.T) {
 		t.Errorf("files in the audit directory: %v", names)
 	}
 }
+
+// TestReloadRefusesAnotherStore: the shared store only changes with a
+// restart, and the refusal does not quote its URL (it may hold a
+// password, from the environment).
+func TestReloadRefusesAnotherStore(t *testing.T) {
+	cfg := mustConfig(t, checkConfig("off", "bm.domaine.com"))
+	a, err := New(cfg, Options{Logger: quiet(), Prober: testbot.SlowProber{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	next := mustConfig(t, checkConfig("off", "mail.domaine.com"))
+	next.Store.URL = "redis://:s3cret@redis.example:6379/0"
+	_, err = a.Reload(next, "test")
+	var ce *config.Error
+	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "store.url") || !strings.Contains(err.Error(), "restart") ||
+		strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("another store: %v, want a refusal naming store.url and a restart, without the URL", err)
+	}
+	if a.Config().Store.URL != "" {
+		t.Errorf("the store changed to %q", a.Config().Store.URL)
+	}
+	if _, err := a.Reload(mustConfig(t, checkConfig("off", "mail.domaine.com")), "test"); err != nil {
+		t.Errorf("the same store: %v", err)
+	}
+}

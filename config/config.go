@@ -54,6 +54,19 @@ type Config struct {
 	Admins map[string]AdminSet
 	// Announce configures announcements.
 	Announce Announce
+	// Store configures the state replicas share.
+	Store Store
+}
+
+// Store configures where the state that several replicas of mailhelp
+// serve share is kept: which replica answers a delivery, the live
+// checks' rate limits. Without a URL it stays in each process, which is
+// right for one.
+type Store struct {
+	// URL is a Redis (or Valkey) server: redis://host:port/db, or
+	// rediss:// for TLS. A password does not belong in the file: the
+	// whole URL may come from $MAILHELP_REDIS_URL instead, which wins.
+	URL string
 }
 
 // AdminSet is one platform's admins: user ids, and role or group ids
@@ -155,6 +168,7 @@ type fileRest struct {
 	Check           checkFile `yaml:"check"`
 	Web             webFile   `yaml:"web"`
 	Audit           auditFile `yaml:"audit"`
+	Store           storeFile `yaml:"store"`
 	Admins          struct {
 		Slack struct {
 			Users  []string `yaml:"users"`
@@ -174,6 +188,10 @@ type fileRest struct {
 			Discord string `yaml:"discord"`
 		} `yaml:"changes"`
 	} `yaml:"announce"`
+}
+
+type storeFile struct {
+	URL string `yaml:"url"`
 }
 
 type auditFile struct {
@@ -341,6 +359,8 @@ func (f file) build() (*Config, []error) {
 	check, rest := f.Check.build()
 	web, werrs := f.Web.build()
 	rest = append(rest, werrs...)
+	store, serr := f.Store.build()
+	rest = append(rest, serr...)
 	au := Audit{File: f.Audit.File, MaxBytes: 10 << 20, Keep: 5}
 	if f.Audit.MaxMB < 0 || f.Audit.MaxMB > 10000 {
 		rest = append(rest, fmt.Errorf("audit.max_mb: %d is not between 1 and 10000", f.Audit.MaxMB))
@@ -395,7 +415,7 @@ func (f file) build() (*Config, []error) {
 	}
 	dir, err := knowledge.NewDirectory(domains)
 	if err == nil {
-		return &Config{DefaultLanguage: lang, Directory: dir, Check: check, Web: web, Audit: au, Admins: admins, Announce: ann}, nil
+		return &Config{DefaultLanguage: lang, Directory: dir, Check: check, Web: web, Audit: au, Admins: admins, Announce: ann, Store: store}, nil
 	}
 	if errs := domainProblems(domains, langs); len(errs) > 0 {
 		return nil, errs

@@ -54,7 +54,7 @@ func (r *reloader) reload(ctx context.Context, source string) ([]config.Change, 
 func (r *reloader) load(ctx context.Context) (*config.Config, error) {
 	path := r.m.configPath(r.cfgPath)
 	if path == "" {
-		return r.m.withAudit(config.Default())
+		return r.m.withStoreEnv(r.m.withAudit(config.Default()))
 	}
 	settle := r.settle
 	if settle <= 0 {
@@ -66,7 +66,7 @@ func (r *reloader) load(ctx context.Context) (*config.Config, error) {
 	if err != nil {
 		return nil, configSizeError(path, err)
 	}
-	return r.m.withAudit(parseConfigFile(path, data))
+	return r.m.withStoreEnv(r.m.withAudit(parseConfigFile(path, data)))
 }
 
 // adminHandler serves POST /admin/reload, for a bearer token only. Failed

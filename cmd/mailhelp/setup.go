@@ -16,17 +16,18 @@ import (
 )
 
 // loadConfig reads the configuration named by the flag, else by
-// MAILHELP_CONFIG, else the embedded default.
+// MAILHELP_CONFIG, else the embedded default; $MAILHELP_REDIS_URL, when
+// set, is its store URL.
 func (m *Main) loadConfig(flagPath string) (*config.Config, error) {
 	path := m.configPath(flagPath)
 	if path == "" {
-		return config.Default()
+		return m.withStoreEnv(config.Default())
 	}
 	data, err := limitedfile.Read(path, config.MaxSize)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", configSizeError(path, err))
 	}
-	return parseConfigFile(path, data)
+	return m.withStoreEnv(parseConfigFile(path, data))
 }
 
 // configSizeError turns the error of reading a configuration over
