@@ -19,10 +19,12 @@ go mod verify
 
 # Debian packages the tests need: a real Dovecot and Postfix for the
 # live-check tests (internal/mailservers runs private instances of them on
-# loopback; the system services are not used), and Chromium for the web
-# pages' browser test (driven headless by chromedp; no browser download).
-# Those tests fail, loudly, without them.
-apt_packages=(dovecot-imapd dovecot-lmtpd postfix chromium)
+# loopback; the system services are not used), redis-server for the
+# shared state of replicas (internal/testredis runs a private instance
+# per test, on its own port, never the system one on 6379), and Chromium
+# for the web pages' browser test (driven headless by chromedp; no
+# browser download). Those tests fail, loudly, without them.
+apt_packages=(dovecot-imapd dovecot-lmtpd postfix redis-server chromium)
 if ((${#apt_packages[@]})); then
   missing=()
   for p in "${apt_packages[@]}"; do

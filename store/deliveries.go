@@ -1,0 +1,162 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/mailhelp/mailhelp/bot"
+)
+
+// Defaults of DeliveriesOptions.
+const (
+	DefaultLease = 30 * time.Second
+	DefaultKeep  = 10 * time.Minute
+)
+
+// DeliveriesOptions configure NewDeliveriesWith. The zero value of a
+// field means its default.
+type DeliveriesOptions struct {
+	// Lease is how long a claim lasts without renewal: a replica renews
+	// its claims every Lease/3 while it answers, so one that dies frees
+	// them within Lease; default 30 s.
+	Lease time.Duration
+	// Keep is how long a handled delivery's id stays claimed, so that
+	// repeats are dropped; default 10 min.
+	Keep time.Duration
+}
+
+// Deliveries implement bot.Deliveries across replicas: the first
+// replica to claim a delivery id on the server answers it. While the
+// server is down or fails, claims are decided by local alone (see the
+// package comment). Safe for concurrent use.
+type Deliveries struct {
+	r     *Redis
+	local bot.Deliveries
+	lease time.Duration
+	keep  time.Duration
+}
+
+var _ bot.Deliveries = (*Deliveries)(nil)
+
+// NewDeliveries returns Deliveries shared through r with the default
+// lease and keep; local (typically bot.NewLocalDeliveries) claims while
+// r is down.
+func NewDeliveries(r *Redis, local bot.Deliveries) *Deliveries {
+	return NewDeliveriesWith(r, local, DeliveriesOptions{})
+}
+
+// NewDeliveriesWith is NewDeliveries with options.
+func NewDeliveriesWith(r *Redis, local bot.Deliveries, opts DeliveriesOptions) *Deliveries {
+	if opts.Lease <= 0 {
+		opts.Lease = DefaultLease
+	}
+	if opts.Keep <= 0 {
+		opts.Keep = DefaultKeep
+	}
+	return &Deliveries{r: r, local: local, lease: opts.Lease, keep: opts.Keep}
+}
+
+// The claim scripts act only while the key still holds the claimer's
+// token: a claim that expired and was taken by another replica is left
+// alone.
+var (
+	// KEYS[1] claim; ARGV[1] token, ARGV[2] lease in ms.
+	renewClaim = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then
+  return redis.call("PEXPIRE", KEYS[1], ARGV[2])
+end
+return 0`)
+	// KEYS[1] claim; ARGV[1] token, ARGV[2] keep in ms.
+	finishClaim = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then
+  redis.call("SET", KEYS[1], "done", "PX", ARGV[2])
+  return 1
+end
+return 0`)
+	// KEYS[1] claim; ARGV[1] token.
+	dropClaim = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then
+  return redis.call("DEL", KEYS[1])
+end
+return 0`)
+)
+
+// Claim implements bot.Deliveries: SET key token NX with the lease. The
+// claim is renewed until done; done(true) keeps the id claimed for
+// Keep, done(false) frees it. done is safe to call from any goroutine;
+// calls after the first do nothing.
+func (d *Deliveries) Claim(ctx context.Context, id string) (done func(handled bool), ok bool) {
+	if !d.r.up.Load() {
+		d.r.fallbacks.Add(1)
+		return d.local.Claim(ctx, id)
+	}
+	k := key(d.r.prefix, kindDelivery, id)
+	tok := token()
+	var set bool
+	err := d.r.do(ctx, func(ctx context.Context) error {
+		var err error
+		set, err = d.r.c.SetNX(ctx, k, tok, d.lease).Result()
+		return err
+	})
+	if err != nil {
+		d.r.fallbacks.Add(1)
+		return d.local.Claim(ctx, id)
+	}
+	if !set {
+		return nil, false
+	}
+	c := &claim{d: d, key: k, token: tok}
+	lease := strconv.FormatInt(d.lease.Milliseconds(), 10)
+	c.renewer = d.r.renew(d.lease/3, func(ctx context.Context) (bool, error) {
+		var n int64
+		err := d.r.do(ctx, func(ctx context.Context) error {
+			var err error
+			n, err = renewClaim.Run(ctx, d.r.c, []string{k}, tok, lease).Int64()
+			return err
+		})
+		return n == 1, err
+	})
+	return c.done, true
+}
+
+// claim is one delivery claimed on the server.
+type claim struct {
+	d       *Deliveries
+	key     string
+	token   string
+	renewer *renewer
+	once    sync.Once
+}
+
+// done ends the claim. It is tried even when the server is thought to
+// be down (one call, bounded by the timeout): a claim it cannot end
+// expires within the lease.
+func (c *claim) done(handled bool) {
+	c.once.Do(func() {
+		c.renewer.stop()
+		r := c.d.r
+		if r.base.Err() != nil {
+			return // closed
+		}
+		_ = r.do(context.Background(), func(ctx context.Context) error {
+			if handled {
+				return finishClaim.Run(ctx, r.c, []string{c.key}, c.token, c.d.keep.Milliseconds()).Err()
+			}
+			return dropClaim.Run(ctx, r.c, []string{c.key}, c.token).Err()
+		})
+	})
+}
+
+// token returns a random token: 128 bits in hex, never "done".
+func token() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	const hexDigits = "0123456789abcdef"
+	out := make([]byte, 32)
+	for i, v := range b {
+		out[2*i], out[2*i+1] = hexDigits[v>>4], hexDigits[v&15]
+	}
+	return string(out)
+}
