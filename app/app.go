@@ -14,6 +14,7 @@ import (
 	"github.com/mailhelp/mailhelp/config"
 	"github.com/mailhelp/mailhelp/handlers"
 	"github.com/mailhelp/mailhelp/locales"
+	"github.com/mailhelp/mailhelp/store"
 )
 
 // Options configures an App. The zero value of each field means its
@@ -36,6 +37,11 @@ type Options struct {
 	// New, for one-shot commands: building it decodes every language's
 	// vocabulary, which mailhelp check, reading no text, does not need.
 	Lazy bool
+	// Shared opens the configuration's store (store.url), as mailhelp
+	// serve does: its replicas then share which of them answers each
+	// chat delivery, and the live checks' limits. Without it (one-shot
+	// commands), all state stays in the process.
+	Shared bool
 }
 
 // App is mailhelp's application: it answers requests from the running
@@ -49,6 +55,11 @@ type App struct {
 	previews *handlers.Previews
 	ann      *handlers.Announcements
 	memory   bot.Memory
+
+	// deliveries decide which replica answers a chat delivery; store is
+	// the shared store they and the limits use, nil without one.
+	deliveries bot.Deliveries
+	store      *store.Redis
 
 	mu        sync.Mutex
 	cur       *instance
@@ -113,8 +124,12 @@ func New(cfg *config.Config, opts Options) (*App, error) {
 		a.parser.full()
 	}
 	a.ann = handlers.NewAnnouncements(a.previews, nil)
+	if err := a.openStore(cfg); err != nil {
+		return nil, err
+	}
 	p, err := a.build(cfg)
 	if err != nil {
+		a.closeStore()
 		return nil, err
 	}
 	a.cur = a.instance(cfg, p)
@@ -222,4 +237,5 @@ func (a *App) Close() {
 	p := a.cur.parts
 	a.mu.Unlock()
 	p.router.Retire(nil, p.close)
+	a.closeStore()
 }

@@ -81,11 +81,10 @@ func (a *App) build(cfg *config.Config) (*parts, error) {
 			return nil, err
 		}
 		p.deps.Discovery = p.discovery
-		p.deps.Limiter = probe.NewLimiter(probe.Limits{
+		p.deps.Limiter, p.deps.AccountLimiter = a.limiters(probe.Limits{
 			PerUser: cfg.Check.PerUser, PerTarget: cfg.Check.PerTarget,
 			Window: cfg.Check.Window, MaxConcurrent: cfg.Check.MaxConcurrent,
-		}, nil)
-		p.deps.AccountLimiter = probe.NewLimiter(AccountLimits, nil)
+		})
 	}
 	p.router = bot.NewRouter(bot.RouterOptions{
 		Translator:  a.cat,

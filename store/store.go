@@ -202,7 +202,9 @@ func (r *Redis) Stats() Stats {
 	}
 }
 
-// watch pings the server every pingEvery while it is down, until Close.
+// watch pings the server every pingEvery until Close: while it is down,
+// so that it is used again as soon as it answers; while it is up too,
+// so that Healthy (readiness) follows it when nothing else calls it.
 func (r *Redis) watch() {
 	defer r.wg.Done()
 	t := time.NewTicker(pingEvery)
@@ -212,9 +214,7 @@ func (r *Redis) watch() {
 		case <-r.base.Done():
 			return
 		case <-t.C:
-			if !r.up.Load() {
-				_ = r.Ping(r.base)
-			}
+			_ = r.Ping(r.base)
 		}
 	}
 }

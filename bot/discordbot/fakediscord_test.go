@@ -24,8 +24,11 @@ type fakeDiscord struct {
 	t   testing.TB
 	srv *httptest.Server
 
-	mu         sync.Mutex
-	conn       *websocket.Conn
+	mu   sync.Mutex
+	conn *websocket.Conn
+	// conns are every gateway connection opened, in order: several
+	// replicas of the bot, or one that reconnected.
+	conns      []*websocket.Conn
 	wmu        sync.Mutex
 	seq        int64
 	events     []dispatchEvent
@@ -213,6 +216,7 @@ func (f *fakeDiscord) gateway(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	f.conn = c
+	f.conns = append(f.conns, c)
 	code := f.closeCode
 	f.mu.Unlock()
 	send := func(v any) error {
@@ -293,6 +297,28 @@ func (f *fakeDiscord) dispatch(typ string, data any) {
 	defer f.wmu.Unlock()
 	if err := c.WriteJSON(map[string]any{"op": 0, "t": e.Type, "s": e.Seq, "d": e.Data}); err != nil {
 		f.t.Logf("dispatch: %v", err)
+	}
+}
+
+// dispatchOn sends an event on the i-th connection opened: two replicas
+// running the same shard during a rolling update both receive it.
+func (f *fakeDiscord) dispatchOn(i int, typ string, data any) {
+	f.mu.Lock()
+	f.seq++
+	e := dispatchEvent{Seq: f.seq, Type: typ, Data: data}
+	f.events = append(f.events, e)
+	var c *websocket.Conn
+	if i < len(f.conns) {
+		c = f.conns[i]
+	}
+	f.mu.Unlock()
+	if c == nil {
+		f.t.Fatalf("no gateway connection %d", i)
+	}
+	f.wmu.Lock()
+	defer f.wmu.Unlock()
+	if err := c.WriteJSON(map[string]any{"op": 0, "t": e.Type, "s": e.Seq, "d": e.Data}); err != nil {
+		f.t.Logf("dispatch on %d: %v", i, err)
 	}
 }
 

@@ -24,13 +24,16 @@ type fakeSlack struct {
 	t   testing.TB
 	srv *httptest.Server
 
-	mu        sync.Mutex
-	calls     []apiCall // Web API calls and response_url posts, in order
-	acks      []string  // envelope ids acknowledged
-	ackAt     map[string]time.Time
-	ackc      chan string // each acknowledged envelope id, when watched
-	opens     int         // apps.connections.open calls
-	conn      *websocket.Conn
+	mu    sync.Mutex
+	calls []apiCall // Web API calls and response_url posts, in order
+	acks  []string  // envelope ids acknowledged
+	ackAt map[string]time.Time
+	ackc  chan string // each acknowledged envelope id, when watched
+	opens int         // apps.connections.open calls
+	conn  *websocket.Conn
+	// conns are every Socket Mode connection opened, in order: several
+	// replicas of the bot, or one that reconnected.
+	conns     []*websocket.Conn
 	connected chan struct{}
 	limited   int            // answer this many chat.postMessage calls with 429
 	postc     chan apiCall   // each chat.postMessage, when watched
@@ -209,6 +212,7 @@ func (f *fakeSlack) websocket(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	f.conn = c
+	f.conns = append(f.conns, c)
 	f.mu.Unlock()
 	var wmu sync.Mutex
 	write := func(v any) error {
@@ -270,6 +274,24 @@ func (f *fakeSlack) send(envelope map[string]any) {
 	}
 	if err := c.WriteJSON(envelope); err != nil {
 		f.t.Fatalf("send envelope: %v", err)
+	}
+}
+
+// sendOn writes an envelope on the i-th connection opened: Slack spreads
+// envelopes over an app's connections, and a retry may go to another.
+func (f *fakeSlack) sendOn(i int, envelope map[string]any) {
+	f.t.Helper()
+	f.mu.Lock()
+	var c *websocket.Conn
+	if i < len(f.conns) {
+		c = f.conns[i]
+	}
+	f.mu.Unlock()
+	if c == nil {
+		f.t.Fatalf("no Socket Mode connection %d", i)
+	}
+	if err := c.WriteJSON(envelope); err != nil {
+		f.t.Fatalf("send envelope on connection %d: %v", i, err)
 	}
 }
 

@@ -39,7 +39,23 @@ type Metrics struct {
 	http       *counterVec
 	auditFails atomic.Uint64
 	buildInfo  string // the mailhelp_build_info family, written once
+	// store reports the shared store, when there is one (SetStore).
+	store atomic.Pointer[func() StoreStats]
 }
+
+// StoreStats is what the metrics say of the store replicas share.
+type StoreStats struct {
+	// Up is whether its last call (or ping) succeeded.
+	Up bool
+	// Errors counts calls that failed or timed out; Fallbacks, deliveries
+	// claimed in this process alone because of one; Refused, live checks
+	// refused because the shared limits could not be counted.
+	Errors, Fallbacks, Refused uint64
+}
+
+// SetStore makes the metrics report the shared store, as stats says at
+// each scrape.
+func (m *Metrics) SetStore(stats func() StoreStats) { m.store.Store(&stats) }
 
 // BuildInfo describes the running binary, for the mailhelp_build_info
 // metric.
@@ -175,7 +191,31 @@ func (m *Metrics) write(w *bufio.Writer) {
 	m.checks.write(w)
 	m.http.write(w)
 	m.limited.write(w)
+	if f := m.store.Load(); f != nil {
+		writeStoreMetrics(w, (*f)())
+	}
 	writeProcessMetrics(w)
+}
+
+// writeStoreMetrics writes the shared store's families, sorted by name.
+func writeStoreMetrics(w *bufio.Writer, s StoreStats) {
+	for _, c := range []struct {
+		name, help string
+		value      uint64
+	}{
+		{"mailhelp_store_errors_total", "Calls to the shared store that failed or timed out.", s.Errors},
+		{"mailhelp_store_fallbacks_total", "Chat deliveries claimed in this process alone because the shared store failed.", s.Fallbacks},
+		{"mailhelp_store_refused_total", "Live checks refused because the shared store could not count them.", s.Refused},
+	} {
+		header(w, c.name, c.help, "counter")
+		sample(w, c.name, "", float64(c.value))
+	}
+	up := 0.0
+	if s.Up {
+		up = 1
+	}
+	header(w, "mailhelp_store_up", "1 when the shared store answers, 0 when it does not.", "gauge")
+	sample(w, "mailhelp_store_up", "", up)
 }
 
 // family is a metric's name, help text and label names (at most two, in

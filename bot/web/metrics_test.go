@@ -264,3 +264,34 @@ func BenchmarkMetricsScrape(b *testing.B) {
 		m.Handler().ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/metrics", nil))
 	}
 }
+
+// TestMetricsStore: with a shared store, its state and counters are
+// exposed after mailhelp's other families; without one, nothing is.
+func TestMetricsStore(t *testing.T) {
+	m := newMetrics(BuildInfo{Version: "v1", Commit: "c", Date: "d", GoVersion: "go"})
+	if body, _ := scrape(t, m, ""); strings.Contains(body, "mailhelp_store_") {
+		t.Fatalf("store metrics without a store:\n%s", body)
+	}
+	stats := StoreStats{Up: true, Errors: 3, Fallbacks: 2, Refused: 1}
+	m.SetStore(func() StoreStats { return stats })
+	want := `# HELP mailhelp_store_errors_total Calls to the shared store that failed or timed out.
+# TYPE mailhelp_store_errors_total counter
+mailhelp_store_errors_total 3
+# HELP mailhelp_store_fallbacks_total Chat deliveries claimed in this process alone because the shared store failed.
+# TYPE mailhelp_store_fallbacks_total counter
+mailhelp_store_fallbacks_total 2
+# HELP mailhelp_store_refused_total Live checks refused because the shared store could not count them.
+# TYPE mailhelp_store_refused_total counter
+mailhelp_store_refused_total 1
+# HELP mailhelp_store_up 1 when the shared store answers, 0 when it does not.
+# TYPE mailhelp_store_up gauge
+mailhelp_store_up 1
+`
+	if body, _ := scrape(t, m, ""); !strings.Contains(body, want) {
+		t.Errorf("store metrics:\n%s", body)
+	}
+	stats.Up = false
+	if body, _ := scrape(t, m, ""); !strings.Contains(body, "\nmailhelp_store_up 0\n") {
+		t.Errorf("store down:\n%s", body)
+	}
+}

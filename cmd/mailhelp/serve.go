@@ -63,12 +63,18 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 		log.Error("setup", "err", err)
 		return exitFail
 	}
-	a, err := m.newApp(*cfgPath, app.Options{Logger: log, Observer: metrics, Catalog: cat})
+	a, err := m.newApp(*cfgPath, app.Options{Logger: log, Observer: metrics, Catalog: cat, Shared: true})
 	if err != nil {
 		log.Error("setup", "err", err)
 		return exitFail
 	}
 	defer a.Close()
+	if _, ok := a.StoreStats(); ok {
+		metrics.SetStore(func() web.StoreStats {
+			s, _ := a.StoreStats()
+			return web.StoreStats{Up: s.Up, Errors: s.CallsFailed, Fallbacks: s.Fallbacks, Refused: s.Refused}
+		})
+	}
 	rl := &reloader{m: m, app: a, cfgPath: *cfgPath}
 	adapters, mounts, err := m.chatAdapters(a, log, metrics)
 	if err != nil {
@@ -84,7 +90,7 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 		TrustedProxies: a.Config().Web.TrustedProxies,
 		Discovery:      publish.New(publish.Options{Settings: a.PublishSettings, Translator: a.Catalog(), Logger: log}),
 		ProfileSigned:  func() bool { return a.PublishSettings().Signer != nil },
-		Ready:          func() error { return ready(adapters) }, Mounts: mounts,
+		Ready:          func() error { return ready(a, adapters) }, Mounts: mounts,
 	})
 	if err != nil {
 		log.Error("setup", "err", err)
@@ -128,10 +134,14 @@ func (m *Main) chatAdapters(a *app.App, log *slog.Logger, metrics *web.Metrics) 
 	return adapters, mounts, nil
 }
 
-// ready names every chat adapter that is not connected: one whose
-// platform is down keeps trying while the rest serves.
-func ready(adapters []namedAdapter) error {
+// ready names every chat adapter that is not connected, and the shared
+// store when it does not answer: one whose platform is down keeps trying
+// while the rest serves.
+func ready(a *app.App, adapters []namedAdapter) error {
 	var down []string
+	if err := a.StoreReady(); err != nil {
+		down = append(down, err.Error())
+	}
 	for _, ad := range adapters {
 		if !ad.Connected() {
 			down = append(down, ad.name+": not connected")

@@ -1,0 +1,84 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/mailhelp/mailhelp/bot"
+	"github.com/mailhelp/mailhelp/config"
+	"github.com/mailhelp/mailhelp/handlers"
+	"github.com/mailhelp/mailhelp/probe"
+	"github.com/mailhelp/mailhelp/store"
+)
+
+// Chat deliveries handled in this process are remembered this long, at
+// most this many: what Slack and Discord may repeat.
+const (
+	deliveryTTL   = 10 * time.Minute
+	maxDeliveries = 20000
+)
+
+// openStore sets up the deliveries, in this process or, with
+// Options.Shared and a store URL, shared through the store. The store
+// need not be reachable: answers flow while it is down, and it is used
+// again as soon as it answers.
+func (a *App) openStore(cfg *config.Config) error {
+	a.deliveries = bot.NewLocalDeliveries(deliveryTTL, maxDeliveries)
+	if !a.opts.Shared || cfg.Store.URL == "" {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	r, err := store.Open(ctx, cfg.Store.URL, store.Options{Logger: a.opts.Logger})
+	if err != nil {
+		return fmt.Errorf("app: store: %w", err)
+	}
+	a.store = r
+	a.deliveries = store.NewDeliveries(r, a.deliveries)
+	return nil
+}
+
+func (a *App) closeStore() {
+	if a.store != nil {
+		_ = a.store.Close()
+	}
+}
+
+// limiters are the live checks' limiters for lim, and the account
+// tests' (AccountLimits): shared by the replicas through the store when
+// there is one, else this process's.
+func (a *App) limiters(lim probe.Limits) (checks, accounts handlers.Limiter) {
+	if a.store == nil {
+		return probe.NewLimiter(lim, nil), probe.NewLimiter(AccountLimits, nil)
+	}
+	return store.NewLimiter(a.store, lim),
+		store.NewLimiterWith(a.store, AccountLimits, store.LimiterOptions{Name: "account"})
+}
+
+// Deliveries decide which replica answers each chat delivery; the chat
+// adapters claim every delivery through them.
+func (a *App) Deliveries() bot.Deliveries { return a.deliveries }
+
+// ErrStoreDown is StoreReady's error while the shared store does not
+// answer.
+var ErrStoreDown = errors.New("shared store: not answering (answers go on, each replica on its own; live checks are refused)")
+
+// StoreReady is nil without a shared store or while it answers, else
+// ErrStoreDown: for /readyz.
+func (a *App) StoreReady() error {
+	if a.store == nil || a.store.Healthy() {
+		return nil
+	}
+	return ErrStoreDown
+}
+
+// StoreStats are the shared store's state and counters, for /metrics;
+// ok is false without one.
+func (a *App) StoreStats() (s store.Stats, ok bool) {
+	if a.store == nil {
+		return store.Stats{}, false
+	}
+	return a.store.Stats(), true
+}

@@ -1,0 +1,94 @@
+package slackbot
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/mailhelp/mailhelp/bot"
+	"github.com/mailhelp/mailhelp/internal/testbot"
+	"github.com/mailhelp/mailhelp/internal/testredis"
+	"github.com/mailhelp/mailhelp/store"
+)
+
+// startReplicas connects n adapters to one fake Slack, each with its own
+// Socket Mode connection and its own client of one Redis: n replicas.
+func startReplicas(t *testing.T, f *fakeSlack, url string, n int) []*store.Redis {
+	t.Helper()
+	var stores []*store.Redis
+	for range n {
+		r, err := store.Open(context.Background(), url, store.Options{Logger: testbot.Quiet()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = r.Close() })
+		stores = append(stores, r)
+		startBot(t, f, Options{Deliveries: store.NewDeliveries(r, bot.NewLocalDeliveries(time.Minute, 1000))})
+	}
+	return stores
+}
+
+// TestReplicasAnswerOnce: Slack spreads an app's envelopes over its
+// connections, and a retry may reach another one. Two replicas sharing a
+// store answer each event, command and button once, whichever
+// connection it reaches and however often; both acknowledge every
+// envelope.
+func TestReplicasAnswerOnce(t *testing.T) {
+	rs := testredis.Start(t)
+	f := newFakeSlack(t)
+	startReplicas(t, f, rs.URL(), 2)
+	const n = 8
+	for i := range n {
+		ts := fmt.Sprintf("1.%d", i)
+		ev := mentionEnvelope("env-a"+ts, "Ev"+ts, "U1", "C1", ts, "<@UBOT> which ports?")
+		retry := mentionEnvelope("env-b"+ts, "Ev"+ts, "U1", "C1", ts, "<@UBOT> which ports?")
+		f.sendOn(i%2, ev)
+		f.sendOn(1-i%2, retry)
+		f.sendOn(i%2, retry) // and once more on the first
+	}
+	f.sendOn(0, commandEnvelope(f, "env-c1", "T-cmd", "U2", "which ports?"))
+	f.sendOn(1, commandEnvelope(f, "env-c2", "T-cmd", "U2", "which ports?"))
+	f.waitCalls("chat.postMessage", n)
+	f.waitCalls("response_url", 1)
+	time.Sleep(300 * time.Millisecond)
+	if got := len(f.callsOf("chat.postMessage")); got != n {
+		t.Errorf("%d answers to %d events", got, n)
+	}
+	if got := len(f.callsOf("response_url")); got != 1 {
+		t.Errorf("%d answers to one command", got)
+	}
+	for i := range n {
+		ts := fmt.Sprintf("1.%d", i)
+		if !f.acked("env-a"+ts) || !f.acked("env-b"+ts) {
+			t.Errorf("envelopes of event %s not all acknowledged", ts)
+		}
+	}
+}
+
+// TestReplicasStoreDown: with the store stopped, answers go on (each
+// replica deciding alone) and the store is reported down; once it is
+// back, the replicas share their deliveries again.
+func TestReplicasStoreDown(t *testing.T) {
+	rs := testredis.Start(t)
+	f := newFakeSlack(t)
+	stores := startReplicas(t, f, rs.URL(), 2)
+	rs.Stop()
+	f.sendOn(0, mentionEnvelope("env-1", "Ev1", "U1", "C1", "1.1", "<@UBOT> which ports?"))
+	f.sendOn(1, mentionEnvelope("env-2", "Ev2", "U1", "C1", "1.2", "<@UBOT> which ports?"))
+	f.waitCalls("chat.postMessage", 2)
+	for i, s := range stores {
+		if s.Healthy() {
+			t.Errorf("replica %d: the store is said to answer while it is stopped", i)
+		}
+	}
+	rs.Restart(t)
+	waitFor(t, "the store to answer again", func() bool { return stores[0].Healthy() && stores[1].Healthy() })
+	f.sendOn(0, mentionEnvelope("env-3", "Ev3", "U1", "C1", "1.3", "<@UBOT> which ports?"))
+	f.sendOn(1, mentionEnvelope("env-4", "Ev3", "U1", "C1", "1.3", "<@UBOT> which ports?"))
+	f.waitCalls("chat.postMessage", 3)
+	time.Sleep(300 * time.Millisecond)
+	if got := len(f.callsOf("chat.postMessage")); got != 3 {
+		t.Errorf("%d answers; want 3 (two while the store was down, one after)", got)
+	}
+}
