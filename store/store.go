@@ -38,8 +38,8 @@ const (
 	DefaultPrefix  = "mailhelp:"
 )
 
-// pingEvery is how often the background goroutine pings a server that
-// is down.
+// pingEvery is how often the background goroutine pings the server, up
+// or down.
 const pingEvery = 2 * time.Second
 
 // serverErrorLogEvery bounds how often error replies (not outages) are
