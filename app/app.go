@@ -52,7 +52,7 @@ type App struct {
 	cat      *locales.Catalog
 	parser   *lazyParser
 	sw       *bot.Switch
-	previews *handlers.Previews
+	previews handlers.PreviewStore
 	ann      *handlers.Announcements
 	memory   bot.Memory
 
@@ -123,10 +123,10 @@ func New(cfg *config.Config, opts Options) (*App, error) {
 	if !opts.Lazy {
 		a.parser.full()
 	}
-	a.ann = handlers.NewAnnouncements(a.previews, nil)
 	if err := a.openStore(cfg); err != nil {
 		return nil, err
 	}
+	a.ann = handlers.NewAnnouncements(a.previews, nil)
 	p, err := a.build(cfg)
 	if err != nil {
 		a.closeStore()

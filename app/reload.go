@@ -202,8 +202,8 @@ func (a *App) announceChanges(cfg *config.Config, pol *handlers.AnnouncePolicy, 
 			if !ok || len(admins) == 0 {
 				continue
 			}
-			ann, preview := a.ann.PrepareChange(platform, channel, d, byDomain[name], lang)
 			ctx, cancel := context.WithTimeout(context.Background(), notifyTimeout)
+			ann, preview := a.ann.PrepareChange(ctx, platform, channel, d, byDomain[name], lang)
 			if err := n.NotifyAdmins(ctx, admins, preview, ann); err != nil {
 				a.opts.Logger.Error("change announcement", "platform", platform, "domain", name, "err", err)
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -21,6 +22,16 @@ type Announcement struct {
 	// Cards are what is posted: one message per language of the channel.
 	Cards   []*Reply
 	Expires time.Time
+}
+
+// MayAct says whether user, on platform, may confirm or cancel a: the
+// admin who asked, or for a change announcement (no User) any of admins.
+// It returns ErrAnnouncementNotYours when they may not.
+func (a *Announcement) MayAct(platform, user string, admins []string) error {
+	if a.Platform != platform || (a.User != user && (a.User != "" || !slices.Contains(admins, user))) {
+		return ErrAnnouncementNotYours
+	}
+	return nil
 }
 
 // Errors of Announcements.

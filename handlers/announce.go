@@ -115,19 +115,19 @@ func (p *AnnouncePolicy) record(platform, user, domain, channel, result string) 
 	return e, p.Audit.Record(e)
 }
 
-// Announcements confirms and cancels the previews kept in Previews under
+// Announcements confirms and cancels the previews kept in a PreviewStore under
 // the policy of the running configuration. It implements
 // bot.Announcements; SetPolicy swaps the policy on a reload, keeping the
 // pending previews.
 type Announcements struct {
-	previews *Previews
+	previews PreviewStore
 	policy   atomic.Pointer[AnnouncePolicy]
 }
 
 var _ bot.Announcements = (*Announcements)(nil)
 
 // NewAnnouncements returns Announcements over previews under policy.
-func NewAnnouncements(previews *Previews, policy *AnnouncePolicy) *Announcements {
+func NewAnnouncements(previews PreviewStore, policy *AnnouncePolicy) *Announcements {
 	a := &Announcements{previews: previews}
 	a.policy.Store(policy)
 	return a
@@ -142,7 +142,7 @@ func (a *Announcements) Policy() *AnnouncePolicy { return a.policy.Load() }
 // Confirm implements bot.Announcements.
 func (a *Announcements) Confirm(ctx context.Context, id, platform, user string) (*bot.Announcement, error) {
 	pol := a.Policy()
-	p, err := a.previews.take(id, platform, user, pol.AdminUsers(platform))
+	p, err := a.previews.Take(ctx, id, platform, user, pol.AdminUsers(platform))
 	if err != nil {
 		_, _ = pol.record(platform, user, "", "", "refused:"+reason(err))
 	}
@@ -152,7 +152,7 @@ func (a *Announcements) Confirm(ctx context.Context, id, platform, user string) 
 // Cancel implements bot.Announcements.
 func (a *Announcements) Cancel(ctx context.Context, id, platform, user string) error {
 	pol := a.Policy()
-	p, err := a.previews.take(id, platform, user, pol.AdminUsers(platform))
+	p, err := a.previews.Take(ctx, id, platform, user, pol.AdminUsers(platform))
 	if err == nil {
 		_, _ = pol.record(platform, user, p.Domain, p.Channel, "cancelled")
 	}

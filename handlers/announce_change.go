@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"time"
 
 	"github.com/mailhelp/mailhelp/bot"
@@ -24,7 +25,7 @@ var changeLabels = map[string]string{
 // in channel, for any of platform's admin users to confirm (those users
 // get the returned preview privately). lang is the preview's language,
 // and the card's unless the channel has languages of its own.
-func (a *Announcements) PrepareChange(platform, channel string, d knowledge.Domain, changes []ChangeLine, lang string) (*bot.Announcement, *bot.Reply) {
+func (a *Announcements) PrepareChange(ctx context.Context, platform, channel string, d knowledge.Domain, changes []ChangeLine, lang string) (*bot.Announcement, *bot.Reply) {
 	pol := a.Policy()
 	loc := pol.Translator.For(lang)
 	name := knowledge.DisplayDomain(d.Name)
@@ -33,7 +34,7 @@ func (a *Announcements) PrepareChange(platform, channel string, d knowledge.Doma
 		return changeCard(l, cardLang, d, changes, pol.PublicURL)
 	})
 	// Admins may read their messages later than a preview they asked for.
-	ann := a.previews.put(&bot.Announcement{Platform: platform, Channel: channel, Domain: name, Cards: cards},
+	ann := a.previews.Put(ctx, &bot.Announcement{Platform: platform, Channel: channel, Domain: name, Cards: cards},
 		max(pol.expiry(), 24*time.Hour))
 	card := cards[0]
 	notes := card.Notes

@@ -44,11 +44,10 @@ func Announce(d Deps) bot.Handler {
 		cards := pol.cards(langs, func(l bot.Localizer, lang string) *bot.Reply {
 			return announceCard(l, lang, dom, pol.PublicURL)
 		})
-		prev := d.Announcements.previews
-		ann := prev.put(&bot.Announcement{Platform: req.Platform, User: req.UserID, Channel: req.Channel,
+		ann := d.Announcements.previews.Put(ctx, &bot.Announcement{Platform: req.Platform, User: req.UserID, Channel: req.Channel,
 			Domain: knowledge.DisplayDomain(dom.Name), Cards: cards}, pol.expiry())
 		card := cards[0]
-		minutes := int(math.Ceil(ann.Expires.Sub(prev.now()).Minutes()))
+		minutes := int(math.Ceil(pol.expiry().Minutes()))
 		notes := card.Notes
 		if n := pol.langsNote(loc, langs); n != "" {
 			notes = append([]bot.Note{{Severity: bot.SeverityInfo, Text: n}}, notes...)

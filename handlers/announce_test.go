@@ -140,7 +140,7 @@ func TestChangeAnnouncement(t *testing.T) {
 		t.Fatal(err)
 	}
 	d, _ := cfg.Directory.Lookup("domaine.com")
-	ann, preview := an.PrepareChange("slack", "CNEWS", d, []ChangeLine{{Field: "host", Old: "bm.domaine.com", New: "mail.domaine.com"}}, "fr")
+	ann, preview := an.PrepareChange(context.Background(), "slack", "CNEWS", d, []ChangeLine{{Field: "host", Old: "bm.domaine.com", New: "mail.domaine.com"}}, "fr")
 	if preview.Announcement != ann || ann.Cards[0].Settings[0].Fields[0].Value != "bm.domaine.com → mail.domaine.com" ||
 		!strings.Contains(ann.Cards[0].Title, "changent pour domaine.com") {
 		t.Fatalf("card %+v", ann.Cards[0])

@@ -13,6 +13,7 @@ const hashLen = 32
 const (
 	kindDelivery = "delivery"
 	kindLimit    = "limit"
+	kindPreview  = "preview"
 )
 
 // key is the key of id of a kind: prefix, kind, ":" and the first 128

@@ -131,7 +131,7 @@ func TestNotifyAdminsInDiscord(t *testing.T) {
 			an := opts.Announcements.(*handlers.Announcements)
 			cfg, _ := config.Parse([]byte(testbot.Config))
 			d, _ := cfg.Directory.Lookup("domaine.com")
-			ann, preview := an.PrepareChange("discord", tc.channel, d,
+			ann, preview := an.PrepareChange(context.Background(), "discord", tc.channel, d,
 				[]handlers.ChangeLine{{Field: "host", Old: "bm.domaine.com", New: "mail.domaine.com"}}, "en")
 			if err := b.Adapter.NotifyAdmins(context.Background(), an.Policy().AdminUsers("discord"), preview, ann); err != nil {
 				t.Fatal(err)

@@ -3,12 +3,16 @@ package slackbot
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/mailhelp/mailhelp/bot"
+	"github.com/mailhelp/mailhelp/config"
+	"github.com/mailhelp/mailhelp/handlers"
 	"github.com/mailhelp/mailhelp/internal/testbot"
 	"github.com/mailhelp/mailhelp/internal/testredis"
+	"github.com/mailhelp/mailhelp/locales"
 	"github.com/mailhelp/mailhelp/store"
 )
 
@@ -90,5 +94,55 @@ func TestReplicasStoreDown(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	if got := len(f.callsOf("chat.postMessage")); got != 3 {
 		t.Errorf("%d answers; want 3 (two while the store was down, one after)", got)
+	}
+}
+
+// TestReplicasAnnounce: an admin's preview is shown by one replica and
+// its Post button reaches the other: the card is posted once, and a
+// second click, on either, is told the preview was already handled.
+func TestReplicasAnnounce(t *testing.T) {
+	rs := testredis.Start(t)
+	f := newFakeSlack(t)
+	cfg, err := config.Parse([]byte(testbot.Config))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		r, err := store.Open(context.Background(), rs.URL(), store.Options{Logger: testbot.Quiet()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = r.Close() })
+		an := handlers.NewAnnouncements(store.NewPreviews(r, &handlers.Previews{}), &handlers.AnnouncePolicy{
+			Admins:     map[string]config.AdminSet{"slack": {Users: []string{"UADMIN"}}},
+			Translator: cat, ChannelLang: map[string][]string{"CNEWS": {"fr"}}})
+		router := bot.NewRouter(bot.RouterOptions{Translator: cat, Parser: cat.Parser(), Logger: testbot.Quiet()})
+		handlers.Register(router, handlers.Deps{Directory: cfg.Directory, Announcements: an, Translator: cat})
+		startBotWith(t, f, Options{Router: router, Translator: cat, Announcements: an,
+			Deliveries: store.NewDeliveries(r, bot.NewLocalDeliveries(time.Minute, 1000))})
+	}
+	f.sendOn(0, mentionEnvelope("env-1", "Ev1", "UADMIN", "C1", "1.1", "<@UBOT> announce domaine.com in <#CNEWS|annonces>"))
+	preview := f.waitCalls("chat.postEphemeral", 1)[0]
+	id := previewID(t, preview)
+	// Another admin's click, on the other replica: refused.
+	f.sendOn(1, buttonEnvelope(f, "env-2", "trig-2", "UOTHER", actionAnnouncePost, id, "1.2"))
+	f.waitCalls("response_url", 1)
+	f.sendOn(1, buttonEnvelope(f, "env-3", "trig-3", "UADMIN", actionAnnouncePost, id, "1.2"))
+	card := f.waitCalls("chat.postMessage", 1)[0]
+	if card.Form.Get("channel") != "CNEWS" || !strings.Contains(blocksText(t, card), "Réglages de messagerie pour domaine.com") {
+		t.Errorf("card: %s %s", card.Form.Get("channel"), blocksText(t, card))
+	}
+	f.sendOn(0, buttonEnvelope(f, "env-4", "trig-4", "UADMIN", actionAnnouncePost, id, "1.2"))
+	again := f.waitCalls("response_url", 3)[2]
+	if !strings.Contains(blocksText(t, again), "expired or was already handled") {
+		t.Errorf("second post: %s", blocksText(t, again))
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := len(f.callsOf("chat.postMessage")); n != 1 {
+		t.Errorf("the card was posted %d times", n)
 	}
 }
