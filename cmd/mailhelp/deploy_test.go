@@ -16,6 +16,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/mailhelp/mailhelp/config"
 	"github.com/mailhelp/mailhelp/internal/golden"
 )
 
@@ -333,5 +334,84 @@ func TestSystemdUnit(t *testing.T) {
 	// tenths: at most 1.5.
 	if out, err := exec.CommandContext(ctx, analyze, "security", "--offline=yes", "--threshold=15", path).CombinedOutput(); err != nil {
 		t.Errorf("systemd-analyze security: %v\n%s", err, out)
+	}
+}
+
+// TestDockerComposeReplicas: docker-compose.replicas.yml, on top of
+// docker-compose.yml, runs two replicas on one store: both name it (no
+// password in the file), they take Discord shards 0 and 1 of 2, the
+// second mounts the same configuration and environment with its own
+// audit trail volume and port, and the header says how to run both
+// files together.
+func TestDockerComposeReplicas(t *testing.T) {
+	data := repoFile(t, "docker-compose.replicas.yml")
+	if !strings.Contains(string(data), "docker compose -f docker-compose.yml -f docker-compose.replicas.yml up") {
+		t.Error("the header does not say how to run the two files together")
+	}
+	if !strings.Contains(string(repoFile(t, "docker-compose.yml")), "docker-compose.replicas.yml") {
+		t.Error("docker-compose.yml does not point to the replicas' file")
+	}
+	var c struct {
+		Services map[string]struct {
+			Image       string            `yaml:"image"`
+			Ports       []string          `yaml:"ports"`
+			EnvFile     string            `yaml:"env_file"`
+			Environment map[string]string `yaml:"environment"`
+			Volumes     []string          `yaml:"volumes"`
+			ReadOnly    bool              `yaml:"read_only"`
+			DependsOn   []string          `yaml:"depends_on"`
+		} `yaml:"services"`
+		Volumes map[string]any `yaml:"volumes"`
+	}
+	if err := yaml.Unmarshal(data, &c); err != nil {
+		t.Fatal(err)
+	}
+	store, ok := c.Services["valkey"]
+	if !ok || !strings.HasPrefix(store.Image, "valkey/valkey:") {
+		t.Fatalf("no valkey service: %+v", c.Services)
+	}
+	shards := map[string]bool{}
+	for _, name := range []string{"mailhelp", "mailhelp-2"} {
+		svc, ok := c.Services[name]
+		if !ok {
+			t.Fatalf("no %s service", name)
+		}
+		env := svc.Environment
+		if err := config.CheckStoreURL(env["MAILHELP_REDIS_URL"]); err != nil || !strings.HasPrefix(env["MAILHELP_REDIS_URL"], "redis://valkey:") ||
+			strings.Contains(env["MAILHELP_REDIS_URL"], "@") {
+			t.Errorf("%s: MAILHELP_REDIS_URL %q (%v)", name, env["MAILHELP_REDIS_URL"], err)
+		}
+		if env["DISCORD_SHARD_COUNT"] != "2" {
+			t.Errorf("%s: DISCORD_SHARD_COUNT %q", name, env["DISCORD_SHARD_COUNT"])
+		}
+		shards[env["DISCORD_SHARD_ID"]] = true
+		if !slices.Contains(svc.DependsOn, "valkey") {
+			t.Errorf("%s does not wait for valkey", name)
+		}
+	}
+	if !shards["0"] || !shards["1"] {
+		t.Errorf("shards %v, want 0 and 1", shards)
+	}
+	second := c.Services["mailhelp-2"]
+	if second.Image != "mailhelp" || second.EnvFile != "mailhelp.env" || !second.ReadOnly || slices.Contains(second.Ports, "8080:8080") ||
+		second.Environment["MAILHELP_CONFIG"] == "" {
+		t.Errorf("mailhelp-2: %+v", second)
+	}
+	var mountsConfig, ownTrail bool
+	for _, v := range second.Volumes {
+		parts := strings.Split(v, ":")
+		switch {
+		case len(parts) == 3 && parts[0] == "./mailhelp.yaml" && parts[1] == second.Environment["MAILHELP_CONFIG"] && parts[2] == "ro":
+			mountsConfig = true
+		case len(parts) == 2 && parts[1] == systemStateDir && parts[0] != "mailhelp-data":
+			_, declared := c.Volumes[parts[0]]
+			ownTrail = declared
+		}
+	}
+	if !mountsConfig || !ownTrail {
+		t.Errorf("mailhelp-2's volumes %v: want the configuration read-only and its own declared state volume", second.Volumes)
+	}
+	if strings.Contains(string(data), "TOKEN=") || strings.Contains(string(data), "SECRET=") {
+		t.Error("a token in docker-compose.replicas.yml")
 	}
 }
