@@ -49,6 +49,10 @@ type fakeSlack struct {
 	authCalls  int
 	// appTokenRejected makes apps.connections.open answer invalid_auth.
 	appTokenRejected atomic.Bool
+	// slowc, when set, is told of each post to CSLOW, which Slack then
+	// takes a second to answer; a post whose client goes away meanwhile
+	// is not recorded (it never reached the channel).
+	slowc chan struct{}
 }
 
 // apiCall is one request the bot made.
@@ -189,6 +193,19 @@ func (f *fakeSlack) chat(w http.ResponseWriter, r *http.Request, method string) 
 		w.Header().Set("Retry-After", "1")
 		w.WriteHeader(http.StatusTooManyRequests)
 		return
+	}
+	if r.Form.Get("channel") == "CSLOW" {
+		f.mu.Lock()
+		slowc := f.slowc
+		f.mu.Unlock()
+		if slowc != nil {
+			slowc <- struct{}{}
+		}
+		select {
+		case <-time.After(time.Second):
+		case <-r.Context().Done():
+			return
+		}
 	}
 	if r.Form.Get("channel") == "CFAIL" || r.Form.Get("channel") == "CHALF" && method == "chat.postMessage" && f.halfPosts.Add(1) > 1 {
 		f.json(w, map[string]any{"ok": false, "error": "not_in_channel"})

@@ -1,0 +1,52 @@
+package discordbot
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/mailhelp/mailhelp/internal/testbot"
+	"github.com/mailhelp/mailhelp/internal/testredis"
+)
+
+// TestReplicaProcesses runs two mailhelp serve processes on one Redis
+// against the fake Discord, on the same shard as during a rolling
+// update: every message and interaction reaches both and is answered
+// once; with Redis stopped, answers go on.
+func TestReplicaProcesses(t *testing.T) {
+	rs := testredis.Start(t)
+	f := newFakeDiscord(t)
+	config := filepath.Join(t.TempDir(), "mailhelp.yaml")
+	if err := os.WriteFile(config, []byte("domains:\n  - {domain: domaine.com, host: bm.domaine.com}\ncheck: {enabled: false}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		testbot.StartServe(t, "MAILHELP_CONFIG="+config, "MAILHELP_REDIS_URL="+rs.URL(),
+			"DISCORD_BOT_TOKEN=test-token", "DISCORD_APP_ID=APP", "DISCORD_API_URL="+f.srv.URL+"/api")
+		f.waitReady("READY")
+	}
+	const n = 4
+	for i := range n {
+		m := messageCreate(fmt.Sprintf("M%d", i), "C1", "G1", "U1", "<@BOT> which ports?", true)
+		f.dispatchOn(i%2, "MESSAGE_CREATE", m)
+		f.dispatchOn(1-i%2, "MESSAGE_CREATE", m)
+	}
+	in := commandInteraction("I1", "en-US", "ports", map[string]string{})
+	f.dispatchOn(0, "INTERACTION_CREATE", in)
+	f.dispatchOn(1, "INTERACTION_CREATE", in)
+	f.waitCalls("POST", "/messages", n)
+	f.waitCalls("POST", "/interactions/I1/", 1)
+	time.Sleep(300 * time.Millisecond)
+	if got := len(f.callsOf("POST", "/messages")); got != n {
+		t.Errorf("%d answers to %d messages", got, n)
+	}
+	if got := len(f.callsOf("POST", "/interactions/I1/")); got != 1 {
+		t.Errorf("%d answers to one interaction", got)
+	}
+
+	rs.Stop()
+	f.dispatchOn(0, "MESSAGE_CREATE", messageCreate("MD", "C1", "G1", "U1", "<@BOT> which ports?", true))
+	f.waitCalls("POST", "/messages", n+1)
+}

@@ -1,0 +1,118 @@
+package slackbot
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mailhelp/mailhelp/internal/testbot"
+	"github.com/mailhelp/mailhelp/internal/testredis"
+)
+
+// startReplica starts mailhelp serve against f and the store at
+// storeURL, and waits until it has opened its Socket Mode connection.
+func startReplica(t *testing.T, f *fakeSlack, config, storeURL string) *testbot.Process {
+	t.Helper()
+	p := testbot.StartServe(t, "MAILHELP_CONFIG="+config, "MAILHELP_REDIS_URL="+storeURL,
+		"SLACK_BOT_TOKEN=xoxb-test", "SLACK_APP_TOKEN=xapp-test", "SLACK_API_URL="+f.srv.URL+"/api/")
+	f.waitConnected(1)
+	return p
+}
+
+// TestReplicaProcesses runs two mailhelp serve processes on one Redis
+// against the fake Slack, each with its own Socket Mode connection:
+//   - each event, and its retry on the other connection, is answered
+//     once;
+//   - an announcement previewed by one is posted from a click delivered
+//     to the other;
+//   - with Redis stopped mid-run, answers go on and the replicas are not
+//     ready; once it is back, they are ready and share again;
+//   - a replica stopped (SIGTERM) in the middle of an answer finishes
+//     it, and the other replica, given the event again, does not answer
+//     it twice.
+func TestReplicaProcesses(t *testing.T) {
+	rs := testredis.Start(t)
+	f := newFakeSlack(t)
+	config := filepath.Join(t.TempDir(), "mailhelp.yaml")
+	if err := os.WriteFile(config, []byte(`domains:
+  - {domain: domaine.com, host: bm.domaine.com}
+check: {enabled: false}
+admins:
+  slack: {users: [UADMIN]}
+announce:
+  channels: {CNEWS: fr}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := startReplica(t, f, config, rs.URL())
+	b := startReplica(t, f, config, rs.URL())
+	posts := func() int { return len(f.callsOf("chat.postMessage")) }
+
+	// Every event reaches both replicas; each is answered once.
+	for i, ts := range []string{"1.1", "1.2", "1.3", "1.4"} {
+		f.sendOn(i%2, mentionEnvelope("env-a"+ts, "Ev"+ts, "U1", "C1", ts, "<@UBOT> which ports?"))
+		f.sendOn(1-i%2, mentionEnvelope("env-b"+ts, "Ev"+ts, "U1", "C1", ts, "<@UBOT> which ports?"))
+	}
+	f.waitCalls("chat.postMessage", 4)
+	time.Sleep(300 * time.Millisecond)
+	if n := posts(); n != 4 {
+		t.Fatalf("%d answers to 4 events", n)
+	}
+
+	// Previewed by the first, posted from a click on the second.
+	f.sendOn(0, mentionEnvelope("env-p", "EvP", "UADMIN", "C1", "2.1", "<@UBOT> announce domaine.com in <#CNEWS|annonces>"))
+	id := previewID(t, f.waitCalls("chat.postEphemeral", 1)[0])
+	f.sendOn(1, buttonEnvelope(f, "env-post", "trig-post", "UADMIN", actionAnnouncePost, id, "2.2"))
+	card := f.waitCalls("chat.postMessage", 5)[4]
+	if card.Form.Get("channel") != "CNEWS" {
+		t.Errorf("the announcement went to %q", card.Form.Get("channel"))
+	}
+
+	// Redis stopped: answers go on, the replicas are not ready.
+	rs.Stop()
+	waitFor(t, "both replicas to say the store is down", func() bool {
+		return a.Ready(t) == http.StatusServiceUnavailable && b.Ready(t) == http.StatusServiceUnavailable
+	})
+	f.sendOn(0, mentionEnvelope("env-d1", "EvD1", "U1", "C1", "3.1", "<@UBOT> which ports?"))
+	f.sendOn(1, mentionEnvelope("env-d2", "EvD2", "U1", "C1", "3.2", "<@UBOT> which ports?"))
+	f.waitCalls("chat.postMessage", 7)
+	rs.Restart(t)
+	waitFor(t, "both replicas to be ready again", func() bool {
+		return a.Ready(t) == http.StatusOK && b.Ready(t) == http.StatusOK
+	})
+	f.sendOn(0, mentionEnvelope("env-r1", "EvR", "U1", "C1", "4.1", "<@UBOT> which ports?"))
+	f.sendOn(1, mentionEnvelope("env-r2", "EvR", "U1", "C1", "4.1", "<@UBOT> which ports?"))
+	f.waitCalls("chat.postMessage", 8)
+	time.Sleep(300 * time.Millisecond)
+	if n := posts(); n != 8 {
+		t.Fatalf("%d answers; want 8", n)
+	}
+
+	// Stopped in the middle of an answer: it is finished, once.
+	slowc := make(chan struct{}, 4)
+	f.mu.Lock()
+	f.slowc = slowc
+	f.mu.Unlock()
+	f.sendOn(0, mentionEnvelope("env-s1", "EvS", "U1", "CSLOW", "5.1", "<@UBOT> which ports?"))
+	select {
+	case <-slowc:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the answer was never posted")
+	}
+	if err := a.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	f.sendOn(1, mentionEnvelope("env-s2", "EvS", "U1", "CSLOW", "5.1", "<@UBOT> which ports?"))
+	select {
+	case <-a.Done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the replica did not stop")
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := len(f.callsOf("chat.postMessage")); n != 9 {
+		t.Errorf("%d answers; want 9 (the one in flight finished, not doubled)", n)
+	}
+}
