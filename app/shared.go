@@ -20,9 +20,9 @@ const (
 	maxDeliveries = 20000
 )
 
-// openStore sets up the deliveries and the pending previews, in this
-// process or, with Options.Shared and a store URL, shared through the
-// store. The store
+// openStore sets up the deliveries, the pending previews and the
+// conversations' memory, in this process or, with Options.Shared and a
+// store URL, shared through the store. The store
 // need not be reachable: answers flow while it is down, and it is used
 // again as soon as it answers.
 func (a *App) openStore(cfg *config.Config) error {
@@ -39,6 +39,7 @@ func (a *App) openStore(cfg *config.Config) error {
 	a.store = r
 	a.deliveries = store.NewDeliveries(r, a.deliveries)
 	a.previews = store.NewPreviews(r, a.previews)
+	a.memory = store.NewMemory(r, conversationTTL, a.memory)
 	return nil
 }
 

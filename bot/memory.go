@@ -1,18 +1,21 @@
 package bot
 
 import (
+	"context"
 	"sync"
 	"time"
 )
 
 // Memory keeps what each conversation was last about, for follow-ups.
-// Implementations must be safe for concurrent use, bounded, and keep
-// nothing on disk: a Context holds an address.
+// Implementations must be safe for concurrent use, bounded, keep nothing
+// on disk (a Context holds an address), and bound any I/O by ctx and a
+// timeout of their own: a context that cannot be recalled is a request
+// read on its own.
 type Memory interface {
 	// Recall returns the context of key, if it is recent enough.
-	Recall(key string) (Context, bool)
+	Recall(ctx context.Context, key string) (Context, bool)
 	// Remember stores the context of key.
-	Remember(key string, c Context)
+	Remember(ctx context.Context, key string, c Context)
 }
 
 // LocalMemory is a Memory in this process: contexts expire after a time
@@ -50,7 +53,7 @@ func NewLocalMemory(ttl time.Duration, max int, now func() time.Time) *LocalMemo
 }
 
 // Recall implements Memory.
-func (m *LocalMemory) Recall(key string) (Context, bool) {
+func (m *LocalMemory) Recall(_ context.Context, key string) (Context, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	it, ok := m.items[key]
@@ -61,7 +64,7 @@ func (m *LocalMemory) Recall(key string) (Context, bool) {
 }
 
 // Remember implements Memory.
-func (m *LocalMemory) Remember(key string, c Context) {
+func (m *LocalMemory) Remember(_ context.Context, key string, c Context) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.seq++

@@ -47,7 +47,7 @@ func TestRetireIdleAtOnce(t *testing.T) {
 func TestRetireWaitsForAnswers(t *testing.T) {
 	started, gate := make(chan struct{}), make(chan struct{})
 	old, next := retireRouter(t, "old", started, gate), retireRouter(t, "next", nil, nil)
-	planned := old.Plan(&Request{Text: "bb10 answered after the reload"})
+	planned := old.Plan(context.Background(), &Request{Text: "bb10 answered after the reload"})
 	var wg sync.WaitGroup
 	replies := make([]string, 2)
 	for i := range replies {
@@ -93,7 +93,7 @@ func TestRetireWaitsForAnswers(t *testing.T) {
 // newest router; a router retired with no successor still answers.
 func TestRetireChain(t *testing.T) {
 	r1, r2, r3 := retireRouter(t, "1", nil, nil), retireRouter(t, "2", nil, nil), retireRouter(t, "3", nil, nil)
-	p := r1.Plan(&Request{Text: "bb10"})
+	p := r1.Plan(context.Background(), &Request{Text: "bb10"})
 	r1.Retire(r2, nil)
 	r2.Retire(r3, nil)
 	if got := p.Answer(context.Background()).Title; got != "3" {

@@ -155,13 +155,14 @@ func (r *Router) Clients() []ClientName { return r.opts.Parser.Clients() }
 // Serve answers a request: Plan, then Answer. It always returns a Reply:
 // refusals and errors are answers too, with Reply.Code set.
 func (r *Router) Serve(ctx context.Context, req *Request) *Reply {
-	return r.Plan(req).Answer(ctx)
+	return r.Plan(ctx, req).Answer(ctx)
 }
 
 // Plan reads a request once: its text is parsed (or its Form validated),
 // its language chosen, and what adapters need before answering is set.
-// It does no I/O.
-func (r *Router) Plan(req *Request) *Plan {
+// Its only I/O is recalling the conversation's context from the Memory,
+// bounded by ctx and the Memory's own timeout.
+func (r *Router) Plan(ctx context.Context, req *Request) *Plan {
 	p := &Plan{Request: req, router: r}
 	if req.Form != nil {
 		parsed, err := r.opts.Parser.Form(*req.Form)
@@ -169,7 +170,7 @@ func (r *Router) Plan(req *Request) *Plan {
 		if err != nil {
 			p.refusal = err
 		}
-	} else if prev, ok := r.recall(req); ok {
+	} else if prev, ok := r.recall(ctx, req); ok {
 		req.Parsed = r.opts.Parser.Continue(req.Text, prev)
 	} else {
 		req.Parsed = r.opts.Parser.Parse(req.Text)
@@ -197,17 +198,17 @@ func memoryKey(req *Request) string {
 }
 
 // recall finds the context of a request's conversation.
-func (r *Router) recall(req *Request) (Context, bool) {
+func (r *Router) recall(ctx context.Context, req *Request) (Context, bool) {
 	key := memoryKey(req)
 	if key == "" || r.opts.Memory == nil {
 		return Context{}, false
 	}
-	return r.opts.Memory.Recall(key)
+	return r.opts.Memory.Recall(ctx, key)
 }
 
 // remember keeps what an answered request was about, for a follow-up;
 // help, thanks and refusals leave the previous context as it was.
-func (r *Router) remember(req *Request, reply *Reply) {
+func (r *Router) remember(ctx context.Context, req *Request, reply *Reply) {
 	key := memoryKey(req)
 	if key == "" || r.opts.Memory == nil || reply.Code != "" {
 		return
@@ -215,7 +216,7 @@ func (r *Router) remember(req *Request, reply *Reply) {
 	p := req.Parsed
 	switch p.Intent {
 	case IntentConfigure, IntentCheck, IntentPorts, IntentTroubleshoot:
-		r.opts.Memory.Remember(key, Context{Intent: p.Intent, Client: p.Client, Address: p.Address,
+		r.opts.Memory.Remember(ctx, key, Context{Intent: p.Intent, Client: p.Client, Address: p.Address,
 			Host: p.Host, Symptom: p.Symptom, Topic: p.Topic})
 	}
 }
@@ -241,7 +242,7 @@ func (r *Router) answer(ctx context.Context, p *Plan) *Reply {
 		reply.Intent = req.Parsed.Intent
 	}
 	reply.Lang = req.Lang
-	r.remember(req, reply)
+	r.remember(ctx, req, reply)
 	if link := ProfileLink(r.opts.PublicURL, reply); link != "" {
 		reply.Links = append([]Link{{Label: req.Loc.Text("link.profile", nil), URL: link}}, reply.Links...)
 	}

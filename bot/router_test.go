@@ -208,7 +208,7 @@ func TestRouterPlan(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			plan := r.Plan(tc.req)
+			plan := r.Plan(context.Background(), tc.req)
 			if plan.Intent() != tc.intent || plan.Slow != tc.slow || plan.Lang() != tc.lang {
 				t.Errorf("plan = %s slow=%v lang=%s; want %s slow=%v lang=%s", plan.Intent(), plan.Slow, plan.Lang(), tc.intent, tc.slow, tc.lang)
 			}
@@ -256,12 +256,12 @@ func TestRouterMemory(t *testing.T) {
 	r, _ := newTestRouter(t, RouterOptions{Memory: mem})
 	ask := func(text, conv, user string) *Request {
 		req := &Request{Text: text, Platform: "slack", Conversation: conv, UserID: user}
-		r.Plan(req).Answer(context.Background())
+		r.Plan(context.Background(), req).Answer(context.Background())
 		return req
 	}
 	ask("configure", "T1", "U1") // remembered with an empty host
 	first := &Request{Form: &Form{Intent: IntentConfigure, Target: "bm.domaine.com"}, Platform: "slack", Conversation: "T1", UserID: "U1"}
-	r.Plan(first).Answer(context.Background())
+	r.Plan(context.Background(), first).Answer(context.Background())
 	if got := ask("configure again", "T1", "U1").Parsed; got.Host != "bm.domaine.com" || !got.Continued {
 		t.Errorf("same user and conversation: %+v", got)
 	}
@@ -283,16 +283,16 @@ func TestRouterMemory(t *testing.T) {
 func TestLocalMemoryIsBounded(t *testing.T) {
 	m := NewLocalMemory(time.Hour, 3, nil)
 	for i := range 10 {
-		m.Remember(fmt.Sprint("k", i), Context{Host: fmt.Sprint(i)})
-		m.Remember("hot", Context{Host: "hot"}) // written again and again: kept
+		m.Remember(context.Background(), fmt.Sprint("k", i), Context{Host: fmt.Sprint(i)})
+		m.Remember(context.Background(), "hot", Context{Host: "hot"}) // written again and again: kept
 	}
 	if m.Len() != 3 {
 		t.Errorf("%d contexts kept, want 3", m.Len())
 	}
-	if c, ok := m.Recall("hot"); !ok || c.Host != "hot" {
+	if c, ok := m.Recall(context.Background(), "hot"); !ok || c.Host != "hot" {
 		t.Error("the busiest conversation was forgotten")
 	}
-	if _, ok := m.Recall("k0"); ok {
+	if _, ok := m.Recall(context.Background(), "k0"); ok {
 		t.Error("the oldest conversation was kept")
 	}
 	if len(m.order) > 2*3+16 {

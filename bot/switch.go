@@ -9,7 +9,7 @@ import (
 // Adapters depend on it, not on a particular router.
 type Answerer interface {
 	// Plan reads a request once (see Router.Plan).
-	Plan(req *Request) *Plan
+	Plan(ctx context.Context, req *Request) *Plan
 	// Serve plans and answers a request in one call.
 	Serve(ctx context.Context, req *Request) *Reply
 	// Clients lists the clients a person may name, for pickers.
@@ -31,7 +31,7 @@ func NewSwitch(r *Router) *Switch {
 }
 
 // Plan plans with the current router.
-func (s *Switch) Plan(req *Request) *Plan { return s.cur.Load().Plan(req) }
+func (s *Switch) Plan(ctx context.Context, req *Request) *Plan { return s.cur.Load().Plan(ctx, req) }
 
 // Serve answers with the current router.
 func (s *Switch) Serve(ctx context.Context, req *Request) *Reply { return s.cur.Load().Serve(ctx, req) }

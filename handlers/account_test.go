@@ -97,7 +97,7 @@ func TestAccountInChat(t *testing.T) {
 		"de": "mein Konto testen alice@domaine.com", "es": "probar mi cuenta alice@domaine.com",
 	} {
 		req := &bot.Request{Text: text, Platform: "slack", UserID: "U1"}
-		if plan := r.Plan(req); plan.Slow {
+		if plan := r.Plan(context.Background(), req); plan.Slow {
 			t.Errorf("%s: planned as a slow check", lang)
 		}
 		reply := r.Serve(context.Background(), &bot.Request{Text: text, Platform: "slack", UserID: "U1"})

@@ -14,6 +14,7 @@ const (
 	kindDelivery = "delivery"
 	kindLimit    = "limit"
 	kindPreview  = "preview"
+	kindMemory   = "memory"
 )
 
 // key is the key of id of a kind: prefix, kind, ":" and the first 128

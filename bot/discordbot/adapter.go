@@ -118,7 +118,7 @@ func (a *Adapter) HandleMessage(ctx context.Context, m *discordgo.Message) {
 		// permissions: Manage Server counts in slash commands only).
 		req.Roles = m.Member.Roles
 	}
-	plan := a.opts.Router.Plan(req)
+	plan := a.opts.Router.Plan(ctx, req)
 	if plan.Intent() == bot.IntentAnnounce {
 		a.announceHint(ctx, m, plan.Lang())
 		return
@@ -230,7 +230,7 @@ func (a *Adapter) component(ctx context.Context, i *discordgo.Interaction) {
 		}
 		req := q.request(lang, interactionLocale(i))
 		req.UserID, req.Roles = interactionUser(i)
-		plan := a.opts.Router.Plan(req)
+		plan := a.opts.Router.Plan(ctx, req)
 		embeds, comps := a.answer(ctx, plan, q, key)
 		a.send(ctx, i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
 			Data: &discordgo.InteractionResponseData{Embeds: embeds, Components: comps, AllowedMentions: noMentions}})
@@ -243,7 +243,7 @@ func (a *Adapter) respond(ctx context.Context, i *discordgo.Interaction, q quest
 	req := q.request(force, interactionLocale(i))
 	req.UserID, req.Roles = interactionUser(i)
 	req.Conversation = i.ChannelID
-	plan := a.opts.Router.Plan(req)
+	plan := a.opts.Router.Plan(ctx, req)
 	if plan.Slow {
 		a.send(ctx, i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource})
 		embeds, comps := a.answer(ctx, plan, q, i.ID)

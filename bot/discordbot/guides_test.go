@@ -23,7 +23,7 @@ func TestGuideEmbedGoldens(t *testing.T) {
 		for _, lang := range cat.Languages() {
 			t.Run(string(c.ID)+"_"+lang, func(t *testing.T) {
 				q := question{form: &bot.Form{Intent: bot.IntentConfigure, Client: string(c.ID), Target: "alice@domaine.com"}}
-				plan := r.Plan(q.request(lang, ""))
+				plan := r.Plan(context.Background(), q.request(lang, ""))
 				embeds, comps := a.answer(context.Background(), plan, q, "K1")
 				total := 0
 				for _, e := range embeds {

@@ -1,6 +1,7 @@
 package discordbot
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -33,7 +34,7 @@ func TestUnwrapThenPlan(t *testing.T) {
 			if strings.ContainsAny(plain, "<>") {
 				t.Errorf("markup left in %q", plain)
 			}
-			plan := r.Plan(&bot.Request{Text: plain, Channel: channel})
+			plan := r.Plan(context.Background(), &bot.Request{Text: plain, Channel: channel})
 			if plan.Intent() != tc.intent || plan.Target() != tc.target || plan.Lang() != tc.lang || channel != tc.channel {
 				t.Errorf("got %s %q %s channel %q; want %s %q %s channel %q", plan.Intent(), plan.Target(), plan.Lang(), channel,
 					tc.intent, tc.target, tc.lang, tc.channel)

@@ -27,7 +27,7 @@ func TestSymptomEmbedGoldens(t *testing.T) {
 				if s == knowledge.SymptomUnsupported {
 					q = question{text: "POP3 alice@domaine.com"}
 				}
-				plan := r.Plan(q.request(lang, ""))
+				plan := r.Plan(context.Background(), q.request(lang, ""))
 				embeds, comps := a.answer(context.Background(), plan, q, "K1")
 				raw, _ := json.MarshalIndent(map[string]any{"embeds": embeds, "components": comps}, "", "  ")
 				if s != knowledge.SymptomUnsupported && s != knowledge.SymptomSentFolder &&

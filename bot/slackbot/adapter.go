@@ -277,7 +277,7 @@ func (a *Adapter) answer(ctx context.Context, req *bot.Request, q Question, conv
 	if req.ForceLang == "" {
 		req.LocaleHint = a.locale(ctx, conv.user)
 	}
-	plan := a.opts.Router.Plan(req)
+	plan := a.opts.Router.Plan(ctx, req)
 	if admin := plan.Intent(); admin == bot.IntentAnnounce || admin == bot.IntentDiscovery {
 		// Admin-only intents: the user's groups may make them an admin.
 		req.Roles = a.groupsOf(ctx, conv.user)

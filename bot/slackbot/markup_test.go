@@ -1,6 +1,7 @@
 package slackbot
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -39,7 +40,7 @@ func TestUnwrapThenPlan(t *testing.T) {
 			if strings.ContainsAny(plain, "<>") {
 				t.Errorf("markup left in %q", plain)
 			}
-			plan := r.Plan(&bot.Request{Text: plain, Channel: channel})
+			plan := r.Plan(context.Background(), &bot.Request{Text: plain, Channel: channel})
 			p := plan.Request.Parsed
 			if p.Intent != tc.intent || p.Client != tc.client || plan.Target() != tc.target || plan.Lang() != tc.lang || channel != tc.channel {
 				t.Errorf("got %s %q %q %s channel %q; want %s %q %q %s channel %q", p.Intent, p.Client, plan.Target(), plan.Lang(), channel,

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -28,6 +29,8 @@ func startReplica(t *testing.T, f *fakeSlack, config, storeURL string) *testbot.
 //     once;
 //   - an announcement previewed by one is posted from a click delivered
 //     to the other;
+//   - a follow-up in a thread, reaching the other replica, is read with
+//     the question before it;
 //   - with Redis stopped mid-run, answers go on and the replicas are not
 //     ready; once it is back, they are ready and share again;
 //   - a replica stopped (SIGTERM) in the middle of an answer finishes
@@ -71,6 +74,16 @@ announce:
 		t.Errorf("the announcement went to %q", card.Form.Get("channel"))
 	}
 
+	// A follow-up reaching the other replica knows the address.
+	f.sendOn(0, mentionEnvelope("env-q", "EvQ", "U1", "C1", "2.5", "<@UBOT> configure BlackBerry for alice@domaine.com"))
+	f.waitCalls("chat.postMessage", 6)
+	follow := mentionEnvelope("env-f", "EvF", "U1", "C1", "2.6", "<@UBOT> and for iPhone?")
+	follow["payload"].(map[string]any)["event"].(map[string]any)["thread_ts"] = "2.5"
+	f.sendOn(1, follow)
+	if got := blocksText(t, f.waitCalls("chat.postMessage", 7)[6]); !strings.Contains(got, "Set up iPhone / iPad for alice@domaine.com") {
+		t.Errorf("the follow-up on the other replica lost the address: %.300s", got)
+	}
+
 	// Redis stopped: answers go on, the replicas are not ready.
 	rs.Stop()
 	waitFor(t, "both replicas to say the store is down", func() bool {
@@ -78,17 +91,17 @@ announce:
 	})
 	f.sendOn(0, mentionEnvelope("env-d1", "EvD1", "U1", "C1", "3.1", "<@UBOT> which ports?"))
 	f.sendOn(1, mentionEnvelope("env-d2", "EvD2", "U1", "C1", "3.2", "<@UBOT> which ports?"))
-	f.waitCalls("chat.postMessage", 7)
+	f.waitCalls("chat.postMessage", 9)
 	rs.Restart(t)
 	waitFor(t, "both replicas to be ready again", func() bool {
 		return a.Ready(t) == http.StatusOK && b.Ready(t) == http.StatusOK
 	})
 	f.sendOn(0, mentionEnvelope("env-r1", "EvR", "U1", "C1", "4.1", "<@UBOT> which ports?"))
 	f.sendOn(1, mentionEnvelope("env-r2", "EvR", "U1", "C1", "4.1", "<@UBOT> which ports?"))
-	f.waitCalls("chat.postMessage", 8)
+	f.waitCalls("chat.postMessage", 10)
 	time.Sleep(300 * time.Millisecond)
-	if n := posts(); n != 8 {
-		t.Fatalf("%d answers; want 8", n)
+	if n := posts(); n != 10 {
+		t.Fatalf("%d answers; want 10", n)
 	}
 
 	// Stopped in the middle of an answer: it is finished, once.
@@ -112,7 +125,7 @@ announce:
 		t.Fatal("the replica did not stop")
 	}
 	time.Sleep(300 * time.Millisecond)
-	if n := len(f.callsOf("chat.postMessage")); n != 9 {
-		t.Errorf("%d answers; want 9 (the one in flight finished, not doubled)", n)
+	if n := len(f.callsOf("chat.postMessage")); n != 11 {
+		t.Errorf("%d answers; want 11 (the one in flight finished, not doubled)", n)
 	}
 }

@@ -281,7 +281,7 @@ func (s *Server) ask(w http.ResponseWriter, r *http.Request) {
 	if force {
 		req.ForceLang = lang // the answer's language switch
 	}
-	plan := s.opts.Router.Plan(req)
+	plan := s.opts.Router.Plan(r.Context(), req)
 	if plan.Slow {
 		cross := s.crossSite(r)
 		if r.Method != http.MethodPost || cross || !validToken(r, v.Get("token")) {
