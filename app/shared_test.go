@@ -1,0 +1,58 @@
+package app
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/mailhelp/mailhelp/bot"
+	"github.com/mailhelp/mailhelp/internal/testbot"
+	"github.com/mailhelp/mailhelp/internal/testredis"
+)
+
+// TestSharedCheckLimits: two replicas on one store grant one quota of
+// live checks per person between them, not one each; without
+// Options.Shared (one-shot commands) the store is not opened.
+func TestSharedCheckLimits(t *testing.T) {
+	rs := testredis.Start(t)
+	yaml := "audit:\n  file: " + filepath.Join(t.TempDir(), "audit.jsonl") +
+		"\ndomains:\n  - domain: domaine.com\n    host: bm.domaine.com\ncheck:\n  enabled: true\n  per_user: 2\n  per_target: 1000\n" +
+		"store:\n  url: " + rs.URL() + "\n"
+	var replicas []*App
+	for range 2 {
+		a, err := New(mustConfig(t, yaml), Options{Logger: quiet(), Prober: testbot.SlowProber{}, Shared: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(a.Close)
+		if _, ok := a.StoreStats(); !ok || a.StoreReady() != nil {
+			t.Fatalf("the replica has no store, or it is not ready: %v", a.StoreReady())
+		}
+		replicas = append(replicas, a)
+	}
+	check := func(a *App, user string) *bot.Reply {
+		return a.Answerer().Serve(context.Background(), &bot.Request{Text: "check alice@domaine.com", Platform: "slack", UserID: user})
+	}
+	for i, a := range replicas {
+		if r := check(a, "U1"); r.Code != "" || r.Check == nil {
+			t.Fatalf("check %d on replica %d refused: %s %s", i+1, i, r.Code, r.Title)
+		}
+	}
+	for i, a := range replicas {
+		if r := check(a, "U1"); r.Code != bot.CodeRateLimited {
+			t.Errorf("a third check on replica %d: code %q, want %q", i, r.Code, bot.CodeRateLimited)
+		}
+	}
+	if r := check(replicas[1], "U2"); r.Code != "" {
+		t.Errorf("another person's check refused: %s", r.Code)
+	}
+
+	one, err := New(mustConfig(t, yaml), Options{Logger: quiet(), Prober: testbot.SlowProber{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer one.Close()
+	if _, ok := one.StoreStats(); ok {
+		t.Error("a one-shot command's app opened the store")
+	}
+}
