@@ -104,12 +104,12 @@ func sameAuditFile(running, next *config.Config) error {
 		Msg: fmt.Sprintf("the audit file cannot change without a restart (running: %q, new: %q)", running.Audit.File, next.Audit.File)}}}
 }
 
-// sameStore refuses a new configuration whose shared store is not the
-// running one: the replicas of a deployment share one, and a process
-// cannot move its state to another while it answers. The URL, which may
-// hold a password, is not quoted.
+// sameStore refuses a new configuration whose shared store (or claim
+// lease) is not the running one: the replicas of a deployment share
+// one, and a process cannot move its state to another while it
+// answers. The URL, which may hold a password, is not quoted.
 func sameStore(running, next *config.Config) error {
-	if running.Store.URL == next.Store.URL {
+	if running.Store == next.Store {
 		return nil
 	}
 	return &config.Error{Problems: []config.Problem{{Field: "store.url",

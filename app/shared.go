@@ -37,7 +37,7 @@ func (a *App) openStore(cfg *config.Config) error {
 		return fmt.Errorf("app: store: %w", err)
 	}
 	a.store = r
-	a.deliveries = store.NewDeliveries(r, a.deliveries)
+	a.deliveries = store.NewDeliveriesWith(r, a.deliveries, store.DeliveriesOptions{Lease: cfg.Store.ClaimLease})
 	a.previews = store.NewPreviews(r, a.previews)
 	a.memory = store.NewMemory(r, conversationTTL, a.memory)
 	return nil

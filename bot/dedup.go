@@ -11,32 +11,67 @@ import (
 // several replicas of mailhelp: the first to claim its id answers, the
 // others drop it. Implementations are safe for concurrent use.
 type Deliveries interface {
-	// Claim reports whether the caller is the one to handle delivery id.
-	// When it is, it must call done once: with true when the delivery
-	// has been handled (its id then stays claimed for a while, so that
-	// repeats are dropped), with false when it gives up on it (a
-	// redelivery may then be taken, here or elsewhere).
-	Claim(ctx context.Context, id string) (done func(handled bool), ok bool)
+	// Claim says whether the caller is the one to handle delivery id.
+	// When it is (Claimed), it must call done once: with true when the
+	// delivery has been handled (its id then stays claimed for a while,
+	// so that repeats are dropped), with false when it gives up on it (a
+	// redelivery may then be taken, here or elsewhere). done is nil
+	// otherwise.
+	Claim(ctx context.Context, id string) (done func(handled bool), state ClaimState)
 }
 
-// LocalDeliveries are the Deliveries of one process: a Dedup.
-type LocalDeliveries struct{ d *Dedup }
+// ClaimState is what Deliveries.Claim found.
+type ClaimState int
+
+const (
+	// Claimed: the caller handles the delivery, then calls done.
+	Claimed ClaimState = iota + 1
+	// Handled: the delivery has been handled; the repeat is dropped.
+	Handled
+	// Busy: the delivery is being handled, here or by another replica;
+	// the repeat is dropped, but where the platform delivers again what
+	// is not acknowledged (Slack's events), it is left unacknowledged: if
+	// its handler dies, a later delivery is claimed once the claim has
+	// expired.
+	Busy
+)
+
+// LocalDeliveries are the Deliveries of one process: a Dedup, and the
+// deliveries being handled.
+type LocalDeliveries struct {
+	d  *Dedup
+	mu sync.Mutex
+	// busy are the ids claimed and not done yet.
+	busy map[string]bool
+}
 
 // NewLocalDeliveries keeps handled ids for ttl, at most max of them.
 func NewLocalDeliveries(ttl time.Duration, max int) *LocalDeliveries {
-	return &LocalDeliveries{d: NewDedup(ttl, max)}
+	return &LocalDeliveries{d: NewDedup(ttl, max), busy: map[string]bool{}}
 }
 
 // Claim implements Deliveries.
-func (l *LocalDeliveries) Claim(_ context.Context, id string) (done func(handled bool), ok bool) {
-	if !l.d.First(id) {
-		return nil, false
+func (l *LocalDeliveries) Claim(_ context.Context, id string) (done func(handled bool), state ClaimState) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	switch {
+	case l.busy[id]:
+		return nil, Busy
+	case !l.d.First(id):
+		return nil, Handled
 	}
+	l.busy[id] = true
+	var once sync.Once
 	return func(handled bool) {
-		if !handled {
-			l.d.Forget(id)
-		}
-	}, true
+		once.Do(func() {
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			delete(l.busy, id)
+			if !handled {
+				l.d.Forget(id)
+			}
+		})
+	}, Claimed
 }
 
 // Dedup remembers delivery ids for a while, so a delivery a platform

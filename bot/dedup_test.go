@@ -6,28 +6,30 @@ import (
 	"time"
 )
 
-// TestLocalDeliveries: a delivery is claimed once; given up on, it may
-// be claimed again; handled, its repeats are dropped.
+// TestLocalDeliveries: a delivery is claimed once; a repeat while it is
+// handled is Busy, after it Handled; given up on, it may be claimed
+// again.
 func TestLocalDeliveries(t *testing.T) {
 	ctx := context.Background()
 	d := NewLocalDeliveries(time.Minute, 10)
-	done, ok := d.Claim(ctx, "a")
-	if !ok {
-		t.Fatal("first claim refused")
+	done, st := d.Claim(ctx, "a")
+	if st != Claimed {
+		t.Fatalf("first claim: %v", st)
 	}
-	if _, ok := d.Claim(ctx, "a"); ok {
-		t.Fatal("second claim of a delivery being handled accepted")
+	if _, st := d.Claim(ctx, "a"); st != Busy {
+		t.Fatalf("a repeat while it is handled: %v, want Busy", st)
 	}
 	done(false)
-	done, ok = d.Claim(ctx, "a")
-	if !ok {
-		t.Fatal("a delivery given up on cannot be claimed again")
+	done, st = d.Claim(ctx, "a")
+	if st != Claimed {
+		t.Fatalf("a delivery given up on cannot be claimed again: %v", st)
 	}
 	done(true)
-	if _, ok := d.Claim(ctx, "a"); ok {
-		t.Fatal("a handled delivery claimed again")
+	done(true) // once only
+	if _, st := d.Claim(ctx, "a"); st != Handled {
+		t.Fatalf("a handled delivery: %v, want Handled", st)
 	}
-	if _, ok := d.Claim(ctx, "b"); !ok {
+	if _, st := d.Claim(ctx, "b"); st != Claimed {
 		t.Fatal("another delivery refused")
 	}
 }

@@ -67,6 +67,11 @@ type Store struct {
 	// rediss:// for TLS. A password does not belong in the file: the
 	// whole URL may come from $MAILHELP_REDIS_URL instead, which wins.
 	URL string
+	// ClaimLease is how long a replica that stops answering (killed, cut
+	// off) holds the chat deliveries it was answering before another may
+	// take them; 0 means the store's default (30 s). A live replica renews
+	// its claims three times a lease.
+	ClaimLease time.Duration
 }
 
 // AdminSet is one platform's admins: user ids, and role or group ids
@@ -191,7 +196,8 @@ type fileRest struct {
 }
 
 type storeFile struct {
-	URL string `yaml:"url"`
+	URL        string `yaml:"url"`
+	ClaimLease string `yaml:"claim_lease"`
 }
 
 type auditFile struct {

@@ -6,22 +6,37 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // build checks the store section: a redis:// or rediss:// URL with a
 // host, and no password (secrets come from the environment).
 func (s storeFile) build() (Store, []error) {
+	var out Store
+	var errs []error
+	if s.ClaimLease != "" {
+		d, err := time.ParseDuration(s.ClaimLease)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("store.claim_lease: %q is not a duration (such as 30s)", s.ClaimLease))
+		case d < time.Second || d > 10*time.Minute:
+			errs = append(errs, fmt.Errorf("store.claim_lease: %s is not between 1s and 10m", d))
+		default:
+			out.ClaimLease = d
+		}
+	}
 	if s.URL == "" {
-		return Store{}, nil
+		return out, errs
 	}
 	if err := CheckStoreURL(s.URL); err != nil {
-		return Store{}, []error{fmt.Errorf("store.url: %w", err)}
+		return out, append(errs, fmt.Errorf("store.url: %w", err))
 	}
 	if u, _ := parseStoreURL(s.URL); u.hasPassword {
-		return Store{}, []error{errors.New("store.url: a password does not belong in the file: " +
-			"set the whole URL in $MAILHELP_REDIS_URL instead")}
+		return out, append(errs, errors.New("store.url: a password does not belong in the file: "+
+			"set the whole URL in $MAILHELP_REDIS_URL instead"))
 	}
-	return Store{URL: s.URL}, nil
+	out.URL = s.URL
+	return out, errs
 }
 
 // CheckStoreURL says what is wrong with a store URL, from the file or

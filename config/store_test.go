@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestStoreURL: the store section takes redis:// and rediss:// URLs
@@ -39,6 +40,19 @@ func TestStoreURL(t *testing.T) {
 			t.Errorf("%q: error %v, want one saying %q", tc.url, err, tc.err)
 		case err != nil && strings.Contains(err.Error(), "s3cret"):
 			t.Errorf("%q: the error repeats the password: %v", tc.url, err)
+		}
+	}
+	for _, tc := range []struct {
+		lease string
+		want  time.Duration
+		err   string
+	}{{"", 0, ""}, {"2s", 2 * time.Second, ""}, {"10m", 10 * time.Minute, ""}, {"500ms", 0, "between"}, {"1h", 0, "between"}, {"soon", 0, "not a duration"}} {
+		cfg, err := Parse([]byte("domains:\n  - {domain: domaine.com, host: bm.domaine.com}\nstore:\n  claim_lease: \"" + tc.lease + "\"\n"))
+		switch {
+		case tc.err == "" && (err != nil || cfg.Store.ClaimLease != tc.want):
+			t.Errorf("claim_lease %q: %v, %v", tc.lease, cfg, err)
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("claim_lease %q: %v, want an error saying %q", tc.lease, err, tc.err)
 		}
 	}
 	// From the environment a password is fine.

@@ -65,6 +65,15 @@ func NewDeliveriesWith(r *Redis, local bot.Deliveries, opts DeliveriesOptions) *
 // token: a claim that expired and was taken by another replica is left
 // alone.
 var (
+	// KEYS[1] claim; ARGV[1] token, ARGV[2] lease in ms. 1: claimed; 2:
+	// handled; 3: being handled.
+	takeClaim = redis.NewScript(`if redis.call("SET", KEYS[1], ARGV[1], "NX", "PX", ARGV[2]) then
+  return 1
+end
+if redis.call("GET", KEYS[1]) == "done" then
+  return 2
+end
+return 3`)
 	// KEYS[1] claim; ARGV[1] token, ARGV[2] lease in ms.
 	renewClaim = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then
   return redis.call("PEXPIRE", KEYS[1], ARGV[2])
@@ -83,32 +92,37 @@ end
 return 0`)
 )
 
-// Claim implements bot.Deliveries: SET key token NX with the lease. The
-// claim is renewed until done; done(true) keeps the id claimed for
-// Keep, done(false) frees it. done is safe to call from any goroutine;
-// calls after the first do nothing.
-func (d *Deliveries) Claim(ctx context.Context, id string) (done func(handled bool), ok bool) {
+// Claim implements bot.Deliveries: SET key token NX with the lease, in
+// one script that otherwise says whether the delivery was handled
+// ("done") or is being handled (a token). The claim is renewed until
+// done; done(true) keeps the id claimed for Keep, done(false) frees it.
+// done is safe to call from any goroutine; calls after the first do
+// nothing.
+func (d *Deliveries) Claim(ctx context.Context, id string) (done func(handled bool), state bot.ClaimState) {
 	if !d.r.up.Load() {
 		d.r.fallbacks.Add(1)
 		return d.local.Claim(ctx, id)
 	}
 	k := key(d.r.prefix, kindDelivery, id)
 	tok := token()
-	var set bool
+	lease := strconv.FormatInt(d.lease.Milliseconds(), 10)
+	var got int64
 	err := d.r.do(ctx, func(ctx context.Context) error {
 		var err error
-		set, err = d.r.c.SetNX(ctx, k, tok, d.lease).Result()
+		got, err = takeClaim.Run(ctx, d.r.c, []string{k}, tok, lease).Int64()
 		return err
 	})
 	if err != nil {
 		d.r.fallbacks.Add(1)
 		return d.local.Claim(ctx, id)
 	}
-	if !set {
-		return nil, false
+	switch got {
+	case 2:
+		return nil, bot.Handled
+	case 3:
+		return nil, bot.Busy
 	}
 	c := &claim{d: d, key: k, token: tok}
-	lease := strconv.FormatInt(d.lease.Milliseconds(), 10)
 	c.renewer = d.r.renew(d.lease/3, func(ctx context.Context) (bool, error) {
 		var n int64
 		err := d.r.do(ctx, func(ctx context.Context) error {
@@ -118,7 +132,7 @@ func (d *Deliveries) Claim(ctx context.Context, id string) (done func(handled bo
 		})
 		return n == 1, err
 	})
-	return c.done, true
+	return c.done, bot.Claimed
 }
 
 // claim is one delivery claimed on the server.

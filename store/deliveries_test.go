@@ -39,7 +39,7 @@ func TestDeliveriesRace(t *testing.T) {
 		for range workers {
 			wg.Go(func() {
 				for i := range ids {
-					if done, ok := d.Claim(ctx, id(i)); ok {
+					if done, ok := claimed(d.Claim(ctx, id(i))); ok {
 						wins[i].n.Add(1)
 						mu.Lock()
 						wins[i].done = done
@@ -66,7 +66,7 @@ func TestDeliveriesRace(t *testing.T) {
 	wg.Wait()
 	for i := range ids {
 		for r, d := range replicas {
-			done, ok := d.Claim(ctx, id(i))
+			done, ok := claimed(d.Claim(ctx, id(i)))
 			switch {
 			case i%2 == 0 && ok:
 				t.Errorf("replica %d: handled %s claimed again", r, id(i))
@@ -97,7 +97,7 @@ func TestDeliveriesKeys(t *testing.T) {
 	d := NewDeliveriesWith(r, local(), DeliveriesOptions{Lease: 5 * time.Second, Keep: time.Minute})
 	ctx := context.Background()
 	id := "discord:int:" + string(make([]byte, 100_000)) // huge, binary
-	done, ok := d.Claim(ctx, id)
+	done, ok := claimed(d.Claim(ctx, id))
 	if !ok {
 		t.Fatal("not claimed")
 	}
@@ -131,12 +131,12 @@ func TestDeliveriesLease(t *testing.T) {
 	b := NewDeliveriesWith(replica(t, srv.URL(), nil), local(), opts)
 	ctx := context.Background()
 
-	if _, ok := a.Claim(ctx, "slack:event:E1"); !ok {
+	if _, ok := claimed(a.Claim(ctx, "slack:event:E1")); !ok {
 		t.Fatal("a did not claim")
 	}
 	// Two leases later, still a's.
 	for end := time.Now().Add(2 * lease); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
-		if _, ok := b.Claim(ctx, "slack:event:E1"); ok {
+		if _, ok := claimed(b.Claim(ctx, "slack:event:E1")); ok {
 			t.Fatal("b took a claim being renewed")
 		}
 	}
@@ -146,7 +146,7 @@ func TestDeliveriesLease(t *testing.T) {
 	var doneB func(bool)
 	eventually(t, 5*lease, "b claims after a died", func() bool {
 		var ok bool
-		doneB, ok = b.Claim(ctx, "slack:event:E1")
+		doneB, ok = claimed(b.Claim(ctx, "slack:event:E1"))
 		return ok
 	})
 	if d := time.Since(start); d > 2*lease {
@@ -165,19 +165,50 @@ func TestDeliveriesDoneAfterExpiry(t *testing.T) {
 	a := NewDeliveriesWith(ra, local(), DeliveriesOptions{Lease: time.Minute})
 	b := NewDeliveries(rb, local())
 	ctx := context.Background()
-	doneA, ok := a.Claim(ctx, "x")
+	doneA, ok := claimed(a.Claim(ctx, "x"))
 	if !ok {
 		t.Fatal("a did not claim")
 	}
 	// The claim expires (as after an outage longer than the lease).
 	ra.c.Del(ctx, key(ra.prefix, kindDelivery, "x"))
-	doneB, ok := b.Claim(ctx, "x")
+	doneB, ok := claimed(b.Claim(ctx, "x"))
 	if !ok {
 		t.Fatal("b did not claim")
 	}
 	doneA(false) // must not free b's claim
-	if _, ok := a.Claim(ctx, "x"); ok {
+	if _, ok := claimed(a.Claim(ctx, "x")); ok {
 		t.Error("a's late done(false) freed b's claim")
 	}
 	doneB(true)
+}
+
+// claimed turns Claim's state into "the caller claimed it".
+func claimed(done func(bool), st bot.ClaimState) (func(bool), bool) { return done, st == bot.Claimed }
+
+// TestDeliveriesStates: a repeat of a delivery another replica is
+// handling is Busy (left unacknowledged where the platform redelivers),
+// one it has handled is Handled, one it gave up on is claimed again.
+func TestDeliveriesStates(t *testing.T) {
+	rs := testredis.Start(t)
+	ctx := context.Background()
+	a := NewDeliveries(replica(t, rs.URL(), nil), local())
+	b := NewDeliveries(replica(t, rs.URL(), nil), local())
+	done, st := a.Claim(ctx, "slack:event:S1")
+	if st != bot.Claimed {
+		t.Fatalf("first claim: %v", st)
+	}
+	if _, st := b.Claim(ctx, "slack:event:S1"); st != bot.Busy {
+		t.Errorf("while the other replica handles it: %v, want Busy", st)
+	}
+	done(true)
+	if _, st := b.Claim(ctx, "slack:event:S1"); st != bot.Handled {
+		t.Errorf("once handled: %v, want Handled", st)
+	}
+	done, _ = a.Claim(ctx, "slack:event:S2")
+	done(false)
+	if done, st := b.Claim(ctx, "slack:event:S2"); st != bot.Claimed {
+		t.Errorf("given up on: %v, want Claimed", st)
+	} else {
+		done(true)
+	}
 }

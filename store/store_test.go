@@ -154,7 +154,7 @@ func TestOutage(t *testing.T) {
 	srv.Stop()
 	for i, id := range []string{"slack:event:1", "slack:event:2", "slack:event:3"} {
 		start := time.Now()
-		done, ok := da.Claim(ctx, id)
+		done, ok := claimed(da.Claim(ctx, id))
 		if d := time.Since(start); d > 700*time.Millisecond {
 			t.Errorf("claim %d took %s with the server down", i, d)
 		}
@@ -162,7 +162,7 @@ func TestOutage(t *testing.T) {
 			t.Fatalf("claim %d refused with the server down", i)
 		}
 		done(true)
-		if _, ok := da.Claim(ctx, id); ok {
+		if _, ok := claimed(da.Claim(ctx, id)); ok {
 			t.Errorf("claim %d: the local fallback took a repeat", i)
 		}
 		start = time.Now()
@@ -189,11 +189,11 @@ func TestOutage(t *testing.T) {
 	srv.Restart(t)
 	eventually(t, 10*time.Second, "healthy after the restart", a.Healthy)
 	eventually(t, 10*time.Second, "b healthy after the restart", b.Healthy)
-	done, ok := da.Claim(ctx, "discord:int:9")
+	done, ok := claimed(da.Claim(ctx, "discord:int:9"))
 	if !ok {
 		t.Fatal("claim refused after the restart")
 	}
-	if _, ok := db.Claim(ctx, "discord:int:9"); ok {
+	if _, ok := claimed(db.Claim(ctx, "discord:int:9")); ok {
 		t.Error("both replicas claimed after the restart")
 	}
 	done(true)
@@ -275,7 +275,7 @@ func TestTarpit(t *testing.T) {
 	}
 	start = time.Now()
 	d := NewDeliveries(r, bot.NewLocalDeliveries(time.Minute, 100))
-	if done, ok := d.Claim(ctx, "slack:event:1"); !ok {
+	if done, ok := claimed(d.Claim(ctx, "slack:event:1")); !ok {
 		t.Error("claim refused")
 	} else {
 		done(true)
@@ -290,7 +290,7 @@ func TestTarpit(t *testing.T) {
 	// hangs is also bounded.
 	r.up.Store(true)
 	start = time.Now()
-	if done, ok := d.Claim(ctx, "slack:event:2"); !ok {
+	if done, ok := claimed(d.Claim(ctx, "slack:event:2")); !ok {
 		t.Error("claim refused")
 	} else {
 		done(true)
@@ -320,7 +320,7 @@ func TestClosed(t *testing.T) {
 	r := replica(t, srv.URL(), nil)
 	d := NewDeliveries(r, local())
 	l := NewLimiter(r, probe.Limits{})
-	done, ok := d.Claim(t.Context(), "held")
+	done, ok := claimed(d.Claim(t.Context(), "held"))
 	if !ok {
 		t.Fatal("not claimed")
 	}
@@ -333,7 +333,7 @@ func TestClosed(t *testing.T) {
 	}
 	done(true) // after Close: nothing to do, no panic
 	rel()
-	if done, ok := d.Claim(t.Context(), "new"); !ok {
+	if done, ok := claimed(d.Claim(t.Context(), "new")); !ok {
 		t.Error("claim refused after Close")
 	} else {
 		done(true)

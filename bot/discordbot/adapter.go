@@ -96,8 +96,8 @@ func (a *Adapter) HandleMessage(ctx context.Context, m *discordgo.Message) {
 	if m.Author == nil || m.Author.Bot || m.Author.ID == botID {
 		return
 	}
-	done, ok := a.seen.Claim(ctx, "discord:msg:"+m.ID)
-	if !ok {
+	done, st := a.seen.Claim(ctx, "discord:msg:"+m.ID)
+	if st != bot.Claimed {
 		return
 	}
 	defer done(true)
@@ -150,8 +150,8 @@ func (a *Adapter) HandleMessage(ctx context.Context, m *discordgo.Message) {
 
 // HandleInteraction answers /mailhelp, its autocomplete, and the buttons.
 func (a *Adapter) HandleInteraction(ctx context.Context, i *discordgo.Interaction) {
-	done, ok := a.seen.Claim(ctx, "discord:int:"+i.ID)
-	if !ok {
+	done, st := a.seen.Claim(ctx, "discord:int:"+i.ID)
+	if st != bot.Claimed {
 		return
 	}
 	defer done(true)

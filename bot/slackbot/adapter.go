@@ -170,20 +170,29 @@ func (c conversation) id() string {
 
 // HandleEvent answers an Events API event: a mention in a channel (in a
 // thread under it) or a direct message. It ignores bots, itself, edits
-// and deliveries it has already handled. It returns when the answer is
-// posted; callers acknowledge Slack before calling it.
+// and deliveries already handled or being handled. It returns when the
+// answer is posted.
 func (a *Adapter) HandleEvent(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string) {
+	a.handleEvent(ctx, ev, eventID)
+}
+
+// handleEvent is HandleEvent, and reports whether Slack may now be told
+// the event was delivered: not while another handler, here or on another
+// replica, is answering it (bot.Busy), so that Slack sends it again and,
+// should that handler have died, the claim it held having expired, the
+// event is answered after all.
+func (a *Adapter) handleEvent(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string) (ack bool) {
 	if eventID != "" {
-		done, ok := a.seen.Claim(ctx, "slack:event:"+eventID)
-		if !ok {
-			return
+		done, st := a.seen.Claim(ctx, "slack:event:"+eventID)
+		if st != bot.Claimed {
+			return st == bot.Handled
 		}
 		defer done(true)
 	}
 	switch e := ev.InnerEvent.Data.(type) {
 	case *slackevents.AppMentionEvent:
 		if e.BotID != "" || e.User == "" || e.User == a.botUserID() {
-			return
+			return true
 		}
 		thread := e.ThreadTimeStamp
 		if thread == "" {
@@ -192,17 +201,18 @@ func (a *Adapter) HandleEvent(ctx context.Context, ev slackevents.EventsAPIEvent
 		a.ask(ctx, e.Text, "", conversation{channel: e.Channel, threadTS: thread, user: e.User})
 	case *slackevents.MessageEvent:
 		if e.ChannelType != "im" || e.BotID != "" || e.SubType != "" || e.User == "" || e.User == a.botUserID() {
-			return
+			return true
 		}
 		a.ask(ctx, e.Text, "", conversation{channel: e.Channel, user: e.User})
 	}
+	return true
 }
 
 // HandleCommand answers /mailhelp: ephemeral to the caller unless the
 // text asks for the whole channel ("public", "publier", …).
 func (a *Adapter) HandleCommand(ctx context.Context, cmd slack.SlashCommand) {
-	done, ok := a.seen.Claim(ctx, "slack:command:"+cmd.TriggerID)
-	if !ok {
+	done, st := a.seen.Claim(ctx, "slack:command:"+cmd.TriggerID)
+	if st != bot.Claimed {
 		return
 	}
 	defer done(true)
@@ -217,8 +227,8 @@ func (a *Adapter) HandleInteraction(ctx context.Context, cb slack.InteractionCal
 		return
 	}
 	act := cb.ActionCallback.BlockActions[0]
-	done, ok := a.seen.Claim(ctx, "slack:action:"+cb.TriggerID+":"+act.ActionID)
-	if !ok {
+	done, st := a.seen.Claim(ctx, "slack:action:"+cb.TriggerID+":"+act.ActionID)
+	if st != bot.Claimed {
 		return
 	}
 	defer done(true)

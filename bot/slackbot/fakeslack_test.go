@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -53,6 +54,23 @@ type fakeSlack struct {
 	// takes a second to answer; a post whose client goes away meanwhile
 	// is not recorded (it never reached the channel).
 	slowc chan struct{}
+	// writers serialise the writes on each connection (pings, envelopes).
+	writers map[*websocket.Conn]*sync.Mutex
+	// pending are the events sent and not acknowledged yet, which Slack
+	// sends again after each of retryDelays, on the next connection.
+	pending     []*pendingEnvelope
+	retryDelays []time.Duration
+	stop        chan struct{}
+}
+
+// pendingEnvelope is an event Slack will send again until it is
+// acknowledged.
+type pendingEnvelope struct {
+	envelope map[string]any
+	id       string
+	conn     int // the connection it was last sent on
+	attempts int // retries sent
+	next     time.Time
 }
 
 // apiCall is one request the bot made.
@@ -64,7 +82,10 @@ type apiCall struct {
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
-	f := &fakeSlack{t: t, connected: make(chan struct{}, 16), locales: map[string]int{}, ackAt: map[string]time.Time{}}
+	f := &fakeSlack{t: t, connected: make(chan struct{}, 16), locales: map[string]int{}, ackAt: map[string]time.Time{},
+		writers: map[*websocket.Conn]*sync.Mutex{}, stop: make(chan struct{}),
+		retryDelays: []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second}}
+	go f.retry()
 	f.nextTS.Store(1700000000)
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/auth.test", f.authTest)
@@ -156,6 +177,7 @@ func (f *fakeSlack) authTest(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *fakeSlack) close() {
+	close(f.stop)
 	f.mu.Lock()
 	if f.conn != nil {
 		f.conn.Close()
@@ -227,11 +249,12 @@ func (f *fakeSlack) websocket(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
+	wmu := &sync.Mutex{}
 	f.mu.Lock()
 	f.conn = c
 	f.conns = append(f.conns, c)
+	f.writers[c] = wmu
 	f.mu.Unlock()
-	var wmu sync.Mutex
 	write := func(v any) error {
 		wmu.Lock()
 		defer wmu.Unlock()
@@ -284,31 +307,95 @@ func (f *fakeSlack) websocket(w http.ResponseWriter, r *http.Request) {
 func (f *fakeSlack) send(envelope map[string]any) {
 	f.t.Helper()
 	f.mu.Lock()
-	c := f.conn
+	i := len(f.conns) - 1
 	f.mu.Unlock()
-	if c == nil {
+	if i < 0 {
 		f.t.Fatal("no Socket Mode connection")
 	}
-	if err := c.WriteJSON(envelope); err != nil {
-		f.t.Fatalf("send envelope: %v", err)
-	}
+	f.sendOn(i, envelope)
 }
 
 // sendOn writes an envelope on the i-th connection opened: Slack spreads
-// envelopes over an app's connections, and a retry may go to another.
+// envelopes over an app's connections. An event not acknowledged is
+// sent again, on the next connection (retry).
 func (f *fakeSlack) sendOn(i int, envelope map[string]any) {
 	f.t.Helper()
+	if err := f.write(i, envelope); err != nil {
+		f.t.Fatalf("send envelope on connection %d: %v", i, err)
+	}
+	if envelope["type"] == "events_api" {
+		id, _ := envelope["envelope_id"].(string)
+		f.mu.Lock()
+		f.pending = append(f.pending, &pendingEnvelope{envelope: envelope, id: id, conn: i, next: time.Now().Add(f.retryDelays[0])})
+		f.mu.Unlock()
+	}
+}
+
+// write writes v on the i-th connection.
+func (f *fakeSlack) write(i int, v any) error {
 	f.mu.Lock()
 	var c *websocket.Conn
-	if i < len(f.conns) {
+	var w *sync.Mutex
+	if i >= 0 && i < len(f.conns) {
 		c = f.conns[i]
+		w = f.writers[c]
 	}
 	f.mu.Unlock()
 	if c == nil {
-		f.t.Fatalf("no Socket Mode connection %d", i)
+		return fmt.Errorf("no Socket Mode connection %d", i)
 	}
-	if err := c.WriteJSON(envelope); err != nil {
-		f.t.Fatalf("send envelope on connection %d: %v", i, err)
+	w.Lock()
+	defer w.Unlock()
+	return c.WriteJSON(v)
+}
+
+// retry sends again, as Slack does, each event not acknowledged after
+// each of retryDelays, on the next connection that takes it, with its
+// retry_attempt counted.
+func (f *fakeSlack) retry() {
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-f.stop:
+			return
+		case <-t.C:
+		}
+		now := time.Now()
+		f.mu.Lock()
+		var due []*pendingEnvelope
+		kept := f.pending[:0]
+		for _, p := range f.pending {
+			switch {
+			case !f.ackAt[p.id].IsZero() || p.attempts >= len(f.retryDelays):
+				// acknowledged, or given up on
+			case now.After(p.next):
+				due = append(due, p)
+				kept = append(kept, p)
+			default:
+				kept = append(kept, p)
+			}
+		}
+		f.pending = kept
+		n := len(f.conns)
+		f.mu.Unlock()
+		for _, p := range due {
+			again := maps.Clone(p.envelope)
+			p.attempts++
+			again["retry_attempt"] = p.attempts
+			again["retry_reason"] = "timeout"
+			for k := 1; k <= n; k++ {
+				if f.write((p.conn+k)%n, again) == nil {
+					p.conn = (p.conn + k) % n
+					break
+				}
+			}
+			f.mu.Lock()
+			if p.attempts < len(f.retryDelays) {
+				p.next = time.Now().Add(f.retryDelays[p.attempts])
+			}
+			f.mu.Unlock()
+		}
 	}
 }
 
@@ -316,7 +403,10 @@ func (f *fakeSlack) sendOn(i int, envelope map[string]any) {
 func (f *fakeSlack) sendRaw(frame string) {
 	f.mu.Lock()
 	c := f.conn
+	w := f.writers[c]
 	f.mu.Unlock()
+	w.Lock()
+	defer w.Unlock()
 	_ = c.WriteMessage(websocket.TextMessage, []byte(frame))
 }
 

@@ -35,7 +35,11 @@ func startReplica(t *testing.T, f *fakeSlack, config, storeURL string) *testbot.
 //     ready; once it is back, they are ready and share again;
 //   - a replica stopped (SIGTERM) in the middle of an answer finishes
 //     it, and the other replica, given the event again, does not answer
-//     it twice.
+//     it twice;
+//   - a replica killed (SIGKILL) in the middle of an answer never
+//     acknowledged the event: Slack sends it again, and once the dead
+//     replica's claim has expired (claim_lease), another answers it,
+//     once.
 func TestReplicaProcesses(t *testing.T) {
 	rs := testredis.Start(t)
 	f := newFakeSlack(t)
@@ -47,6 +51,8 @@ admins:
   slack: {users: [UADMIN]}
 announce:
   channels: {CNEWS: fr}
+store:
+  claim_lease: 2s
 `), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -127,5 +133,28 @@ announce:
 	time.Sleep(300 * time.Millisecond)
 	if n := len(f.callsOf("chat.postMessage")); n != 11 {
 		t.Errorf("%d answers; want 11 (the one in flight finished, not doubled)", n)
+	}
+
+	// Killed in the middle of an answer: answered by another, once.
+	c := startReplica(t, f, config, rs.URL())
+	f.sendOn(1, mentionEnvelope("env-k", "EvK", "U1", "CSLOW", "6.1", "<@UBOT> which ports?"))
+	select {
+	case <-slowc:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the answer was never posted")
+	}
+	if err := b.Cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-b.Done
+	waitFor(t, "the event to be answered by the third replica and acknowledged", func() bool {
+		return len(f.callsOf("chat.postMessage")) == 12 && f.acked("env-k")
+	})
+	time.Sleep(300 * time.Millisecond)
+	if n := len(f.callsOf("chat.postMessage")); n != 12 {
+		t.Errorf("%d answers; want 12 (the killed replica's answer given once, by another)", n)
+	}
+	if c.Ready(t) != http.StatusOK {
+		t.Error("the third replica is not ready")
 	}
 }

@@ -167,14 +167,24 @@ func (a *Adapter) dispatch(ctx context.Context, sc *socketmode.Client, evt socke
 	if evt.Request == nil || evt.Request.EnvelopeID == "" {
 		return
 	}
-	if err := sc.AckCtx(ctx, evt.Request.EnvelopeID, nil); err != nil {
-		a.opts.Logger.Warn("slack: ack", "err", err)
+	ack := func() {
+		if err := sc.AckCtx(ctx, evt.Request.EnvelopeID, nil); err != nil {
+			a.opts.Logger.Warn("slack: ack", "err", err)
+		}
+	}
+	// An event is acknowledged once it is answered (or found answered):
+	// Slack sends again what is not acknowledged, so an answer a dying
+	// replica never finished is given by another. Commands and buttons
+	// must be acknowledged within three seconds, and are not sent again.
+	ev, isEvent := evt.Data.(slackevents.EventsAPIEvent)
+	if !isEvent || evt.Type != socketmode.EventTypeEventsAPI {
+		ack()
 	}
 	a.work.Go(func(ctx context.Context) {
 		switch evt.Type {
 		case socketmode.EventTypeEventsAPI:
-			if ev, ok := evt.Data.(slackevents.EventsAPIEvent); ok {
-				a.HandleEvent(ctx, ev, eventID(ev, evt.Request))
+			if isEvent && a.handleEvent(ctx, ev, eventID(ev, evt.Request)) {
+				ack()
 			}
 		case socketmode.EventTypeSlashCommand:
 			if cmd, ok := evt.Data.(slack.SlashCommand); ok {
