@@ -72,12 +72,14 @@ func (a *App) reload(cfg *config.Config, source string) ([]config.Change, func()
 	a.cur = a.instance(cfg, p)
 	a.ann.SetPolicy(p.policy)
 	a.sw.Replace(p.router)
+	// Recorded before it is logged: once the log says so, the trail
+	// has it.
+	a.record(p, source, "applied")
 	log := a.opts.Logger
 	log.Info("configuration reloaded", "source", source, "changes", len(changes))
 	for _, c := range changes {
 		log.Info("configuration change", "domain", c.Domain, "field", c.Field, "old", c.Old, "new", c.New)
 	}
-	a.record(p, source, "applied")
 	go a.announceChanges(cfg, p.policy, a.notifiersLocked(), changes) // network calls: not on the reload path
 	// Answers planned on the old router may still write to its trail:
 	// it is closed when the last of them returns.

@@ -78,9 +78,8 @@ func TestMentionInChannel(t *testing.T) {
 	if post.Form.Get("channel") != "C1" || post.Form.Get("thread_ts") != "1700000001.000100" {
 		t.Errorf("posted to %q thread %q", post.Form.Get("channel"), post.Form.Get("thread_ts"))
 	}
-	if !f.acked("env-1") {
-		t.Error("envelope not acknowledged")
-	}
+	// An event is acknowledged once answered.
+	waitFor(t, "the envelope to be acknowledged", func() bool { return f.acked("env-1") })
 	text := blocksText(t, post)
 	if !strings.Contains(text, "Set up BlackBerry 10 for alice@domaine.com") || !strings.Contains(text, "mailhelp_check") {
 		t.Errorf("blocks: %s", text)
@@ -128,9 +127,7 @@ func TestIgnoresBotsAndItself(t *testing.T) {
 		t.Errorf("%d posts; only the human's message deserved one", n)
 	}
 	for _, id := range []string{"env-1", "env-2", "env-3", "env-4"} {
-		if !f.acked(id) {
-			t.Errorf("%s not acknowledged", id)
-		}
+		waitFor(t, id+" to be acknowledged", func() bool { return f.acked(id) })
 	}
 }
 
