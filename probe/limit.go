@@ -19,6 +19,24 @@ type Limits struct {
 	MaxConcurrent int
 }
 
+// WithDefaults is l with each field left zero (or negative) set to its
+// default: what every limiter enforces.
+func (l Limits) WithDefaults() Limits {
+	if l.PerUser <= 0 {
+		l.PerUser = 5
+	}
+	if l.PerTarget <= 0 {
+		l.PerTarget = 10
+	}
+	if l.Window <= 0 {
+		l.Window = time.Minute
+	}
+	if l.MaxConcurrent <= 0 {
+		l.MaxConcurrent = 4
+	}
+	return l
+}
+
 // LimitError says a check was refused and when to retry.
 type LimitError struct {
 	// Scope is "user", "target" or "busy".
@@ -52,18 +70,7 @@ type Limiter struct {
 
 // NewLimiter returns a Limiter; now may be nil for time.Now.
 func NewLimiter(l Limits, now func() time.Time) *Limiter {
-	if l.PerUser <= 0 {
-		l.PerUser = 5
-	}
-	if l.PerTarget <= 0 {
-		l.PerTarget = 10
-	}
-	if l.Window <= 0 {
-		l.Window = time.Minute
-	}
-	if l.MaxConcurrent <= 0 {
-		l.MaxConcurrent = 4
-	}
+	l = l.WithDefaults()
 	if now == nil {
 		now = time.Now
 	}

@@ -75,19 +75,7 @@ func NewLimiterWith(r *Redis, l probe.Limits, opts LimiterOptions) *Limiter {
 	if opts.Lease <= 0 {
 		opts.Lease = DefaultSlotLease
 	}
-	// probe.NewLimiter's defaults.
-	if l.PerUser <= 0 {
-		l.PerUser = 5
-	}
-	if l.PerTarget <= 0 {
-		l.PerTarget = 10
-	}
-	if l.Window <= 0 {
-		l.Window = time.Minute
-	}
-	if l.MaxConcurrent <= 0 {
-		l.MaxConcurrent = 4
-	}
+	l = l.WithDefaults() // probe.NewLimiter's
 	kind := kindLimit + ":" + opts.Name
 	lt := &Limiter{
 		r:       r,

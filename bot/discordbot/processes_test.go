@@ -1,11 +1,9 @@
 package discordbot
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/mailhelp/mailhelp/internal/testbot"
 	"github.com/mailhelp/mailhelp/internal/testredis"
@@ -28,23 +26,7 @@ func TestReplicaProcesses(t *testing.T) {
 		f.waitReady("READY")
 	}
 	const n = 4
-	for i := range n {
-		m := messageCreate(fmt.Sprintf("M%d", i), "C1", "G1", "U1", "<@BOT> which ports?", true)
-		f.dispatchOn(i%2, "MESSAGE_CREATE", m)
-		f.dispatchOn(1-i%2, "MESSAGE_CREATE", m)
-	}
-	in := commandInteraction("I1", "en-US", "ports", map[string]string{})
-	f.dispatchOn(0, "INTERACTION_CREATE", in)
-	f.dispatchOn(1, "INTERACTION_CREATE", in)
-	f.waitCalls("POST", "/messages", n)
-	f.waitCalls("POST", "/interactions/I1/", 1)
-	time.Sleep(300 * time.Millisecond)
-	if got := len(f.callsOf("POST", "/messages")); got != n {
-		t.Errorf("%d answers to %d messages", got, n)
-	}
-	if got := len(f.callsOf("POST", "/interactions/I1/")); got != 1 {
-		t.Errorf("%d answers to one interaction", got)
-	}
+	answeredOnce(t, f, n)
 
 	rs.Stop()
 	f.dispatchOn(0, "MESSAGE_CREATE", messageCreate("MD", "C1", "G1", "U1", "<@BOT> which ports?", true))

@@ -28,7 +28,14 @@ func TestReplicasAnswerOnce(t *testing.T) {
 		opts.Deliveries = sharedstore.NewDeliveries(r, bot.NewLocalDeliveries(time.Minute, 1000))
 		startBot(t, f, opts)
 	}
-	const n = 6
+	answeredOnce(t, f, 6)
+}
+
+// answeredOnce sends n messages and an interaction on both of the first
+// two gateway connections, in turn first on one and on the other, and
+// checks each is answered once.
+func answeredOnce(t *testing.T, f *fakeDiscord, n int) {
+	t.Helper()
 	for i := range n {
 		m := messageCreate(fmt.Sprintf("M%d", i), "C1", "G1", "U1", "<@BOT> which ports?", true)
 		f.dispatchOn(i%2, "MESSAGE_CREATE", m)
