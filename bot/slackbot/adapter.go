@@ -68,6 +68,13 @@ type Options struct {
 	// Deliveries decides which replica answers each event, command and
 	// button; nil keeps them in this process (ten minutes, 20 000 ids).
 	Deliveries bot.Deliveries
+	// HoldAcks acknowledges a Socket Mode event once it is answered (or
+	// found answered), and at the latest ackWithin after it came, rather
+	// than at once: Slack sends again what is not acknowledged, so an
+	// event whose replica died before answering is answered by another.
+	// For replicas sharing their Deliveries: a lone process acknowledges
+	// at once, since after a restart it would not know what it answered.
+	HoldAcks bool
 }
 
 // Adapter answers Slack. It is safe for concurrent use.
@@ -187,7 +194,9 @@ func (a *Adapter) handleEvent(ctx context.Context, ev slackevents.EventsAPIEvent
 		if st != bot.Claimed {
 			return st == bot.Handled
 		}
-		defer done(true)
+		// Cut short by shutdown, the answer may not be out: another
+		// replica may take the event again.
+		defer func() { done(ctx.Err() == nil) }()
 	}
 	switch e := ev.InnerEvent.Data.(type) {
 	case *slackevents.AppMentionEvent:

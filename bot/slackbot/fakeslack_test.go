@@ -367,7 +367,7 @@ func (f *fakeSlack) retry() {
 		kept := f.pending[:0]
 		for _, p := range f.pending {
 			switch {
-			case !f.ackAt[p.id].IsZero() || p.attempts >= len(f.retryDelays):
+			case f.ackedLocked(p.id) || p.attempts >= len(f.retryDelays):
 				// acknowledged, or given up on
 			case now.After(p.next):
 				due = append(due, p)
@@ -382,6 +382,8 @@ func (f *fakeSlack) retry() {
 		for _, p := range due {
 			again := maps.Clone(p.envelope)
 			p.attempts++
+			// Each delivery has its own envelope id.
+			again["envelope_id"] = fmt.Sprintf("%s-r%d", p.id, p.attempts)
 			again["retry_attempt"] = p.attempts
 			again["retry_reason"] = "timeout"
 			for k := 1; k <= n; k++ {
@@ -459,11 +461,17 @@ func (f *fakeSlack) methods() []string {
 	return m
 }
 
+// acked reports whether the envelope id, or one of Slack's retries of
+// it, was acknowledged.
 func (f *fakeSlack) acked(id string) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	return f.ackedLocked(id)
+}
+
+func (f *fakeSlack) ackedLocked(id string) bool {
 	for _, a := range f.acks {
-		if a == id {
+		if a == id || strings.HasPrefix(a, id+"-r") {
 			return true
 		}
 	}

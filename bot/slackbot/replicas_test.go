@@ -28,7 +28,7 @@ func startReplicas(t *testing.T, f *fakeSlack, url string, n int) []*store.Redis
 		}
 		t.Cleanup(func() { _ = r.Close() })
 		stores = append(stores, r)
-		startBot(t, f, Options{Deliveries: store.NewDeliveries(r, bot.NewLocalDeliveries(time.Minute, 1000))})
+		startBot(t, f, Options{Deliveries: store.NewDeliveries(r, bot.NewLocalDeliveries(time.Minute, 1000)), HoldAcks: true})
 	}
 	return stores
 }
@@ -131,7 +131,7 @@ func TestReplicasAnnounce(t *testing.T) {
 		router := bot.NewRouter(bot.RouterOptions{Translator: cat, Parser: cat.Parser(), Logger: testbot.Quiet()})
 		handlers.Register(router, handlers.Deps{Directory: cfg.Directory, Announcements: an, Translator: cat})
 		startBotWith(t, f, Options{Router: router, Translator: cat, Announcements: an,
-			Deliveries: store.NewDeliveries(r, bot.NewLocalDeliveries(time.Minute, 1000))})
+			Deliveries: store.NewDeliveries(r, bot.NewLocalDeliveries(time.Minute, 1000)), HoldAcks: true})
 	}
 	f.sendOn(0, mentionEnvelope("env-1", "Ev1", "UADMIN", "C1", "1.1", "<@UBOT> announce domaine.com in <#CNEWS|annonces>"))
 	preview := f.waitCalls("chat.postEphemeral", 1)[0]

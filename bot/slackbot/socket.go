@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -93,7 +95,8 @@ func (a *Adapter) Run(ctx context.Context) error {
 }
 
 // runSocketMode receives events over Socket Mode until ctx is done. Each
-// envelope is acknowledged at once, even one slack-go cannot decode, then
+// envelope is acknowledged at once (with Options.HoldAcks, an event once
+// answered, within two seconds), even one slack-go cannot decode, and
 // handled concurrently; duplicates (Slack retries, redeliveries after a
 // reconnect) are answered once. Lost connections are reopened with
 // backoff; slack-go's ping watchdog reopens a silent one.
@@ -135,6 +138,10 @@ func (a *Adapter) runSocketMode(ctx context.Context) error {
 	}
 }
 
+// ackWithin is how long an event may wait for its acknowledgement while
+// it is answered (Options.HoldAcks): under Slack's three seconds.
+const ackWithin = 2 * time.Second
+
 // dispatch acknowledges and handles one Socket Mode event.
 func (a *Adapter) dispatch(ctx context.Context, sc *socketmode.Client, evt socketmode.Event) {
 	switch evt.Type {
@@ -167,23 +174,36 @@ func (a *Adapter) dispatch(ctx context.Context, sc *socketmode.Client, evt socke
 	if evt.Request == nil || evt.Request.EnvelopeID == "" {
 		return
 	}
+	var acked sync.Once
 	ack := func() {
-		if err := sc.AckCtx(ctx, evt.Request.EnvelopeID, nil); err != nil {
-			a.opts.Logger.Warn("slack: ack", "err", err)
-		}
+		acked.Do(func() {
+			if err := sc.AckCtx(ctx, evt.Request.EnvelopeID, nil); err != nil {
+				a.opts.Logger.Warn("slack: ack", "err", err)
+			}
+		})
 	}
-	// An event is acknowledged once it is answered (or found answered):
-	// Slack sends again what is not acknowledged, so an answer a dying
-	// replica never finished is given by another. Commands and buttons
-	// must be acknowledged within three seconds, and are not sent again.
+	// With HoldAcks, an event is acknowledged once it is answered (or
+	// found answered), within ackWithin all the same: Slack deems an
+	// envelope not acknowledged within three seconds failed. One being
+	// answered elsewhere (bot.Busy) is left for Slack to send again.
+	// Commands and buttons are acknowledged at once, and never sent
+	// again.
 	ev, isEvent := evt.Data.(slackevents.EventsAPIEvent)
-	if !isEvent || evt.Type != socketmode.EventTypeEventsAPI {
+	hold := a.opts.HoldAcks && isEvent && evt.Type == socketmode.EventTypeEventsAPI
+	var deadline *time.Timer
+	if hold {
+		deadline = time.AfterFunc(ackWithin, ack)
+	} else {
 		ack()
 	}
 	a.work.Go(func(ctx context.Context) {
 		switch evt.Type {
 		case socketmode.EventTypeEventsAPI:
-			if isEvent && a.handleEvent(ctx, ev, eventID(ev, evt.Request)) {
+			if !isEvent {
+				return
+			}
+			answered := a.handleEvent(ctx, ev, eventID(ev, evt.Request))
+			if hold && deadline.Stop() && answered {
 				ack()
 			}
 		case socketmode.EventTypeSlashCommand:

@@ -20,10 +20,11 @@ func (m *Main) newSlack(a *app.App, log *slog.Logger, metrics *web.Metrics) (*sl
 	if cfg.AppToken == "" && cfg.SigningSecret == "" {
 		return nil, errors.New("slack: SLACK_BOT_TOKEN needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)")
 	}
+	_, shared := a.StoreStats()
 	return slackbot.New(cfg, slackbot.Options{
 		Router: a.Answerer(), Translator: a.Catalog(), Logger: log,
 		Reconnected:   func() { metrics.Reconnected("slack") },
 		Announcements: a.Announcements(), AdminGroups: a.AdminGroups,
-		Deliveries: a.Deliveries(),
+		Deliveries: a.Deliveries(), HoldAcks: shared,
 	})
 }
