@@ -67,10 +67,16 @@ func NewDeliveriesWith(r *Redis, local bot.Deliveries, opts DeliveriesOptions) *
 var (
 	// KEYS[1] claim; ARGV[1] token, ARGV[2] lease in ms. 1: claimed; 2:
 	// handled; 3: being handled.
+	// Run again after a lost reply (go-redis retries once), it finds
+	// its own token: still claimed.
 	takeClaim = redis.NewScript(`if redis.call("SET", KEYS[1], ARGV[1], "NX", "PX", ARGV[2]) then
   return 1
 end
-if redis.call("GET", KEYS[1]) == "done" then
+local v = redis.call("GET", KEYS[1])
+if v == ARGV[1] then
+  return 1
+end
+if v == "done" then
   return 2
 end
 return 3`)
@@ -79,8 +85,11 @@ return 3`)
   return redis.call("PEXPIRE", KEYS[1], ARGV[2])
 end
 return 0`)
-	// KEYS[1] claim; ARGV[1] token, ARGV[2] keep in ms.
-	finishClaim = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then
+	// KEYS[1] claim; ARGV[1] token, ARGV[2] keep in ms. A claim that
+	// expired while its answer was written (renewals failed) and that
+	// nobody took is marked done too: the answer is out.
+	finishClaim = redis.NewScript(`local v = redis.call("GET", KEYS[1])
+if v == ARGV[1] or not v then
   redis.call("SET", KEYS[1], "done", "PX", ARGV[2])
   return 1
 end

@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"strings"
 	"sync"
@@ -92,6 +93,7 @@ type Redis struct {
 	closing sync.Once
 
 	up                  atomic.Bool
+	slow                atomic.Int32 // calls in a row that timed out
 	calls, failed       atomic.Uint64
 	fallbacks, refused  atomic.Uint64
 	lastServerErrLogged atomic.Int64
@@ -168,9 +170,14 @@ func redactURLError(err error) error {
 // after a failed call until a call or the background ping succeeds).
 func (r *Redis) Healthy() bool { return r.up.Load() }
 
-// Ping asks the server whether it answers, within the timeout.
+// Ping asks the server whether it answers, within the timeout. Unlike
+// other calls, a ping that times out marks the server down at once.
 func (r *Redis) Ping(ctx context.Context) error {
-	return r.do(ctx, func(ctx context.Context) error { return r.c.Ping(ctx).Err() })
+	err := r.do(ctx, func(ctx context.Context) error { return r.c.Ping(ctx).Err() })
+	if err != nil && ctx.Err() == nil && !isErrorReply(err) {
+		r.markDown(err)
+	}
+	return err
 }
 
 // Close stops the background goroutines (the ping, the renewers of
@@ -233,6 +240,7 @@ func (r *Redis) do(ctx context.Context, f func(ctx context.Context) error) error
 	cancel()
 	r.calls.Add(1)
 	if err == nil || errors.Is(err, redis.Nil) {
+		r.slow.Store(0)
 		r.markUp()
 		return err
 	}
@@ -240,25 +248,43 @@ func (r *Redis) do(ctx context.Context, f func(ctx context.Context) error) error
 		return fmt.Errorf("store: %w", err)
 	}
 	r.failed.Add(1)
-	if isErrorReply(err) {
+	switch {
+	case isErrorReply(err):
 		r.logServerError(err)
-	} else {
+	case isTimeout(err) && r.slow.Add(1) < slowCalls:
+		// One slow call is not an outage: the call falls back, the
+		// store stays up until slowCalls in a row time out.
+	default:
 		r.markDown(err)
 	}
 	return fmt.Errorf("store: %w", err)
 }
 
+// slowCalls is how many calls in a row must time out for the store to
+// be marked down; a refused or closed connection marks it down at once.
+const slowCalls = 3
+
+// isTimeout reports whether err is a call that ran out of time, rather
+// than a server that refused or closed the connection.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, redis.ErrPoolTimeout) ||
+		errors.As(err, &ne) && ne.Timeout()
+}
+
 // isErrorReply reports whether err is the server's answer to a command
 // (a wrong type, a script error) rather than a sign that it is
 // unavailable (no connection, a timeout, loading, read-only, out of
-// memory, too many clients, a busy script).
+// memory, too many clients, a busy script, a missing or wrong password
+// or no permission: nothing will work until it is fixed).
 func isErrorReply(err error) bool {
 	var re redis.Error
 	if !errors.As(err, &re) {
 		return false
 	}
 	msg := re.Error()
-	for _, p := range []string{"LOADING", "MASTERDOWN", "READONLY", "OOM", "BUSY", "TRYAGAIN", "CLUSTERDOWN", "ERR max number of clients"} {
+	for _, p := range []string{"LOADING", "MASTERDOWN", "READONLY", "OOM", "BUSY", "TRYAGAIN", "CLUSTERDOWN", "ERR max number of clients",
+		"NOAUTH", "WRONGPASS", "NOPERM"} {
 		if strings.HasPrefix(msg, p) {
 			return false
 		}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -287,19 +288,23 @@ func TestTarpit(t *testing.T) {
 		t.Errorf("claim and acquire took %s", d)
 	}
 	// A call that finds the server up (as after a recovery) and then
-	// hangs is also bounded.
+	// hangs is also bounded; one slow call is not an outage, slowCalls
+	// in a row are.
 	r.up.Store(true)
-	start = time.Now()
-	if done, ok := claimed(d.Claim(ctx, "slack:event:2")); !ok {
-		t.Error("claim refused")
-	} else {
-		done(true)
-	}
-	if d := time.Since(start); d > 4*timeout {
-		t.Errorf("claim on a hanging server took %s", d)
-	}
-	if r.Healthy() {
-		t.Error("healthy after a timeout")
+	r.slow.Store(0)
+	for i := range slowCalls {
+		start = time.Now()
+		if done, ok := claimed(d.Claim(ctx, "slack:event:2."+strconv.Itoa(i))); !ok {
+			t.Error("claim refused")
+		} else {
+			done(true)
+		}
+		if d := time.Since(start); d > 4*timeout {
+			t.Errorf("claim on a hanging server took %s", d)
+		}
+		if healthy := r.Healthy(); healthy != (i < slowCalls-1) {
+			t.Errorf("after %d timeouts in a row: healthy %v", i+1, healthy)
+		}
 	}
 	// The caller's own deadline is kept too.
 	r.up.Store(true)
@@ -345,4 +350,25 @@ func TestClosed(t *testing.T) {
 		t.Error("Ping after Close")
 	}
 	check()
+}
+
+// TestWrongPassword: a server that refuses the password (or wants one)
+// is down for the store, whatever PING says of the connection: nothing
+// would work.
+func TestWrongPassword(t *testing.T) {
+	srv := testredis.Start(t)
+	admin := replica(t, srv.URL(), nil)
+	if err := admin.c.ConfigSet(context.Background(), "requirepass", "s3cret").Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, url := range []string{srv.URL(), strings.Replace(srv.URL(), "redis://", "redis://:wrong@", 1)} {
+		r := replica(t, url, nil)
+		if r.Healthy() {
+			t.Errorf("healthy without the right password (%v)", r.Ping(context.Background()))
+		}
+	}
+	ok := replica(t, strings.Replace(srv.URL(), "redis://", "redis://:s3cret@", 1), nil)
+	if !ok.Healthy() {
+		t.Errorf("not healthy with the password: %v", ok.Ping(context.Background()))
+	}
 }
