@@ -114,8 +114,8 @@ func sameStore(running, next *config.Config) error {
 	if running.Store == next.Store {
 		return nil
 	}
-	return &config.Error{Problems: []config.Problem{{Field: "store.url",
-		Msg: "the shared store cannot change without a restart"}}}
+	return &config.Error{Problems: []config.Problem{{Field: "store",
+		Msg: "the shared store (url, claim_lease) cannot change without a restart"}}}
 }
 
 // Refuse records that a new configuration (which could not even be read)

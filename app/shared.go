@@ -64,13 +64,14 @@ func (a *App) limiters(lim probe.Limits) (checks, accounts handlers.Limiter) {
 // adapters claim every delivery through them.
 func (a *App) Deliveries() bot.Deliveries { return a.deliveries }
 
-// ErrStoreDown is StoreReady's error while the shared store does not
+// ErrStoreDown is StoreDown's error while the shared store does not
 // answer.
 var ErrStoreDown = errors.New("shared store: not answering (answers go on, each replica on its own; live checks are refused)")
 
-// StoreReady is nil without a shared store or while it answers, else
-// ErrStoreDown: for /readyz.
-func (a *App) StoreReady() error {
+// StoreDown is nil without a shared store or while it answers, else
+// ErrStoreDown: what /readyz reports as degraded (still ready: answers
+// go on).
+func (a *App) StoreDown() error {
 	if a.store == nil || a.store.Healthy() {
 		return nil
 	}

@@ -25,8 +25,8 @@ func TestSharedCheckLimits(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(a.Close)
-		if _, ok := a.StoreStats(); !ok || a.StoreReady() != nil {
-			t.Fatalf("the replica has no store, or it is not ready: %v", a.StoreReady())
+		if _, ok := a.StoreStats(); !ok || a.StoreDown() != nil {
+			t.Fatalf("the replica has no store, or it is not ready: %v", a.StoreDown())
 		}
 		replicas = append(replicas, a)
 	}

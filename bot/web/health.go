@@ -43,11 +43,18 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 }
 
 // readyz says whether the process can serve: configuration loaded and
-// adapters connected (as Options.Ready reports).
+// adapters connected (as Options.Ready reports), and what works less
+// well meanwhile (Options.Degraded).
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	if s.opts.Ready != nil {
 		if err := s.opts.Ready(); err != nil {
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": err.Error()})
+			return
+		}
+	}
+	if s.opts.Degraded != nil {
+		if err := s.opts.Degraded(); err != nil {
+			writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "degraded": err.Error()})
 			return
 		}
 	}

@@ -2,8 +2,10 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"testing"
 
 	"github.com/mailhelp/mailhelp/internal/testbot"
@@ -48,6 +50,35 @@ func TestVersionOf(t *testing.T) {
 	for _, tc := range tests {
 		if got := versionOf(tc.b); got != tc.want {
 			t.Errorf("versionOf(%+v) = %q, want %q", tc.b, got, tc.want)
+		}
+	}
+}
+
+// TestReadyzDegraded: /readyz is 503 with the reason when the process
+// cannot serve, 200 saying what is degraded when it serves less well,
+// 200 alone otherwise.
+func TestReadyzDegraded(t *testing.T) {
+	r, cat := testbot.Router(t, nil)
+	for _, tc := range []struct {
+		ready, degraded error
+		code            int
+		body            map[string]string
+	}{
+		{nil, nil, 200, map[string]string{"status": "ready"}},
+		{nil, errors.New("shared store: not answering"), 200, map[string]string{"status": "ready", "degraded": "shared store: not answering"}},
+		{errors.New("slack: not connected"), errors.New("shared store: not answering"), 503,
+			map[string]string{"status": "not ready", "reason": "slack: not connected"}},
+	} {
+		s, err := New(Options{Router: r, Translator: cat, Logger: testbot.Quiet(),
+			Ready: func() error { return tc.ready }, Degraded: func() error { return tc.degraded }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+		var got map[string]string
+		if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || rec.Code != tc.code || !reflect.DeepEqual(got, tc.body) {
+			t.Errorf("ready %v, degraded %v: %d %s", tc.ready, tc.degraded, rec.Code, rec.Body)
 		}
 	}
 }

@@ -47,9 +47,10 @@ type Metrics struct {
 type StoreStats struct {
 	// Up is whether its last call (or ping) succeeded.
 	Up bool
-	// Errors counts calls that failed or timed out; Fallbacks, deliveries
-	// claimed in this process alone because of one; Refused, live checks
-	// refused because the shared limits could not be counted.
+	// Errors counts calls that failed or timed out; Fallbacks, what was
+	// kept by this process alone because of one (deliveries, previews,
+	// conversations); Refused, live checks refused because the shared
+	// limits could not be counted.
 	Errors, Fallbacks, Refused uint64
 }
 
@@ -204,7 +205,7 @@ func writeStoreMetrics(w *bufio.Writer, s StoreStats) {
 		value      uint64
 	}{
 		{"mailhelp_store_errors_total", "Calls to the shared store that failed or timed out.", s.Errors},
-		{"mailhelp_store_fallbacks_total", "Chat deliveries claimed in this process alone because the shared store failed.", s.Fallbacks},
+		{"mailhelp_store_fallbacks_total", "Deliveries, previews and conversations kept by this process alone because the shared store failed.", s.Fallbacks},
 		{"mailhelp_store_refused_total", "Live checks refused because the shared store could not count them.", s.Refused},
 	} {
 		header(w, c.name, c.help, "counter")

@@ -67,6 +67,10 @@ type Options struct {
 	// Ready reports whether the process can serve (configuration loaded,
 	// adapters connected); nil means ready.
 	Ready func() error
+	// Degraded reports what works less well while the process still
+	// serves (the shared store down): /readyz stays 200 and says it, so
+	// that a load balancer keeps every replica. Nil means nothing.
+	Degraded func() error
 	// Mounts are other handlers served on the same listener, by
 	// ServeMux pattern ("POST /slack/events": the Slack adapter's HTTP
 	// mode).

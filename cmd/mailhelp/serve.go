@@ -90,7 +90,7 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 		TrustedProxies: a.Config().Web.TrustedProxies,
 		Discovery:      publish.New(publish.Options{Settings: a.PublishSettings, Translator: a.Catalog(), Logger: log}),
 		ProfileSigned:  func() bool { return a.PublishSettings().Signer != nil },
-		Ready:          func() error { return ready(a, adapters) }, Mounts: mounts,
+		Ready:          func() error { return ready(adapters) }, Degraded: a.StoreDown, Mounts: mounts,
 	})
 	if err != nil {
 		log.Error("setup", "err", err)
@@ -134,14 +134,12 @@ func (m *Main) chatAdapters(a *app.App, log *slog.Logger, metrics *web.Metrics) 
 	return adapters, mounts, nil
 }
 
-// ready names every chat adapter that is not connected, and the shared
-// store when it does not answer: one whose platform is down keeps trying
-// while the rest serves.
-func ready(a *app.App, adapters []namedAdapter) error {
+// ready names every chat adapter that is not connected: one whose
+// platform is down keeps trying while the rest serves. (The shared
+// store being down degrades answers but does not stop them: /readyz
+// says so, and stays ready.)
+func ready(adapters []namedAdapter) error {
 	var down []string
-	if err := a.StoreReady(); err != nil {
-		down = append(down, err.Error())
-	}
 	for _, ad := range adapters {
 		if !ad.Connected() {
 			down = append(down, ad.name+": not connected")

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // buildMailhelp builds the mailhelp binary once per test binary: with
@@ -49,9 +50,10 @@ type Process struct {
 }
 
 // StartServe starts `mailhelp serve --listen 127.0.0.1:0` with env added
-// to the test's environment and its own state directory, and returns
-// once it has printed its address. It is killed when the test ends; its
-// log is shown when the test failed.
+// to the test's environment (less any Slack, Discord or mailhelp
+// setting of the machine's, such as a real token) and its own state
+// directory, and returns once it has printed its address. It is killed
+// when the test ends; its log is shown when the test failed.
 func StartServe(t testing.TB, env ...string) *Process {
 	t.Helper()
 	bin, err := buildMailhelp()
@@ -60,7 +62,13 @@ func StartServe(t testing.TB, env ...string) *Process {
 	}
 	p := &Process{Logs: &LogBuffer{}, Done: make(chan struct{})}
 	p.Cmd = exec.Command(bin, "serve", "--listen", "127.0.0.1:0")
-	p.Cmd.Env = append(append(os.Environ(), "STATE_DIRECTORY="+t.TempDir()), env...)
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "SLACK_") && !strings.HasPrefix(kv, "DISCORD_") && !strings.HasPrefix(kv, "MAILHELP_") &&
+			!strings.HasPrefix(kv, "STATE_DIRECTORY=") {
+			p.Cmd.Env = append(p.Cmd.Env, kv)
+		}
+	}
+	p.Cmd.Env = append(append(p.Cmd.Env, "STATE_DIRECTORY="+t.TempDir()), env...)
 	p.Cmd.Stderr = p.Logs
 	stdout, err := p.Cmd.StdoutPipe()
 	if err != nil {
@@ -77,22 +85,38 @@ func StartServe(t testing.TB, env ...string) *Process {
 			t.Logf("log of mailhelp serve (pid %d):\n%s", p.Cmd.Process.Pid, p.Logs.String())
 		}
 	})
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("mailhelp serve printed no address: %v\n%s", err, p.Logs.String())
+	type result struct {
+		line string
+		err  error
+	}
+	printed := make(chan result, 1)
+	go func() {
+		line, err := bufio.NewReader(stdout).ReadString('\n')
+		printed <- result{line, err}
+	}()
+	var line string
+	select {
+	case r := <-printed:
+		if r.err != nil {
+			t.Fatalf("mailhelp serve printed no address: %v\n%s", r.err, p.Logs.String())
+		}
+		line = r.line
+	case <-time.After(30 * time.Second):
+		t.Fatalf("mailhelp serve printed no address within 30 s:\n%s", p.Logs.String())
 	}
 	go func() { _, _ = io.Copy(io.Discard, stdout) }()
 	p.URL = strings.TrimSpace(strings.TrimPrefix(line, "mailhelp is serving on "))
 	return p
 }
 
-// Ready is the status of the process's /readyz.
-func (p *Process) Ready(t testing.TB) int {
+// Ready is the status and body of the process's /readyz.
+func (p *Process) Ready(t testing.TB) (int, string) {
 	t.Helper()
 	resp, err := http.Get(p.URL + "readyz")
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	return resp.StatusCode
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+	return resp.StatusCode, string(body)
 }
