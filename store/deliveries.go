@@ -101,16 +101,22 @@ end
 return 0`)
 )
 
-// Claim implements bot.Deliveries: SET key token NX with the lease, in
-// one script that otherwise says whether the delivery was handled
-// ("done") or is being handled (a token). The claim is renewed until
-// done; done(true) keeps the id claimed for Keep, done(false) frees it.
-// done is safe to call from any goroutine; calls after the first do
-// nothing.
+// Claim implements bot.Deliveries. This process's own claims (local)
+// come first, so that a delivery it is handling or handled is known
+// here whether the server was up or down then; then SET key token NX
+// with the lease on the server, in one script that otherwise says
+// whether the delivery was handled ("done") or is being handled (a
+// token). The claim is renewed until done; done(true) keeps the id
+// claimed for Keep, done(false) frees it, on the server and here. done
+// is safe to call from any goroutine; calls after the first do nothing.
 func (d *Deliveries) Claim(ctx context.Context, id string) (done func(handled bool), state bot.ClaimState) {
+	ldone, lstate := d.local.Claim(ctx, id)
+	if lstate != bot.Claimed {
+		return nil, lstate
+	}
 	if !d.r.up.Load() {
 		d.r.fallbacks.Add(1)
-		return d.local.Claim(ctx, id)
+		return ldone, bot.Claimed
 	}
 	k := key(d.r.prefix, kindDelivery, id)
 	tok := token()
@@ -123,12 +129,14 @@ func (d *Deliveries) Claim(ctx context.Context, id string) (done func(handled bo
 	})
 	if err != nil {
 		d.r.fallbacks.Add(1)
-		return d.local.Claim(ctx, id)
+		return ldone, bot.Claimed
 	}
 	switch got {
 	case 2:
+		ldone(true) // handled elsewhere: repeats are dropped here too
 		return nil, bot.Handled
 	case 3:
+		ldone(false) // another replica's: not this process's to hold
 		return nil, bot.Busy
 	}
 	c := &claim{d: d, key: k, token: tok}
@@ -141,7 +149,10 @@ func (d *Deliveries) Claim(ctx context.Context, id string) (done func(handled bo
 		})
 		return n == 1, err
 	})
-	return c.done, bot.Claimed
+	return func(handled bool) {
+		c.done(handled)
+		ldone(handled)
+	}, bot.Claimed
 }
 
 // claim is one delivery claimed on the server.

@@ -212,3 +212,36 @@ func TestDeliveriesStates(t *testing.T) {
 		done(true)
 	}
 }
+
+// TestDeliveriesLocalAndShared: what this process claims is known here
+// whether the store was up or down then: a repeat reaching the same
+// replica after the store went down, or came back, is not claimed again.
+func TestDeliveriesLocalAndShared(t *testing.T) {
+	rs := testredis.Start(t)
+	r := replica(t, rs.URL(), nil)
+	d := NewDeliveries(r, local())
+	ctx := context.Background()
+	done, st := d.Claim(ctx, "slack:event:L1") // on the server
+	if st != bot.Claimed {
+		t.Fatalf("first claim: %v", st)
+	}
+	r.up.Store(false) // the store goes down while it is answered
+	if _, st := d.Claim(ctx, "slack:event:L1"); st != bot.Busy {
+		t.Errorf("a repeat with the store down: %v, want Busy", st)
+	}
+	done2, st := d.Claim(ctx, "slack:event:L2") // here only
+	if st != bot.Claimed {
+		t.Fatalf("claim with the store down: %v", st)
+	}
+	r.up.Store(true) // back
+	if _, st := d.Claim(ctx, "slack:event:L2"); st != bot.Busy {
+		t.Errorf("a repeat of a claim made while the store was down: %v, want Busy", st)
+	}
+	done(true)
+	done2(true)
+	for _, id := range []string{"slack:event:L1", "slack:event:L2"} {
+		if _, st := d.Claim(ctx, id); st != bot.Handled {
+			t.Errorf("%s once handled: %v, want Handled", id, st)
+		}
+	}
+}

@@ -115,8 +115,12 @@ var (
 	// KEYS[1] user, KEYS[2] target, KEYS[3] running; ARGV[1] per user,
 	// ARGV[2] per target, ARGV[3] window ms, ARGV[4] max concurrent,
 	// ARGV[5] lease ms, ARGV[6] token. Returns {scope, retry ms}, scope
-	// "" when admitted.
-	acquireScript = redis.NewScript(`local t = redis.call("TIME")
+	// "" when admitted. Run again after a lost reply (go-redis retries
+	// once), it finds its token running: admitted, once.
+	acquireScript = redis.NewScript(`if redis.call("ZSCORE", KEYS[3], ARGV[6]) then
+  return {"", 0}
+end
+local t = redis.call("TIME")
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local window = tonumber(ARGV[3])
 local lease = tonumber(ARGV[5])
