@@ -60,6 +60,7 @@ type App struct {
 	// the shared store they and the limits use, nil without one.
 	deliveries bot.Deliveries
 	store      *store.Redis
+	claimLease time.Duration // the store's, as configured (0: its default)
 
 	mu        sync.Mutex
 	cur       *instance

@@ -38,6 +38,7 @@ func (a *App) openStore(cfg *config.Config) error {
 	}
 	a.store = r
 	a.deliveries = store.NewDeliveriesWith(r, a.deliveries, store.DeliveriesOptions{Lease: cfg.Store.ClaimLease})
+	a.claimLease = cfg.Store.ClaimLease
 	a.previews = store.NewPreviews(r, a.previews)
 	a.memory = store.NewMemory(r, conversationTTL, a.memory)
 	return nil
@@ -63,6 +64,20 @@ func (a *App) limiters(lim probe.Limits) (checks, accounts handlers.Limiter) {
 // Deliveries decide which replica answers each chat delivery; the chat
 // adapters claim every delivery through them.
 func (a *App) Deliveries() bot.Deliveries { return a.deliveries }
+
+// TakeoverAfter is how long an adapter waits for a delivery another
+// replica is answering before claiming it once more (the other may have
+// died): a second over the claim lease. Zero without a shared store.
+func (a *App) TakeoverAfter() time.Duration {
+	if a.store == nil {
+		return 0
+	}
+	lease := a.claimLease
+	if lease <= 0 {
+		lease = store.DefaultLease
+	}
+	return lease + time.Second
+}
 
 // ErrStoreDown is StoreDown's error while the shared store does not
 // answer.

@@ -45,6 +45,14 @@ type Options struct {
 	// interaction; nil keeps them in this process (ten minutes, 20 000
 	// ids).
 	Deliveries bot.Deliveries
+	// TakeoverAfter, when set, is how long a message that another
+	// replica is answering (two replicas on one shard, during an update)
+	// is waited for before it is claimed once more: if that replica died
+	// meanwhile, its claim has expired and this one answers. Set it a
+	// little over the store's claim lease; zero never takes over.
+	// (Discord does not send a message again: without this, one whose
+	// replica died is lost.)
+	TakeoverAfter time.Duration
 }
 
 // Adapter answers Discord. It is safe for concurrent use.
@@ -90,17 +98,28 @@ func (a *Adapter) acquire(ctx context.Context) bool {
 func (a *Adapter) release() { <-a.slots }
 
 // HandleMessage answers a mention in a guild or a direct message,
-// ignoring bots, itself and messages already handled.
+// ignoring bots, itself and messages already handled, or being handled
+// elsewhere (waited for with Options.TakeoverAfter).
 func (a *Adapter) HandleMessage(ctx context.Context, m *discordgo.Message) {
 	botID, _ := a.botID.Load().(string)
 	if m.Author == nil || m.Author.Bot || m.Author.ID == botID {
 		return
 	}
 	done, st := a.seen.Claim(ctx, "discord:msg:"+m.ID)
+	if st == bot.Busy && a.opts.TakeoverAfter > 0 {
+		t := time.NewTimer(a.opts.TakeoverAfter)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		done, st = a.seen.Claim(ctx, "discord:msg:"+m.ID)
+	}
 	if st != bot.Claimed {
 		return
 	}
-	defer done(true)
+	defer func() { done(ctx.Err() == nil) }()
 	mentioned := false
 	for _, u := range m.Mentions {
 		if u != nil && u.ID == botID {

@@ -28,7 +28,9 @@ type fakeDiscord struct {
 	conn *websocket.Conn
 	// conns are every gateway connection opened, in order: several
 	// replicas of the bot, or one that reconnected.
-	conns      []*websocket.Conn
+	conns []*websocket.Conn
+	// slowc, when set, is told of each post to channel SLOW.
+	slowc      chan struct{}
 	wmu        sync.Mutex
 	seq        int64
 	events     []dispatchEvent
@@ -148,6 +150,21 @@ func (f *fakeDiscord) rest(w http.ResponseWriter, r *http.Request) {
 	raw, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	_ = json.Unmarshal(raw, &body)
 	path := strings.TrimPrefix(r.URL.Path, "/api/v9")
+	if r.Method == "POST" && path == "/channels/SLOW/messages" {
+		// Discord takes a second: a post whose client goes away
+		// meanwhile never reaches the channel.
+		f.mu.Lock()
+		slowc := f.slowc
+		f.mu.Unlock()
+		if slowc != nil {
+			slowc <- struct{}{}
+		}
+		select {
+		case <-time.After(time.Second):
+		case <-r.Context().Done():
+			return
+		}
+	}
 	if r.Method == "POST" && path == "/channels/FAIL/messages" {
 		f.json(w, 403, map[string]any{"message": "Missing Access", "code": 50001})
 		return

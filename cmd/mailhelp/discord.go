@@ -33,7 +33,7 @@ func (m *Main) newDiscord(a *app.App, log *slog.Logger, metrics *web.Metrics) (*
 		}
 	}
 	b, err := discordbot.New(cfg, discordbot.Options{Router: a.Answerer(), Translator: a.Catalog(), Logger: log,
-		Announcements: a.Announcements(), Deliveries: a.Deliveries()})
+		Announcements: a.Announcements(), Deliveries: a.Deliveries(), TakeoverAfter: a.TakeoverAfter()})
 	if err != nil {
 		return nil, err
 	}
