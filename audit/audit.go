@@ -3,7 +3,8 @@
 // and synced to disk before the write returns, so that nothing recorded is
 // lost if the process is killed between two actions. Refusals are summed
 // per client and window (see Log.Record), so that nobody can flush the
-// trail by being refused. The file is rotated by size. It imports nothing
+// trail by being refused — by one process, or by replicas sharing a
+// Tally. The file is rotated by size. It imports nothing
 // from this module.
 package audit
 
@@ -71,6 +72,10 @@ type Log struct {
 	runs  map[refusalKey]*refusalRun
 	apart int // runs of a client of their own, not OtherClients
 	timer *time.Timer
+
+	// Refusals summed with other processes (tally.go).
+	tally     *tallyState
+	tallyPoll time.Duration // TallyPoll unless set by a test
 }
 
 // Open prepares the trail at path; the file is created with the first
@@ -138,18 +143,25 @@ func (l *Log) open() error {
 // are summed apart at a time; the refusals of any other are summed as
 // those of OtherClients. So a flood of refusals costs a few records, and
 // no sync per request, whatever its rate; Close writes what is pending.
+// With a Tally (SetTally), refusals are summed with the other processes
+// sharing it.
 //
 // A failed write is told to the hooks and returned.
 func (l *Log) Record(e Entry) error {
 	if e.Time.IsZero() {
 		e.Time = l.now().UTC()
 	}
+	if IsRefusal(e) {
+		if handled, err := l.recordShared(e); handled {
+			return err
+		}
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {
 		return l.report(errors.New("audit: log closed"))
 	}
-	if isRefusal(e) {
+	if IsRefusal(e) {
 		return l.refuse(e)
 	}
 	return l.report(l.write(e, true))
@@ -244,14 +256,16 @@ func (l *Log) rotate() error {
 	return l.open()
 }
 
-// Close writes the refusals still being summed and closes the file.
+// Close writes the refusals still being summed (those of its Tally
+// too) and closes the file.
 func (l *Log) Close() error {
+	tallyErr := l.stopTally()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {
 		return nil
 	}
-	flushErr := l.flushLocked(l.now(), true)
+	flushErr := errors.Join(tallyErr, l.flushLocked(l.now(), true))
 	l.closed = true
 	if l.f == nil {
 		return flushErr

@@ -12,19 +12,21 @@ import (
 // clients beyond those summed apart (see Log.Record).
 const OtherClients = "*"
 
+// The rules of summing refusals, which a Tally applies too.
 const (
-	// refusalWindow is the first window over which a client's refusals
+	// RefusalWindow is the first window over which a client's refusals
 	// are summed; it doubles while the client keeps being refused, up to
-	// maxRefusalWindow.
-	refusalWindow    = time.Minute
-	maxRefusalWindow = time.Hour
-	// maxRefusalClients is how many clients' refusals are summed apart
-	// at a time.
-	maxRefusalClients = 32
+	// MaxRefusalWindow.
+	RefusalWindow    = time.Minute
+	MaxRefusalWindow = time.Hour
+	// MaxRefusalClients is how many clients' refusals are summed apart
+	// at a time; the others' are summed as those of OtherClients.
+	MaxRefusalClients = 32
 )
 
-// isRefusal reports whether e records one refused request.
-func isRefusal(e Entry) bool {
+// IsRefusal reports whether e records one refused request, which
+// Log.Record sums.
+func IsRefusal(e Entry) bool {
 	return strings.HasPrefix(e.Result, "refused:") && e.Count == 0
 }
 
@@ -62,13 +64,13 @@ func (r *refusalRun) add(e Entry) {
 func (l *Log) refuse(e Entry) error {
 	k := refusalKey{e.Platform, e.User, e.Action, e.Result}
 	r := l.runs[k]
-	if r == nil && (l.apart >= maxRefusalClients || k.user == OtherClients) {
+	if r == nil && (l.apart >= MaxRefusalClients || k.user == OtherClients) {
 		k.user = OtherClients
 		r = l.runs[k]
 	}
 	if r == nil {
 		now := l.now()
-		r = &refusalRun{window: refusalWindow, due: now.Add(refusalWindow)}
+		r = &refusalRun{window: RefusalWindow, due: now.Add(RefusalWindow)}
 		l.runs[k] = r
 		l.armLocked(now)
 		if k.user != OtherClients {
@@ -134,7 +136,7 @@ func (l *Log) flushLocked(now time.Time, all bool) error {
 			continue
 		}
 		r.n = 0
-		r.window = min(2*r.window, maxRefusalWindow)
+		r.window = min(2*r.window, MaxRefusalWindow)
 		r.due = now.Add(r.window)
 	}
 	if wrote {

@@ -153,7 +153,7 @@ func TestRefusalWindows(t *testing.T) {
 	if got := readAll(t, path); len(got) != 1 {
 		t.Fatalf("refusals written before the window ended: %d records", len(got))
 	}
-	clock.advance(refusalWindow)
+	clock.advance(RefusalWindow)
 	l.flush(clock.now(), false)
 	got := readAll(t, path)
 	if len(got) != 2 {
@@ -166,18 +166,18 @@ func TestRefusalWindows(t *testing.T) {
 	}
 	// Still refused: summed over a window twice as long.
 	refuse(10, "a.example")
-	clock.advance(refusalWindow)
+	clock.advance(RefusalWindow)
 	l.flush(clock.now(), false)
 	if got := readAll(t, path); len(got) != 2 {
 		t.Errorf("a window of a hot client was cut short: %d records", len(got))
 	}
-	clock.advance(refusalWindow)
+	clock.advance(RefusalWindow)
 	l.flush(clock.now(), false)
 	if got := readAll(t, path); len(got) != 3 || got[2].Count != 10 || got[2].Target != "a.example" {
 		t.Fatalf("after the longer window: %+v", got)
 	}
 	// A window without refusals forgets the client.
-	clock.advance(maxRefusalWindow)
+	clock.advance(MaxRefusalWindow)
 	l.flush(clock.now(), false)
 	refuse(1, "a.example")
 	if got := readAll(t, path); len(got) != 4 || got[3].Count != 0 {
@@ -200,13 +200,13 @@ func TestRefusalsOfManyClientsAreBounded(t *testing.T) {
 	}
 	l.Close()
 	refusals, _, total := refusalsIn(readAll(t, path))
-	if len(refusals) > 2*maxRefusalClients+1 {
+	if len(refusals) > 2*MaxRefusalClients+1 {
 		t.Errorf("%d clients cost %d records", clients, len(refusals))
 	}
 	if total != 3*clients {
 		t.Errorf("the records count %d refusals, want %d", total, 3*clients)
 	}
-	if last := refusals[len(refusals)-1]; last.User != OtherClients || last.Count != 3*(clients-maxRefusalClients) {
+	if last := refusals[len(refusals)-1]; last.User != OtherClients || last.Count != 3*(clients-MaxRefusalClients) {
 		t.Errorf("the others' record: %+v", last)
 	}
 }
@@ -246,7 +246,7 @@ func TestRefusalWindowEndsOnItsOwn(t *testing.T) {
 	for range 3 {
 		_ = l.Record(Entry{Platform: "web", User: "192.0.2.1", Action: "check", Result: "refused:rate_limited"})
 	}
-	clock.advance(2 * refusalWindow)
+	clock.advance(2 * RefusalWindow)
 	l.mu.Lock()
 	l.armLocked(clock.now()) // the window is over: the timer fires now
 	l.mu.Unlock()
