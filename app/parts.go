@@ -13,6 +13,7 @@ import (
 	"github.com/mailhelp/mailhelp/handlers"
 	"github.com/mailhelp/mailhelp/internal/limitedfile"
 	"github.com/mailhelp/mailhelp/probe"
+	"github.com/mailhelp/mailhelp/store"
 )
 
 // parts are what one configuration builds: the router and what it holds
@@ -50,6 +51,10 @@ func (a *App) build(cfg *config.Config) (*parts, error) {
 			return nil, err
 		}
 		p.trail = trail
+		if a.store != nil {
+			// Replicas sum refusals together (see store.Refusals).
+			trail.SetTally(store.NewRefusals(a.store))
+		}
 	}
 	p.policy = &handlers.AnnouncePolicy{Admins: cfg.Admins, Expiry: cfg.Announce.Expiry,
 		ChannelLang: cfg.Announce.ChannelLang, PublicURL: cfg.Web.PublicURL, Translator: a.cat}

@@ -15,6 +15,11 @@ const (
 	kindLimit    = "limit"
 	kindPreview  = "preview"
 	kindMemory   = "memory"
+	// A run of refusals; the runs' index and set are this kind followed
+	// by ":due" and ":apart", which no hash is.
+	kindRefusal = "refusal"
+	// The outcome of one call on refusals, under its token.
+	kindRefusalCall = "refusal-call"
 )
 
 // key is the key of id of a kind: prefix, kind, ":" and the first 128

@@ -1,6 +1,8 @@
 // Package store keeps the state that replicas of mailhelp share, in
-// Redis or Valkey: which replica answers a delivery (Deliveries) and the
-// live checks' limits (Limiter).
+// Redis or Valkey: which replica answers a delivery (Deliveries), the
+// live checks' limits (Limiter), the announcements waiting for Post
+// (Previews), what each conversation was about (Memory) and the audit
+// trail's sums of refusals (Refusals).
 //
 // Every call to the server has a timeout (Options.Timeout, 250 ms by
 // default), so a slow or hanging server never holds an answer longer
@@ -66,8 +68,8 @@ type Stats struct {
 	Up bool
 	// Calls to the server, and those of them that failed or timed out.
 	Calls, CallsFailed uint64
-	// Fallbacks counts deliveries claimed by this process alone because
-	// the server was down or failed.
+	// Fallbacks counts deliveries, previews, conversations and refusals
+	// kept by this process alone because the server was down or failed.
 	Fallbacks uint64
 	// Refused counts live checks refused because the server was down or
 	// failed.

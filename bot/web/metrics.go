@@ -205,7 +205,7 @@ func writeStoreMetrics(w *bufio.Writer, s StoreStats) {
 		value      uint64
 	}{
 		{"mailhelp_store_errors_total", "Calls to the shared store that failed or timed out.", s.Errors},
-		{"mailhelp_store_fallbacks_total", "Deliveries, previews and conversations kept by this process alone because the shared store failed.", s.Fallbacks},
+		{"mailhelp_store_fallbacks_total", "Deliveries, previews, conversations and audit refusals kept by this process alone because the shared store failed.", s.Fallbacks},
 		{"mailhelp_store_refused_total", "Live checks refused because the shared store could not count them.", s.Refused},
 	} {
 		header(w, c.name, c.help, "counter")

@@ -277,7 +277,7 @@ func TestMetricsStore(t *testing.T) {
 	want := `# HELP mailhelp_store_errors_total Calls to the shared store that failed or timed out.
 # TYPE mailhelp_store_errors_total counter
 mailhelp_store_errors_total 3
-# HELP mailhelp_store_fallbacks_total Deliveries, previews and conversations kept by this process alone because the shared store failed.
+# HELP mailhelp_store_fallbacks_total Deliveries, previews, conversations and audit refusals kept by this process alone because the shared store failed.
 # TYPE mailhelp_store_fallbacks_total counter
 mailhelp_store_fallbacks_total 2
 # HELP mailhelp_store_refused_total Live checks refused because the shared store could not count them.
