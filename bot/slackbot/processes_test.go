@@ -4,11 +4,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/mailhelp/mailhelp/audit"
+	"github.com/mailhelp/mailhelp/config"
 	"github.com/mailhelp/mailhelp/internal/testbot"
 	"github.com/mailhelp/mailhelp/internal/testredis"
 )
@@ -157,5 +160,101 @@ store:
 	}
 	if code, body := c.Ready(t); code != http.StatusOK {
 		t.Errorf("the third replica is not ready: %d %s", code, body)
+	}
+}
+
+// TestReplicaProcessesShareLimitsAndRefusals runs two mailhelp serve
+// processes on one Redis against the fake Slack:
+//   - a person's quota of live checks (one here) is granted once
+//     between them: the second check, on the other replica, is refused;
+//   - a person refused by both in turn (a non-admin asking for an
+//     announcement) has one refusal written at once in the two audit
+//     trails together, and the others summed, each counted once — here
+//     written by the replicas as they stop.
+func TestReplicaProcessesShareLimitsAndRefusals(t *testing.T) {
+	rs := testredis.Start(t)
+	f := newFakeSlack(t)
+	cfgPath := filepath.Join(t.TempDir(), "mailhelp.yaml")
+	if err := os.WriteFile(cfgPath, []byte(`domains:
+  - {domain: domaine.com, host: bm.domaine.com}
+check:
+  hosts: {bm.domaine.com: 127.0.0.1}
+  budget: 2s
+  per_user: 1
+admins:
+  slack: {users: [UADMIN]}
+announce:
+  channels: {CNEWS: fr}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dirs := []string{t.TempDir(), t.TempDir()}
+	var replicas []*testbot.Process
+	for _, dir := range dirs {
+		p := testbot.StartServe(t, "MAILHELP_CONFIG="+cfgPath, "MAILHELP_REDIS_URL="+rs.URL(), "STATE_DIRECTORY="+dir,
+			"SLACK_BOT_TOKEN=xoxb-test", "SLACK_APP_TOKEN=xapp-test", "SLACK_API_URL="+f.srv.URL+"/api/")
+		f.waitConnected(1)
+		replicas = append(replicas, p)
+	}
+	answers := func() int { return len(f.callsOf("chat.postMessage")) + len(f.callsOf("chat.postEphemeral")) }
+
+	// One check each: the first runs (nothing listens: it fails), the
+	// second, on the other replica, is refused.
+	// (A check posts "Checking…", then replaces it with its outcome.)
+	f.sendOn(0, mentionEnvelope("env-c1", "EvC1", "U2", "C1", "6.1", "<@UBOT> check bm.domaine.com"))
+	f.waitCalls("chat.update", 1)
+	f.sendOn(1, mentionEnvelope("env-c2", "EvC2", "U2", "C1", "6.2", "<@UBOT> check bm.domaine.com"))
+	limited := 0
+	for _, c := range f.waitCalls("chat.update", 2) {
+		if strings.Contains(blocksText(t, c), "Too many checks just now") {
+			limited++
+		}
+	}
+	if limited != 1 {
+		t.Fatalf("%d of the two checks refused, want 1", limited)
+	}
+	base := answers()
+	const n = 6
+	for i := range n {
+		ts := "7." + strconv.Itoa(i)
+		f.sendOn(i%2, mentionEnvelope("env-n"+ts, "EvN"+ts, "U1", "C1", ts, "<@UBOT> announce domaine.com in <#CNEWS|annonces>"))
+		waitFor(t, "the refusal to be answered", func() bool { return answers() == base+i+1 })
+	}
+	for _, p := range replicas {
+		if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-p.Done:
+		case <-time.After(20 * time.Second):
+			t.Fatal("a replica did not stop")
+		}
+	}
+	atOnce, total := 0, 0
+	for _, dir := range dirs {
+		fh, err := os.Open(filepath.Join(dir, config.DefaultAuditName))
+		if os.IsNotExist(err) {
+			continue // the replica wrote nothing: the other took every sum
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = audit.Read(fh, audit.Filter{User: "U1"}, func(e audit.Entry) error {
+			if e.Result != "refused:not_admin" {
+				t.Errorf("record %+v", e)
+			}
+			if e.Count == 0 {
+				atOnce++
+			}
+			total += max(e.Count, 1)
+			return nil
+		})
+		fh.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if atOnce != 1 || total != n {
+		t.Errorf("%d refusals written at once (want 1), %d in all (want %d)", atOnce, total, n)
 	}
 }
