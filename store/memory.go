@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"sync"
 	"time"
 
 	"github.com/mailhelp/mailhelp/bot"
@@ -13,17 +14,33 @@ import (
 // replica than the question before it. Contexts expire after ttl. They
 // are also kept by this process (local), which answers while the store
 // is down.
+//
+// Remember does not make the answer wait for the store: the context is
+// kept here at once and written to the store in the background, in the
+// order remembered, long before a person can ask a follow-up.
 type Memory struct {
-	r     *Redis
-	ttl   time.Duration
-	local bot.Memory
+	r      *Redis
+	ttl    time.Duration
+	local  bot.Memory
+	writes chan memoryWrite
+	start  sync.Once
 }
+
+// memoryWrite is one context waiting to be written to the store.
+type memoryWrite struct {
+	key  string
+	data []byte
+}
+
+// maxPendingWrites bounds the contexts waiting to be written: past it
+// (the store is slower than the answers), a context is kept here only.
+const maxPendingWrites = 1024
 
 var _ bot.Memory = (*Memory)(nil)
 
 // NewMemory shares contexts through r for ttl, keeping them in local too.
 func NewMemory(r *Redis, ttl time.Duration, local bot.Memory) *Memory {
-	return &Memory{r: r, ttl: ttl, local: local}
+	return &Memory{r: r, ttl: ttl, local: local, writes: make(chan memoryWrite, maxPendingWrites)}
 }
 
 // Recall implements bot.Memory: the store's context, else this
@@ -44,7 +61,9 @@ func (m *Memory) Recall(ctx context.Context, key string) (bot.Context, bool) {
 	return m.local.Recall(ctx, key)
 }
 
-// Remember implements bot.Memory.
+// Remember implements bot.Memory: c is kept here at once, and queued
+// for the store. With the store down, or the queue full, it is kept
+// here only (a fallback).
 func (m *Memory) Remember(ctx context.Context, key string, c bot.Context) {
 	m.local.Remember(ctx, key, c)
 	if !m.r.up.Load() {
@@ -55,11 +74,39 @@ func (m *Memory) Remember(ctx context.Context, key string, c bot.Context) {
 	if err != nil {
 		return
 	}
-	if err := m.r.do(ctx, func(ctx context.Context) error {
-		return m.r.c.Set(ctx, m.key(key), data, m.ttl).Err()
-	}); err != nil {
+	m.start.Do(m.startWriter)
+	select {
+	case m.writes <- memoryWrite{key: m.key(key), data: data}:
+	default:
 		m.r.fallbacks.Add(1)
 	}
+}
+
+// startWriter starts the goroutine writing contexts to the store,
+// which Close stops (contexts still queued then are this process's
+// only).
+func (m *Memory) startWriter() {
+	m.r.mu.Lock()
+	defer m.r.mu.Unlock()
+	if m.r.closed {
+		return
+	}
+	m.r.wg.Add(1)
+	go func() {
+		defer m.r.wg.Done()
+		for {
+			select {
+			case <-m.r.base.Done():
+				return
+			case w := <-m.writes:
+				if err := m.r.do(m.r.base, func(ctx context.Context) error {
+					return m.r.c.Set(ctx, w.key, w.data, m.ttl).Err()
+				}); err != nil {
+					m.r.fallbacks.Add(1)
+				}
+			}
+		}
+	}()
 }
 
 func (m *Memory) key(k string) string { return key(m.r.prefix, kindMemory, k) }
