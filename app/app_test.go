@@ -12,7 +12,7 @@ import (
 	"github.com/mailhelp/mailhelp/config"
 )
 
-func mustConfig(t *testing.T, yaml string) *config.Config {
+func mustConfig(t testing.TB, yaml string) *config.Config {
 	t.Helper()
 	cfg, err := config.Parse([]byte(yaml))
 	if err != nil {
