@@ -191,10 +191,7 @@ func (r *Router) Plan(ctx context.Context, req *Request) *Plan {
 // memoryKey names a request's conversation for one user; "" when the
 // platform gives no conversation or no user.
 func memoryKey(req *Request) string {
-	if req.Conversation == "" || req.UserID == "" {
-		return ""
-	}
-	return req.Platform + "\x00" + req.Conversation + "\x00" + req.UserID
+	return ConversationKey(req.Platform, req.Conversation, req.UserID)
 }
 
 // recall finds the context of a request's conversation.
