@@ -105,7 +105,18 @@ func (a *Adapter) HandleMessage(ctx context.Context, m *discordgo.Message) {
 	if m.Author == nil || m.Author.Bot || m.Author.ID == botID {
 		return
 	}
-	done, st := a.seen.Claim(ctx, "discord:msg:"+m.ID)
+	mentioned := false
+	for _, u := range m.Mentions {
+		if u != nil && u.ID == botID {
+			mentioned = true
+		}
+	}
+	if m.GuildID != "" && !mentioned {
+		return // not for the bot: no claim needed
+	}
+	// The claim fetches the conversation the answer will recall.
+	hinted := bot.WithRecallHint(ctx, bot.ConversationKey("discord", m.ChannelID, m.Author.ID))
+	done, st := a.seen.Claim(hinted, "discord:msg:"+m.ID)
 	if st == bot.Busy && a.opts.TakeoverAfter > 0 {
 		t := time.NewTimer(a.opts.TakeoverAfter)
 		select {
@@ -114,21 +125,12 @@ func (a *Adapter) HandleMessage(ctx context.Context, m *discordgo.Message) {
 			return
 		case <-t.C:
 		}
-		done, st = a.seen.Claim(ctx, "discord:msg:"+m.ID)
+		done, st = a.seen.Claim(hinted, "discord:msg:"+m.ID)
 	}
 	if st != bot.Claimed {
 		return
 	}
 	defer func() { done(ctx.Err() == nil) }()
-	mentioned := false
-	for _, u := range m.Mentions {
-		if u != nil && u.ID == botID {
-			mentioned = true
-		}
-	}
-	if m.GuildID != "" && !mentioned {
-		return
-	}
 	plain, channel := unwrap(m.Content)
 	req := &bot.Request{Text: plain, Platform: "discord", UserID: m.Author.ID, Channel: channel,
 		LocaleHint: a.guildLocale(m.GuildID), Conversation: m.ChannelID}

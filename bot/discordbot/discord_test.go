@@ -298,3 +298,23 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestClaimsHintTheConversation: each claim of a mention or a direct
+// message names the conversation its answer recalls
+// (bot.WithRecallHint), so that a shared store fetches it with the
+// claim; a guild message not for the bot is not claimed.
+func TestClaimsHintTheConversation(t *testing.T) {
+	f := newFakeDiscord(t)
+	hints := testbot.NewHints()
+	r, cat := testbot.RouterWith(t, testbot.SlowProber{}, hints.Memory())
+	startBot(t, f, Options{Router: r, Translator: cat, Logger: testbot.Quiet(), Deliveries: hints.Deliveries()})
+	f.dispatch("MESSAGE_CREATE", messageCreate("M1", "C1", "G1", "U1", "<@BOT> which ports?", true))
+	f.dispatch("MESSAGE_CREATE", messageCreate("M2", "D1", "", "U2", "which ports?", false))
+	f.dispatch("MESSAGE_CREATE", messageCreate("M3", "C1", "G1", "U3", "chatter without the bot", false))
+	f.waitCalls("POST", "/messages", 2)
+	waitFor(t, "two recalls", func() bool { return len(hints.Recalled()) == 2 })
+	time.Sleep(100 * time.Millisecond)
+	if got, want := hints.Hinted(), hints.Recalled(); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("claims hinted %q; the answers recalled %q", got, want)
+	}
+}

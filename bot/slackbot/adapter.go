@@ -189,15 +189,8 @@ func (a *Adapter) HandleEvent(ctx context.Context, ev slackevents.EventsAPIEvent
 // should that handler have died, the claim it held having expired, the
 // event is answered after all.
 func (a *Adapter) handleEvent(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string) (ack bool) {
-	if eventID != "" {
-		done, st := a.seen.Claim(ctx, "slack:event:"+eventID)
-		if st != bot.Claimed {
-			return st == bot.Handled
-		}
-		// Cut short by shutdown, the answer may not be out: another
-		// replica may take the event again.
-		defer func() { done(ctx.Err() == nil) }()
-	}
+	var text string
+	var conv conversation
 	switch e := ev.InnerEvent.Data.(type) {
 	case *slackevents.AppMentionEvent:
 		if e.BotID != "" || e.User == "" || e.User == a.botUserID() {
@@ -207,26 +200,41 @@ func (a *Adapter) handleEvent(ctx context.Context, ev slackevents.EventsAPIEvent
 		if thread == "" {
 			thread = e.TimeStamp
 		}
-		a.ask(ctx, e.Text, "", conversation{channel: e.Channel, threadTS: thread, user: e.User})
+		text, conv = e.Text, conversation{channel: e.Channel, threadTS: thread, user: e.User}
 	case *slackevents.MessageEvent:
 		if e.ChannelType != "im" || e.BotID != "" || e.SubType != "" || e.User == "" || e.User == a.botUserID() {
 			return true
 		}
-		a.ask(ctx, e.Text, "", conversation{channel: e.Channel, user: e.User})
+		text, conv = e.Text, conversation{channel: e.Channel, user: e.User}
+	default:
+		return true
 	}
+	if eventID != "" {
+		// The claim fetches the conversation the answer will recall.
+		hinted := bot.WithRecallHint(ctx, bot.ConversationKey("slack", conv.id(), conv.user))
+		done, st := a.seen.Claim(hinted, "slack:event:"+eventID)
+		if st != bot.Claimed {
+			return st == bot.Handled
+		}
+		// Cut short by shutdown, the answer may not be out: another
+		// replica may take the event again.
+		defer func() { done(ctx.Err() == nil) }()
+	}
+	a.ask(ctx, text, "", conv)
 	return true
 }
 
 // HandleCommand answers /mailhelp: ephemeral to the caller unless the
 // text asks for the whole channel ("public", "publier", …).
 func (a *Adapter) HandleCommand(ctx context.Context, cmd slack.SlashCommand) {
-	done, st := a.seen.Claim(ctx, "slack:command:"+cmd.TriggerID)
+	conv := conversation{channel: cmd.ChannelID, user: cmd.UserID, responseURL: cmd.ResponseURL, ephemeral: true, command: true}
+	done, st := a.seen.Claim(bot.WithRecallHint(ctx, bot.ConversationKey("slack", conv.id(), conv.user)),
+		"slack:command:"+cmd.TriggerID)
 	if st != bot.Claimed {
 		return
 	}
 	defer done(true)
-	a.ask(ctx, cmd.Text, "", conversation{channel: cmd.ChannelID, user: cmd.UserID,
-		responseURL: cmd.ResponseURL, ephemeral: true, command: true})
+	a.ask(ctx, cmd.Text, "", conv)
 }
 
 // HandleInteraction answers a button: a live check, or the answer again

@@ -154,3 +154,25 @@ func TestReplicasAnnounce(t *testing.T) {
 		t.Errorf("the card was posted %d times", n)
 	}
 }
+
+// TestClaimsHintTheConversation: each claim of a mention, a direct
+// message or a command names the conversation its answer recalls
+// (bot.WithRecallHint), so that a shared store fetches it with the
+// claim; events the bot ignores are not claimed.
+func TestClaimsHintTheConversation(t *testing.T) {
+	f := newFakeSlack(t)
+	hints := testbot.NewHints()
+	r, cat := testbot.RouterWith(t, slowProber{}, hints.Memory())
+	startBotWith(t, f, Options{Router: r, Translator: cat, Deliveries: hints.Deliveries()})
+	f.send(mentionEnvelope("env-1", "Ev1", "U1", "C1", "1.1", "<@UBOT> which ports?"))
+	f.send(dmEnvelope("env-2", "Ev2", "U2", "D2", "1.2", "which ports?"))
+	f.send(commandEnvelope(f, "env-3", "T-3", "U3", "which ports?"))
+	own := dmEnvelope("env-4", "Ev4", "UBOT", "D2", "1.4", "an echo of the bot")
+	f.send(own)
+	f.waitCalls("chat.postMessage", 2)
+	f.waitCalls("response_url", 1)
+	waitFor(t, "three recalls", func() bool { return len(hints.Recalled()) == 3 })
+	if got, want := hints.Hinted(), hints.Recalled(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("claims hinted %q; the answers recalled %q", got, want)
+	}
+}
