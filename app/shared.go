@@ -37,10 +37,13 @@ func (a *App) openStore(cfg *config.Config) error {
 		return fmt.Errorf("app: store: %w", err)
 	}
 	a.store = r
-	a.deliveries = store.NewDeliveriesWith(r, a.deliveries, store.DeliveriesOptions{Lease: cfg.Store.ClaimLease})
+	mem := store.NewMemory(r, conversationTTL, a.memory)
+	a.memory = mem
+	// A claim fetches the conversation the answer will recall, in the
+	// same round trip (the adapters give it bot.WithRecallHint).
+	a.deliveries = store.NewDeliveriesWith(r, a.deliveries, store.DeliveriesOptions{Lease: cfg.Store.ClaimLease, Memory: mem})
 	a.claimLease = cfg.Store.ClaimLease
 	a.previews = store.NewPreviews(r, a.previews)
-	a.memory = store.NewMemory(r, conversationTTL, a.memory)
 	return nil
 }
 

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"errors"
+	"fmt"
 	"strconv"
 	"sync"
 	"time"
@@ -28,6 +30,11 @@ type DeliveriesOptions struct {
 	// Keep is how long a handled delivery's id stays claimed, so that
 	// repeats are dropped; default 10 min.
 	Keep time.Duration
+	// Memory, when set, is the conversations' memory on the same
+	// server: a claim whose ctx carries bot.WithRecallHint fetches that
+	// conversation's context in the same round trip, for Memory.Recall
+	// to find.
+	Memory *Memory
 }
 
 // Deliveries implement bot.Deliveries across replicas: the first
@@ -39,6 +46,7 @@ type Deliveries struct {
 	local bot.Deliveries
 	lease time.Duration
 	keep  time.Duration
+	mem   *Memory
 }
 
 var _ bot.Deliveries = (*Deliveries)(nil)
@@ -58,7 +66,7 @@ func NewDeliveriesWith(r *Redis, local bot.Deliveries, opts DeliveriesOptions) *
 	if opts.Keep <= 0 {
 		opts.Keep = DefaultKeep
 	}
-	return &Deliveries{r: r, local: local, lease: opts.Lease, keep: opts.Keep}
+	return &Deliveries{r: r, local: local, lease: opts.Lease, keep: opts.Keep, mem: opts.Memory}
 }
 
 // The claim scripts act only while the key still holds the claimer's
@@ -122,11 +130,20 @@ func (d *Deliveries) Claim(ctx context.Context, id string) (done func(handled bo
 	tok := token()
 	lease := strconv.FormatInt(d.lease.Milliseconds(), 10)
 	var got int64
-	err := d.r.do(ctx, func(ctx context.Context) error {
-		var err error
-		got, err = takeClaim.Run(ctx, d.r.c, []string{k}, tok, lease).Int64()
-		return err
-	})
+	var err error
+	hint := ""
+	if d.mem != nil {
+		hint = bot.RecallHint(ctx)
+	}
+	if hint == "" {
+		err = d.r.do(ctx, func(ctx context.Context) error {
+			var err error
+			got, err = takeClaim.Run(ctx, d.r.c, []string{k}, tok, lease).Int64()
+			return err
+		})
+	} else {
+		got, err = d.claimAndFetch(ctx, k, tok, lease, hint)
+	}
 	if err != nil {
 		d.r.fallbacks.Add(1)
 		return ldone, bot.Claimed
@@ -153,6 +170,43 @@ func (d *Deliveries) Claim(ctx context.Context, id string) (done func(handled bo
 		c.done(handled)
 		ldone(handled)
 	}, bot.Claimed
+}
+
+// claimAndFetch takes the claim k and gets the context of the
+// conversation hint in one round trip (a pipeline), keeping the context
+// for Memory.Recall when the claim is this process's.
+func (d *Deliveries) claimAndFetch(ctx context.Context, k, tok, lease, hint string) (int64, error) {
+	var claim *redis.Cmd
+	var conv *redis.StringCmd
+	err := d.r.do(ctx, func(ctx context.Context) error {
+		_, _ = d.r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+			// EVAL, not EVALSHA: a pipeline cannot load a script the
+			// server lacks and send the command again.
+			claim = takeClaim.Eval(ctx, p, []string{k}, tok, lease)
+			conv = p.Get(ctx, d.mem.key(hint))
+			return nil
+		})
+		// The claim decides; a context that could not be fetched is
+		// asked for again by Recall.
+		return claim.Err()
+	})
+	if err != nil {
+		return 0, err
+	}
+	got, err := claim.Int64()
+	if err != nil {
+		return 0, fmt.Errorf("store: claim reply: %w", err)
+	}
+	if got == 1 {
+		data, gerr := conv.Bytes()
+		switch {
+		case gerr == nil:
+			d.mem.ahead(hint, data, true)
+		case errors.Is(gerr, redis.Nil):
+			d.mem.ahead(hint, nil, false)
+		}
+	}
+	return got, nil
 }
 
 // claim is one delivery claimed on the server.

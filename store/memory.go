@@ -24,7 +24,28 @@ type Memory struct {
 	local  bot.Memory
 	writes chan memoryWrite
 	start  sync.Once
+
+	// Contexts fetched with a claim (Deliveries with Memory set), each
+	// for the one Recall that follows it.
+	mu      sync.Mutex
+	fetched map[string]fetchedContext
 }
+
+// fetchedContext is a conversation's context as a claim fetched it:
+// found is false when the store had none.
+type fetchedContext struct {
+	data  []byte
+	found bool
+	at    time.Time
+}
+
+// Bounds of the contexts fetched with claims: one not recalled within
+// fetchedFor (its answer was cut short) is not used; past maxFetched
+// waiting, the next Recall asks the store.
+const (
+	fetchedFor = 5 * time.Second
+	maxFetched = 1024
+)
 
 // memoryWrite is one context waiting to be written to the store.
 type memoryWrite struct {
@@ -40,12 +61,21 @@ var _ bot.Memory = (*Memory)(nil)
 
 // NewMemory shares contexts through r for ttl, keeping them in local too.
 func NewMemory(r *Redis, ttl time.Duration, local bot.Memory) *Memory {
-	return &Memory{r: r, ttl: ttl, local: local, writes: make(chan memoryWrite, maxPendingWrites)}
+	return &Memory{r: r, ttl: ttl, local: local, writes: make(chan memoryWrite, maxPendingWrites),
+		fetched: map[string]fetchedContext{}}
 }
 
-// Recall implements bot.Memory: the store's context, else this
-// process's (written while the store was down).
+// Recall implements bot.Memory: the store's context — fetched with the
+// delivery's claim, else asked for now — else this process's (written
+// while the store was down).
 func (m *Memory) Recall(ctx context.Context, key string) (bot.Context, bool) {
+	if f, ok := m.takeFetched(key); ok {
+		var c bot.Context
+		if f.found && json.Unmarshal(f.data, &c) == nil {
+			return c, true
+		}
+		return m.local.Recall(ctx, key)
+	}
 	if m.r.up.Load() {
 		var data []byte
 		err := m.r.do(ctx, func(ctx context.Context) error {
@@ -107,6 +137,37 @@ func (m *Memory) startWriter() {
 			}
 		}
 	}()
+}
+
+// ahead keeps the context of key fetched with a claim, for the Recall
+// that follows.
+func (m *Memory) ahead(key string, data []byte, found bool) {
+	now := time.Now()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.fetched) >= maxFetched {
+		for k, f := range m.fetched {
+			if now.Sub(f.at) > fetchedFor {
+				delete(m.fetched, k)
+			}
+		}
+		if len(m.fetched) >= maxFetched {
+			return
+		}
+	}
+	m.fetched[key] = fetchedContext{data: data, found: found, at: now}
+}
+
+// takeFetched removes and returns the context fetched for key, if one
+// was within fetchedFor.
+func (m *Memory) takeFetched(key string) (fetchedContext, bool) {
+	m.mu.Lock()
+	f, ok := m.fetched[key]
+	if ok {
+		delete(m.fetched, key)
+	}
+	m.mu.Unlock()
+	return f, ok && time.Since(f.at) <= fetchedFor
 }
 
 func (m *Memory) key(k string) string { return key(m.r.prefix, kindMemory, k) }

@@ -70,3 +70,72 @@ func TestMemoryAcrossReplicas(t *testing.T) {
 		t.Errorf("recalled by the same replica with the store down: %+v, %v", got, ok)
 	}
 }
+
+// TestClaimFetchesTheConversation: a claim whose ctx names the
+// conversation its answer will recall fetches it in the same round
+// trip, and the Recall that follows asks the store nothing; a claim
+// that is not this process's keeps nothing; a context fetched as
+// absent is recalled from this process's own.
+func TestClaimFetchesTheConversation(t *testing.T) {
+	rs := testredis.Start(t)
+	ra, rb := replica(t, rs.URL(), nil), replica(t, rs.URL(), nil)
+	ctx := context.Background()
+	memA := NewMemory(ra, time.Minute, bot.NewLocalMemory(time.Minute, 100, nil))
+	memB := NewMemory(rb, time.Minute, bot.NewLocalMemory(time.Minute, 100, nil))
+	a := NewDeliveriesWith(ra, local(), DeliveriesOptions{Memory: memA})
+	b := NewDeliveriesWith(rb, local(), DeliveriesOptions{Memory: memB})
+	key := bot.ConversationKey("slack", "C1/1.1", "U1")
+	want := bot.Context{Intent: bot.IntentConfigure, Client: "iphone", Address: bot.Address{Local: "alice", Domain: "domaine.com"}}
+	memB.Remember(ctx, key, want)
+	eventually(t, time.Second, "the context to be stored", func() bool {
+		_, ok := NewMemory(ra, time.Minute, bot.NewLocalMemory(time.Minute, 1, nil)).Recall(ctx, key)
+		return ok
+	})
+
+	hinted := bot.WithRecallHint(ctx, key)
+	calls := commands(ra)
+	done, ok := claimed(a.Claim(hinted, "slack:event:Ev1"))
+	if !ok {
+		t.Fatal("not claimed")
+	}
+	got, found := memA.Recall(ctx, key)
+	if !found || got != want {
+		t.Errorf("recalled %+v, %v; want %+v", got, found, want)
+	}
+	if n := commands(ra) - calls; n != 1 {
+		t.Errorf("the claim and the recall took %d calls to the store, want 1", n)
+	}
+	done(true)
+
+	// The same delivery on the other replica: handled, nothing kept.
+	if _, st := b.Claim(hinted, "slack:event:Ev1"); st != bot.Handled {
+		t.Fatalf("state %v", st)
+	}
+	calls = commands(rb)
+	if _, found := memB.Recall(ctx, key); !found {
+		t.Error("not recalled")
+	}
+	if n := commands(rb) - calls; n != 1 {
+		t.Errorf("a recall after a claim that was not this process's took %d calls, want 1 (asked now)", n)
+	}
+
+	// No context in the store: fetched as absent, the process's own is
+	// recalled, without a call.
+	other := bot.ConversationKey("slack", "C1/1.2", "U1")
+	memA.local.Remember(ctx, other, want)
+	done, ok = claimed(a.Claim(bot.WithRecallHint(ctx, other), "slack:event:Ev2"))
+	if !ok {
+		t.Fatal("not claimed")
+	}
+	defer done(true)
+	calls = commands(ra)
+	if got, found := memA.Recall(ctx, other); !found || got != want {
+		t.Errorf("recalled %+v, %v from this process", got, found)
+	}
+	if n := commands(ra) - calls; n != 0 {
+		t.Errorf("the recall of a context fetched as absent took %d calls", n)
+	}
+}
+
+// commands is how many calls r made to the server, pings left out.
+func commands(r *Redis) uint64 { return r.calls.Load() - r.pings.Load() }

@@ -94,6 +94,7 @@ type Redis struct {
 	closed  bool
 	closing sync.Once
 
+	pings               atomic.Uint64 // calls that were pings (for tests)
 	up                  atomic.Bool
 	slow                atomic.Int32 // calls in a row that timed out
 	calls, failed       atomic.Uint64
@@ -176,6 +177,7 @@ func (r *Redis) Healthy() bool { return r.up.Load() }
 // other calls, a ping that times out marks the server down at once.
 func (r *Redis) Ping(ctx context.Context) error {
 	err := r.do(ctx, func(ctx context.Context) error { return r.c.Ping(ctx).Err() })
+	r.pings.Add(1) // right after do counted the call
 	if err != nil && ctx.Err() == nil && !isErrorReply(err) {
 		r.markDown(err)
 	}
