@@ -51,10 +51,6 @@ func (a *App) build(cfg *config.Config) (*parts, error) {
 			return nil, err
 		}
 		p.trail = trail
-		if a.store != nil {
-			// Replicas sum refusals together (see store.Refusals).
-			trail.SetTally(store.NewRefusals(a.store))
-		}
 	}
 	p.policy = &handlers.AnnouncePolicy{Admins: cfg.Admins, Expiry: cfg.Announce.Expiry,
 		ChannelLang: cfg.Announce.ChannelLang, PublicURL: cfg.Web.PublicURL, Translator: a.cat}
@@ -102,6 +98,12 @@ func (a *App) build(cfg *config.Config) (*parts, error) {
 		Memory:      a.memory,
 	})
 	handlers.Register(p.router, p.deps)
+	if p.trail != nil && a.store != nil {
+		// Replicas sum refusals together (see store.Refusals). Set last:
+		// a trail closed because the build failed would write every
+		// replica's pending sums early.
+		p.trail.SetTally(store.NewRefusals(a.store))
+	}
 	return p, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -27,14 +28,20 @@ import (
 // so far), listed by the time its window ends in one sorted set; the
 // clients summed apart are counted in a set. There are at most
 // MaxRefusalClients runs apart and one run of the others per platform,
-// action and code, so the state is bounded whatever the flood. It has
-// no expiry: sums left by replicas that all stopped are written by the
+// action and code, so the state is bounded whatever the flood (but for
+// each call's outcome, kept a few seconds under its token). It has no
+// expiry: sums left by replicas that all stopped are written by the
 // next one to start.
 //
 // While the server is down, Add fails at once and each trail sums on
 // its own (counted as fallbacks).
 type Refusals struct {
 	r *Redis
+
+	mu sync.Mutex
+	// retake is the token of a Take whose reply was lost: the next Take
+	// sends it again, and gets the sums the server took then.
+	retake string
 }
 
 var _ audit.Tally = (*Refusals)(nil)
@@ -46,10 +53,15 @@ func NewRefusals(r *Redis) *Refusals { return &Refusals{r: r} }
 // they are not tried.
 var errDown = errors.New("store: Redis is down")
 
-// opKeep is how long the outcome of an Add or a Take is kept under its
-// token, so that a call go-redis sends again after a lost reply is not
-// counted, or taken, twice.
-const opKeep = 10 * time.Second
+// How long the outcome of a call is kept under its token, so that the
+// call sent again with the same token after a lost reply — by go-redis
+// within the call, by Add at once, by Take at the next poll — is not
+// counted, or taken, twice. An Add's is short: a flood of refusals
+// leaves that many keys for that long.
+const (
+	addKeep  = 2 * time.Second
+	takeKeep = 4 * audit.TallyPoll
+)
 
 // maxTaken bounds the runs one Take looks at.
 const maxTaken = 256
@@ -152,7 +164,11 @@ redis.call("SET", KEYS[3], cjson.encode(out), "PX", ARGV[4])
 return out`)
 )
 
-// Add implements audit.Tally.
+// Add implements audit.Tally. A call that fails once while the
+// server is up is sent again at once with the same token: if the first
+// ran, the server answers as it did then. Only a call that fails twice
+// is summed by the trail alone — and may then have been counted here
+// too.
 func (s *Refusals) Add(ctx context.Context, e audit.Entry) (first bool, err error) {
 	if !s.r.up.Load() {
 		s.r.fallbacks.Add(1)
@@ -172,14 +188,19 @@ func (s *Refusals) Add(ctx context.Context, e audit.Entry) (first bool, err erro
 		audit.MaxRefusalClients,
 		e.Platform, e.User, e.Action, e.Result,
 		t.Format(time.RFC3339Nano), e.Target, e.Channel,
-		opKeep.Milliseconds(),
+		addKeep.Milliseconds(),
 	}
 	var got int64
-	err = s.r.do(ctx, func(ctx context.Context) error {
-		var err error
-		got, err = addRefusal.Run(ctx, s.r.c, keys, args...).Int64()
-		return err
-	})
+	for attempt := 0; ; attempt++ {
+		err = s.r.do(ctx, func(ctx context.Context) error {
+			var err error
+			got, err = addRefusal.Run(ctx, s.r.c, keys, args...).Int64()
+			return err
+		})
+		if err == nil || attempt == 1 || !s.r.up.Load() || ctx.Err() != nil {
+			break
+		}
+	}
 	if err != nil {
 		s.r.fallbacks.Add(1)
 		return false, fmt.Errorf("store: summing a refusal: %w", err)
@@ -187,15 +208,23 @@ func (s *Refusals) Add(ctx context.Context, e audit.Entry) (first bool, err erro
 	return got == 1, nil
 }
 
-// Take implements audit.Tally.
+// Take implements audit.Tally. A Take whose reply is lost leaves its
+// token for the next, which gets the sums the server took then (they
+// are kept takeKeep) instead of losing them.
 func (s *Refusals) Take(ctx context.Context, now time.Time, all bool) ([]audit.Entry, error) {
 	if !s.r.up.Load() {
 		return nil, errDown
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tok := s.retake
+	if tok == "" {
+		tok = token()
+	}
 	keys := []string{
 		s.r.prefix + kindRefusal + ":due",
 		s.r.prefix + kindRefusal + ":apart",
-		key(s.r.prefix, kindRefusalCall, token()),
+		key(s.r.prefix, kindRefusalCall, tok),
 	}
 	allArg := "0"
 	if all {
@@ -205,33 +234,38 @@ func (s *Refusals) Take(ctx context.Context, now time.Time, all bool) ([]audit.E
 	err := s.r.do(ctx, func(ctx context.Context) error {
 		var err error
 		got, err = takeRefusals.Run(ctx, s.r.c, keys, strconv.FormatInt(now.UnixMilli(), 10), allArg,
-			audit.MaxRefusalWindow.Milliseconds(), opKeep.Milliseconds(), maxTaken).StringSlice()
+			audit.MaxRefusalWindow.Milliseconds(), takeKeep.Milliseconds(), maxTaken).StringSlice()
 		return err
 	})
 	if err != nil && !errors.Is(err, redis.Nil) {
+		s.retake = tok
 		return nil, fmt.Errorf("store: taking refusal sums: %w", err)
 	}
-	return decodeSums(got)
+	s.retake = ""
+	sums, bad := decodeSums(got)
+	if bad > 0 {
+		s.r.logServerError(fmt.Errorf("store: %d refusal sums unreadable, left out", bad))
+	}
+	return sums, nil
 }
 
-// decodeSums reads Take's replies, nine strings a sum.
-func decodeSums(got []string) ([]audit.Entry, error) {
-	if len(got)%9 != 0 {
-		return nil, fmt.Errorf("store: refusal sums: %d strings", len(got))
-	}
-	sums := make([]audit.Entry, 0, len(got)/9)
-	for i := 0; i < len(got); i += 9 {
+// decodeSums reads Take's replies, nine strings a sum; bad counts the
+// sums it could not read (left out: the server has taken them).
+func decodeSums(got []string) (sums []audit.Entry, bad int) {
+	sums = make([]audit.Entry, 0, len(got)/9)
+	for i := 0; i+9 <= len(got); i += 9 {
 		n, err := strconv.Atoi(got[i])
-		if err != nil || n <= 0 {
-			return nil, fmt.Errorf("store: refusal sum: bad count %q", got[i])
-		}
 		first, err1 := time.Parse(time.RFC3339Nano, got[i+1])
 		last, err2 := time.Parse(time.RFC3339Nano, got[i+2])
-		if err := errors.Join(err1, err2); err != nil {
-			return nil, fmt.Errorf("store: refusal sum: %w", err)
+		if err != nil || n <= 0 || err1 != nil || err2 != nil {
+			bad++
+			continue
 		}
 		sums = append(sums, audit.Entry{Time: first, Until: last, Count: n, Target: got[i+3], Channel: got[i+4],
 			Platform: got[i+5], User: got[i+6], Action: got[i+7], Result: got[i+8]})
+	}
+	if len(got)%9 != 0 {
+		bad++
 	}
 	// In the order of their first refusal, the others' last of equals.
 	slices.SortStableFunc(sums, func(a, b audit.Entry) int {
@@ -240,7 +274,7 @@ func decodeSums(got []string) ([]audit.Entry, error) {
 		}
 		return cmp.Compare(boolInt(a.User == audit.OtherClients), boolInt(b.User == audit.OtherClients))
 	})
-	return sums, nil
+	return sums, bad
 }
 
 func boolInt(b bool) int {

@@ -192,7 +192,7 @@ func TestRefusalCallsAreCountedOnce(t *testing.T) {
 	keys := []string{s.runKey(e.Platform, e.User, e.Action, e.Result), s.runKey(e.Platform, audit.OtherClients, e.Action, e.Result),
 		r.prefix + kindRefusal + ":due", r.prefix + kindRefusal + ":apart", key(r.prefix, kindRefusalCall, "same")}
 	args := []any{t0.Add(time.Minute).UnixMilli(), audit.RefusalWindow.Milliseconds(), audit.MaxRefusalClients,
-		e.Platform, e.User, e.Action, e.Result, e.Time.Format(time.RFC3339Nano), e.Target, e.Channel, opKeep.Milliseconds()}
+		e.Platform, e.User, e.Action, e.Result, e.Time.Format(time.RFC3339Nano), e.Target, e.Channel, addKeep.Milliseconds()}
 	for range 2 {
 		if err := addRefusal.Run(ctx, r.c, keys, args...).Err(); err != nil {
 			t.Fatal(err)
@@ -201,7 +201,7 @@ func TestRefusalCallsAreCountedOnce(t *testing.T) {
 	take := func() []string {
 		got, err := takeRefusals.Run(ctx, r.c, []string{r.prefix + kindRefusal + ":due", r.prefix + kindRefusal + ":apart",
 			key(r.prefix, kindRefusalCall, "take")}, t0.Add(time.Minute).UnixMilli(), "0",
-			audit.MaxRefusalWindow.Milliseconds(), opKeep.Milliseconds(), maxTaken).StringSlice()
+			audit.MaxRefusalWindow.Milliseconds(), takeKeep.Milliseconds(), maxTaken).StringSlice()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -319,8 +319,8 @@ func TestTrailsShareRefusals(t *testing.T) {
 }
 
 // FuzzDecodeSums: whatever the server replies to a Take, decodeSums
-// returns sums it could read — each with a positive count and its
-// times — or an error, never a panic.
+// returns the sums it could read — each with a positive count — and
+// counts the others, never a panic.
 func FuzzDecodeSums(f *testing.F) {
 	f.Add("3\x002026-12-01T10:00:01Z\x002026-12-01T10:00:03Z\x00bm.domaine.com\x00\x00web\x00198.51.100.7\x00check\x00refused:rate_limited")
 	f.Add("0\x00x\x00y\x00\x00\x00\x00\x00\x00")
@@ -330,12 +330,9 @@ func FuzzDecodeSums(f *testing.F) {
 		if reply != "" {
 			got = strings.Split(reply, "\x00")
 		}
-		sums, err := decodeSums(got)
-		if err != nil {
-			return
-		}
-		if len(sums) != len(got)/9 {
-			t.Fatalf("%d sums from %d strings", len(sums), len(got))
+		sums, bad := decodeSums(got)
+		if len(sums)+bad < len(got)/9 || len(sums) > len(got)/9 {
+			t.Fatalf("%d sums and %d bad from %d strings", len(sums), bad, len(got))
 		}
 		for _, s := range sums {
 			if s.Count <= 0 {
