@@ -135,6 +135,24 @@ func TestClaimFetchesTheConversation(t *testing.T) {
 	if n := commands(ra) - calls; n != 0 {
 		t.Errorf("the recall of a context fetched as absent took %d calls", n)
 	}
+
+	// A context remembered after the claim fetched an older one (two
+	// messages of one conversation at once): the newer is recalled, and
+	// so it is once written to the store.
+	done3, ok := claimed(a.Claim(hinted, "slack:event:Ev3"))
+	if !ok {
+		t.Fatal("not claimed")
+	}
+	defer done3(true)
+	newer := bot.Context{Intent: bot.IntentPorts, Host: "bm.domaine.com"}
+	memA.Remember(ctx, key, newer)
+	if got, _ := memA.Recall(ctx, key); got != newer {
+		t.Errorf("recalled %+v after remembering %+v", got, newer)
+	}
+	eventually(t, time.Second, "the newer context in the store", func() bool {
+		got, _ := memB.Recall(ctx, key)
+		return got == newer
+	})
 }
 
 // commands is how many calls r made to the server, pings left out.
