@@ -145,8 +145,13 @@ func (d *Deliveries) Claim(ctx context.Context, id string) (done func(handled bo
 		got, err = d.claimAndFetch(ctx, k, tok, lease, hint)
 	}
 	if err != nil {
+		// Claimed by this process alone. The claim may have been taken
+		// on the server all the same (its reply lost): it is renewed
+		// and ended like one, so that no other replica takes it over
+		// and answers again; renewals of a claim the server never had
+		// stop at the first.
 		d.r.fallbacks.Add(1)
-		return ldone, bot.Claimed
+		got = 1
 	}
 	switch got {
 	case 2:
