@@ -230,13 +230,20 @@ func (a *App) Record(e audit.Entry) error {
 	return t.Record(e)
 }
 
-// Close releases what the running configuration opened, as soon as no
-// answer is running on it (at once when none is); configurations
-// replaced earlier are released likewise when their last answer returns.
+// Close releases what the running configuration opened, then the
+// shared store, as soon as no answer is running on it (at once when
+// none is); configurations replaced earlier are released likewise when
+// their last answer returns (a trail released after the store closed
+// leaves its pending refusal sums in the store, for another replica or
+// the next start to write).
 func (a *App) Close() {
 	a.mu.Lock()
 	p := a.cur.parts
 	a.mu.Unlock()
-	p.router.Retire(nil, p.close)
-	a.closeStore()
+	// The store closes after the trail, whose last refusal sums go
+	// through it.
+	p.router.Retire(nil, func() {
+		p.close()
+		a.closeStore()
+	})
 }

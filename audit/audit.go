@@ -57,6 +57,7 @@ type Hooks struct {
 
 // Log appends entries to a file. It is safe for concurrent use.
 type Log struct {
+	closing  sync.Mutex // held by Close
 	mu       sync.Mutex
 	path     string
 	maxBytes int64
@@ -259,6 +260,10 @@ func (l *Log) rotate() error {
 // Close writes the refusals still being summed (those of its Tally
 // too) and closes the file.
 func (l *Log) Close() error {
+	// One Close at a time: a second waits for the first, then finds the
+	// log closed.
+	l.closing.Lock()
+	defer l.closing.Unlock()
 	tallyErr := l.stopTally()
 	l.mu.Lock()
 	defer l.mu.Unlock()
