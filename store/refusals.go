@@ -59,8 +59,10 @@ var errDown = errors.New("store: Redis is down")
 // counted, or taken, twice. An Add's is short: a flood of refusals
 // leaves that many keys for that long.
 const (
-	addKeep  = 2 * time.Second
-	takeKeep = 4 * audit.TallyPoll
+	addKeep = 2 * time.Second
+	// A Take's is kept long enough to outlast an outage that began
+	// with its lost reply; only one that took sums is kept.
+	takeKeep = 10 * time.Minute
 )
 
 // maxTaken bounds the runs one Take looks at.
@@ -160,15 +162,17 @@ for _, run in ipairs(runs) do
     end
   end
 end
-redis.call("SET", KEYS[3], cjson.encode(out), "PX", ARGV[4])
+if #out > 0 then
+  redis.call("SET", KEYS[3], cjson.encode(out), "PX", ARGV[4])
+end
 return out`)
 )
 
-// Add implements audit.Tally. A call that fails once while the
-// server is up is sent again at once with the same token: if the first
-// ran, the server answers as it did then. Only a call that fails twice
-// is summed by the trail alone — and may then have been counted here
-// too.
+// Add implements audit.Tally. A call that fails and leaves the server
+// counted up (a timeout, not yet an outage) is sent again at once with
+// the same token: if the first ran, the server answers as it did then.
+// A call that fails otherwise — twice, or marking the server down — is
+// summed by the trail alone, and may have been counted here too.
 func (s *Refusals) Add(ctx context.Context, e audit.Entry) (first bool, err error) {
 	if !s.r.up.Load() {
 		s.r.fallbacks.Add(1)
@@ -209,18 +213,41 @@ func (s *Refusals) Add(ctx context.Context, e audit.Entry) (first bool, err erro
 }
 
 // Take implements audit.Tally. A Take whose reply is lost leaves its
-// token for the next, which gets the sums the server took then (they
-// are kept takeKeep) instead of losing them.
+// token for the next, which gets the sums the server took then (kept
+// takeKeep) instead of losing them — and, when it takes all, takes
+// the rest as well.
 func (s *Refusals) Take(ctx context.Context, now time.Time, all bool) ([]audit.Entry, error) {
 	if !s.r.up.Load() {
 		return nil, errDown
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	tok := s.retake
-	if tok == "" {
-		tok = token()
+	var sums []audit.Entry
+	if s.retake != "" {
+		got, err := s.take(ctx, s.retake, now, all)
+		if err != nil {
+			return nil, err
+		}
+		s.retake = ""
+		if !all {
+			return got, nil
+		}
+		sums = got
 	}
+	tok := token()
+	got, err := s.take(ctx, tok, now, all)
+	if err != nil {
+		s.retake = tok
+		if len(sums) > 0 {
+			return sums, nil // the rest at the next Take
+		}
+		return nil, err
+	}
+	return append(sums, got...), nil
+}
+
+// take is one call of takeRefusals with the token tok.
+func (s *Refusals) take(ctx context.Context, tok string, now time.Time, all bool) ([]audit.Entry, error) {
 	keys := []string{
 		s.r.prefix + kindRefusal + ":due",
 		s.r.prefix + kindRefusal + ":apart",
@@ -238,10 +265,8 @@ func (s *Refusals) Take(ctx context.Context, now time.Time, all bool) ([]audit.E
 		return err
 	})
 	if err != nil && !errors.Is(err, redis.Nil) {
-		s.retake = tok
 		return nil, fmt.Errorf("store: taking refusal sums: %w", err)
 	}
-	s.retake = ""
 	sums, bad := decodeSums(got)
 	if bad > 0 {
 		s.r.logServerError(fmt.Errorf("store: %d refusal sums unreadable, left out", bad))
