@@ -20,6 +20,8 @@ const (
 	kindRefusal = "refusal"
 	// The outcome of one call on refusals, under its token.
 	kindRefusalCall = "refusal-call"
+	// A slow answer in progress, and each platform's set of them.
+	kindUnfinished = "unfinished"
 )
 
 // key is the key of id of a kind: prefix, kind, ":" and the first 128

@@ -1,0 +1,34 @@
+package bot
+
+import "context"
+
+// Unfinished is a slow answer in progress (a live check), as much of it
+// as another replica needs to give the answer should this one die: where
+// its "checking…" message is, and the request as a Form — never the
+// message's text.
+type Unfinished struct {
+	Platform string `json:"platform"`
+	// Channel, Thread and Message say where the answer goes: Message
+	// is the "checking…" message it replaces.
+	Channel string `json:"channel"`
+	Thread  string `json:"thread,omitempty"`
+	Message string `json:"message"`
+	User    string `json:"user"`
+	Lang    string `json:"lang"`
+	Form    Form   `json:"form"`
+}
+
+// Journal keeps the slow answers in progress for replicas sharing a
+// store: one whose process dies while answering (after the platform was
+// told the delivery arrived, so that it will not send it again) is
+// handed to another replica, once, which gives the answer in its place.
+type Journal interface {
+	// Begin records u as being answered by this process, renewed
+	// until end is called: end(true) once the answer is out removes
+	// it; end(false) (the answer was cut short) leaves it to be taken
+	// over once its lease runs out, as when the process dies.
+	Begin(ctx context.Context, u Unfinished) (end func(finished bool))
+	// Orphans takes the unfinished answers of platform whose process
+	// stopped renewing them, each given to one caller only.
+	Orphans(ctx context.Context, platform string) []Unfinished
+}
