@@ -68,6 +68,15 @@ func (a *App) limiters(lim probe.Limits) (checks, accounts handlers.Limiter) {
 // adapters claim every delivery through them.
 func (a *App) Deliveries() bot.Deliveries { return a.deliveries }
 
+// Journal keeps the slow answers in progress for the replicas to take
+// over (with the claim lease); nil without a shared store.
+func (a *App) Journal() bot.Journal {
+	if a.store == nil {
+		return nil
+	}
+	return store.NewJournal(a.store, a.claimLease)
+}
+
 // TakeoverAfter is how long an adapter waits for a delivery another
 // replica is answering before claiming it once more (the other may have
 // died): a second over the claim lease. Zero without a shared store.

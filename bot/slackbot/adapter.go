@@ -75,6 +75,14 @@ type Options struct {
 	// For replicas sharing their Deliveries: a lone process acknowledges
 	// at once, since after a restart it would not know what it answered.
 	HoldAcks bool
+	// Journal, for replicas sharing a store, records each slow answer
+	// to an event (a live check) while it runs: one whose replica dies
+	// after the event was acknowledged is given by another replica,
+	// which replaces the "checking…" message. Nil records nothing.
+	Journal bot.Journal
+	// ResumeEvery is how often the Journal is asked for answers to
+	// take over; default 2 s.
+	ResumeEvery time.Duration
 }
 
 // Adapter answers Slack. It is safe for concurrent use.
@@ -326,6 +334,14 @@ func (a *Adapter) answer(ctx context.Context, req *bot.Request, q Question, conv
 		}
 		if ts != "" {
 			conv.replaceTS = ts
+		}
+		if a.opts.Journal != nil && resumable(plan, conv) {
+			end := a.opts.Journal.Begin(ctx, bot.Unfinished{Platform: "slack", Channel: conv.channel,
+				Thread: conv.threadTS, Message: conv.replaceTS, User: conv.user, Lang: plan.Lang(),
+				Form: bot.Form{Intent: plan.Intent(), Target: plan.Target(), Symptom: string(req.Parsed.Symptom)}})
+			// Cut short (shutdown past its grace), it is left to be
+			// taken over.
+			defer func() { end(ctx.Err() == nil) }()
 		}
 		// Slow answers alone take a slot, after the user has been told
 		// "checking…".

@@ -1,11 +1,13 @@
 package slackbot
 
 import (
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -256,5 +258,126 @@ announce:
 	}
 	if atOnce != 1 || total != n {
 		t.Errorf("%d refusals written at once (want 1), %d in all (want %d)", atOnce, total, n)
+	}
+}
+
+// blackholeDNS listens for DNS on UDP and TCP at one loopback port and
+// never answers: a live check resolving through it takes its whole
+// budget. It returns the address.
+func blackholeDNS(t *testing.T) string {
+	t.Helper()
+	tl, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ul, err := net.ListenPacket("udp", tl.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var held []net.Conn
+	go func() {
+		for {
+			c, err := tl.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		tl.Close()
+		ul.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range held {
+			c.Close()
+		}
+	})
+	return tl.Addr().String()
+}
+
+// TestReplicaProcessesTakeOverASlowAnswer: a replica killed (SIGKILL)
+// during a live check, after the event was acknowledged (Slack will not
+// send it again), leaves its "checking…" message to another replica,
+// which takes the answer over once the dead one's lease has run out
+// and replaces the message with the report — once, in place.
+func TestReplicaProcessesTakeOverASlowAnswer(t *testing.T) {
+	rs := testredis.Start(t)
+	f := newFakeSlack(t)
+	cfgPath := filepath.Join(t.TempDir(), "mailhelp.yaml")
+	if err := os.WriteFile(cfgPath, []byte(`domains:
+  - {domain: domaine.com, host: bm.domaine.com}
+check:
+  dns: `+blackholeDNS(t)+`
+  budget: 4s
+store:
+  claim_lease: 2s
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := startReplica(t, f, cfgPath, rs.URL())
+	startReplica(t, f, cfgPath, rs.URL())
+
+	f.sendOn(0, mentionEnvelope("env-slow", "EvSlow", "U1", "C1", "8.1", "<@UBOT> check bm.domaine.com"))
+	checking := f.waitCalls("chat.postMessage", 1)[0]
+	if !strings.Contains(blocksText(t, checking), "Checking bm.domaine.com") {
+		t.Fatalf("first post: %.300s", blocksText(t, checking))
+	}
+	// Acknowledged at two seconds, while the check runs (four): Slack
+	// will not send it again. Then the replica dies.
+	deadline := time.Now().Add(10 * time.Second)
+	for !f.acked("env-slow") {
+		if time.Now().After(deadline) {
+			t.Fatal("the event was never acknowledged")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := a.Cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-a.Done
+	if n := len(f.callsOf("chat.update")); n != 0 {
+		t.Fatalf("the killed replica answered before dying (%d updates): the check was not slow enough", n)
+	}
+
+	// The other replica takes it over: lease (2 s) + poll (2 s) + the
+	// check (4 s).
+	report := func() (apiCall, bool) {
+		for _, c := range f.callsOf("chat.update") {
+			if strings.Contains(blocksText(t, c), "bm.domaine.com: problems found") {
+				return c, true
+			}
+		}
+		return apiCall{}, false
+	}
+	deadline = time.Now().Add(30 * time.Second)
+	for {
+		if _, ok := report(); ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the check was never answered; updates: %d", len(f.callsOf("chat.update")))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	c, _ := report()
+	if c.Form.Get("channel") != "C1" || c.Form.Get("ts") == "" {
+		t.Errorf("the report went to %q ts %q", c.Form.Get("channel"), c.Form.Get("ts"))
+	}
+	time.Sleep(2 * time.Second)
+	reports := 0
+	for _, u := range f.callsOf("chat.update") {
+		if strings.Contains(blocksText(t, u), "problems found") {
+			reports++
+		}
+		if u.Form.Get("ts") != c.Form.Get("ts") {
+			t.Errorf("an update of another message: %q", u.Form.Get("ts"))
+		}
+	}
+	if n := len(f.callsOf("chat.postMessage")); reports != 1 || n != 1 {
+		t.Errorf("%d reports, %d posts; want the one report, in place of the one post", reports, n)
 	}
 }

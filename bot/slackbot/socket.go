@@ -86,6 +86,12 @@ func (a *Adapter) Run(ctx context.Context) error {
 	a.botID.Store(r.UserID)
 	a.work.start(ctx)
 	defer a.work.stop(a.opts.DrainGrace)
+	if a.opts.Journal != nil {
+		rctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); a.resumeOrphans(rctx) }()
+		defer func() { stop(); <-done }()
+	}
 	if a.socket == nil {
 		a.connected.Store(true) // HTTP mode: Slack calls us
 		<-ctx.Done()

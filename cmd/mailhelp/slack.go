@@ -25,6 +25,6 @@ func (m *Main) newSlack(a *app.App, log *slog.Logger, metrics *web.Metrics) (*sl
 		Router: a.Answerer(), Translator: a.Catalog(), Logger: log,
 		Reconnected:   func() { metrics.Reconnected("slack") },
 		Announcements: a.Announcements(), AdminGroups: a.AdminGroups,
-		Deliveries: a.Deliveries(), HoldAcks: shared,
+		Deliveries: a.Deliveries(), HoldAcks: shared, Journal: a.Journal(),
 	})
 }
