@@ -1,13 +1,11 @@
 package slackbot
 
 import (
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -261,44 +259,6 @@ announce:
 	}
 }
 
-// blackholeDNS listens for DNS on UDP and TCP at one loopback port and
-// never answers: a live check resolving through it takes its whole
-// budget. It returns the address.
-func blackholeDNS(t *testing.T) string {
-	t.Helper()
-	tl, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ul, err := net.ListenPacket("udp", tl.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var held []net.Conn
-	go func() {
-		for {
-			c, err := tl.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			held = append(held, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		tl.Close()
-		ul.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range held {
-			c.Close()
-		}
-	})
-	return tl.Addr().String()
-}
-
 // TestReplicaProcessesTakeOverASlowAnswer: a replica killed (SIGKILL)
 // during a live check, after the event was acknowledged (Slack will not
 // send it again), leaves its "checking…" message to another replica,
@@ -311,7 +271,7 @@ func TestReplicaProcessesTakeOverASlowAnswer(t *testing.T) {
 	if err := os.WriteFile(cfgPath, []byte(`domains:
   - {domain: domaine.com, host: bm.domaine.com}
 check:
-  dns: `+blackholeDNS(t)+`
+  dns: `+testbot.BlackholeDNS(t)+`
   budget: 4s
 store:
   claim_lease: 2s
