@@ -53,6 +53,14 @@ type Options struct {
 	// (Discord does not send a message again: without this, one whose
 	// replica died is lost.)
 	TakeoverAfter time.Duration
+	// Journal, for replicas sharing a store, records each slow answer
+	// to a message (a live check) while it runs: one whose replica dies
+	// is given by another replica, which edits the "checking…" message.
+	// Nil records nothing.
+	Journal bot.Journal
+	// ResumeEvery is how often the Journal is asked for answers to
+	// take over; default 2 s.
+	ResumeEvery time.Duration
 }
 
 // Adapter answers Discord. It is safe for concurrent use.
@@ -154,12 +162,7 @@ func (a *Adapter) HandleMessage(ctx context.Context, m *discordgo.Message) {
 			a.opts.Logger.Error("discord: send", "channel", m.ChannelID, "err", err)
 			return
 		}
-		embeds, comps := a.answer(ctx, plan, q, sent.ID)
-		empty := ""
-		if _, err := a.rest.ChannelMessageEditComplex(&discordgo.MessageEdit{ID: sent.ID, Channel: m.ChannelID,
-			Content: &empty, Embeds: &embeds, Components: &comps, AllowedMentions: noMentions}, opts); err != nil {
-			a.opts.Logger.Error("discord: edit", "channel", m.ChannelID, "err", err)
-		}
+		a.finishSlow(ctx, plan, q, m.ChannelID, sent.ID, m.Author.ID)
 		return
 	}
 	embeds, comps := a.answer(ctx, plan, q, m.ID)

@@ -3,6 +3,7 @@ package discordbot
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,4 +60,69 @@ func TestReplicaProcesses(t *testing.T) {
 	rs.Stop()
 	f.dispatchOn(1, "MESSAGE_CREATE", messageCreate("MD", "C1", "G1", "U1", "<@BOT> which ports?", true))
 	f.waitCalls("POST", "/channels/C1/messages", n+1)
+}
+
+// TestReplicaProcessesTakeOverASlowCheck: a replica killed (SIGKILL)
+// during a live check — Discord will not send the message again —
+// leaves its "checking…" message to another replica, which takes the
+// answer over once the dead one's lease has run out and edits the
+// message with the report, once.
+func TestReplicaProcessesTakeOverASlowCheck(t *testing.T) {
+	rs := testredis.Start(t)
+	f := newFakeDiscord(t)
+	config := filepath.Join(t.TempDir(), "mailhelp.yaml")
+	if err := os.WriteFile(config, []byte("domains:\n  - {domain: domaine.com, host: bm.domaine.com}\n"+
+		"check: {dns: "+testbot.BlackholeDNS(t)+", budget: 4s}\nstore: {claim_lease: 2s}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var replicas []*testbot.Process
+	for range 2 {
+		replicas = append(replicas, testbot.StartServe(t, "MAILHELP_CONFIG="+config, "MAILHELP_REDIS_URL="+rs.URL(),
+			"DISCORD_BOT_TOKEN=test-token", "DISCORD_APP_ID=APP", "DISCORD_API_URL="+f.srv.URL+"/api"))
+		f.waitReady("READY")
+	}
+	// Only the first replica gets it, as its shard's.
+	f.dispatchOn(0, "MESSAGE_CREATE", messageCreate("MC", "C1", "G1", "U1", "<@BOT> check bm.domaine.com", true))
+	checking := f.waitCalls("POST", "/channels/C1/messages", 1)[0]
+	if !strings.Contains(body(t, checking), "bm.domaine.com") {
+		t.Fatalf("first post: %.300s", body(t, checking))
+	}
+	time.Sleep(500 * time.Millisecond) // the check is under way (four seconds)
+	if err := replicas[0].Cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-replicas[0].Done
+	if n := len(f.callsOf("PATCH", "/channels/C1/messages/")); n != 0 {
+		t.Fatalf("the killed replica answered before dying (%d edits)", n)
+	}
+	report := func() (restCall, bool) {
+		for _, c := range f.callsOf("PATCH", "/channels/C1/messages/") {
+			if strings.Contains(body(t, c), "problems found") {
+				return c, true
+			}
+		}
+		return restCall{}, false
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if _, ok := report(); ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the check was never answered; calls: %v", f.all())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(2 * time.Second)
+	edits := f.callsOf("PATCH", "/channels/C1/messages/")
+	reports := 0
+	for _, c := range edits {
+		if strings.Contains(body(t, c), "problems found") {
+			reports++
+		}
+	}
+	if reports != 1 || len(f.callsOf("POST", "/channels/C1/messages")) != 1 {
+		t.Errorf("%d reports in %d edits, %d posts; want one report, in place of the one post",
+			reports, len(edits), len(f.callsOf("POST", "/channels/C1/messages")))
+	}
 }

@@ -173,6 +173,12 @@ var loggerOnce sync.Once
 func (b *Bot) Run(ctx context.Context) error {
 	current.Store(b)
 	loggerOnce.Do(func() { discordgo.Logger = logHook })
+	if b.Adapter.opts.Journal != nil {
+		rctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); b.Adapter.resumeOrphans(rctx) }()
+		defer func() { stop(); <-done }()
+	}
 	err := b.start(ctx)
 	if err == nil {
 		select {

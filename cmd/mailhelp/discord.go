@@ -33,7 +33,8 @@ func (m *Main) newDiscord(a *app.App, log *slog.Logger, metrics *web.Metrics) (*
 		}
 	}
 	b, err := discordbot.New(cfg, discordbot.Options{Router: a.Answerer(), Translator: a.Catalog(), Logger: log,
-		Announcements: a.Announcements(), Deliveries: a.Deliveries(), TakeoverAfter: a.TakeoverAfter()})
+		Announcements: a.Announcements(), Deliveries: a.Deliveries(), TakeoverAfter: a.TakeoverAfter(),
+		Journal: a.Journal()})
 	if err != nil {
 		return nil, err
 	}
