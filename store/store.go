@@ -1,8 +1,9 @@
 // Package store keeps the state that replicas of mailhelp share, in
 // Redis or Valkey: which replica answers a delivery (Deliveries), the
 // live checks' limits (Limiter), the announcements waiting for Post
-// (Previews), what each conversation was about (Memory) and the audit
-// trail's sums of refusals (Refusals).
+// (Previews), what each conversation was about (Memory), the live
+// checks in progress, for another replica to finish (Journal), and the
+// audit trail's sums of refusals (Refusals).
 //
 // Every call to the server has a timeout (Options.Timeout, 250 ms by
 // default), so a slow or hanging server never holds an answer longer
