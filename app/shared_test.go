@@ -56,3 +56,29 @@ func TestSharedCheckLimits(t *testing.T) {
 		t.Error("a one-shot command's app opened the store")
 	}
 }
+
+// TestResumedCheckIsNotChargedTwice: a check taken over from a replica
+// that died (Request.Resumed) replaces that replica's, which was
+// counted: the person's quota is not charged twice. A request that is
+// not resumed is charged as ever.
+func TestResumedCheckIsNotChargedTwice(t *testing.T) {
+	yaml := "audit:\n  file: \"off\"\ndomains:\n  - domain: domaine.com\n    host: bm.domaine.com\ncheck:\n  enabled: true\n  per_user: 1\n  per_target: 1000\n"
+	a, err := New(mustConfig(t, yaml), Options{Logger: quiet(), Prober: testbot.SlowProber{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	check := func(resumed bool) *bot.Reply {
+		return a.Answerer().Serve(context.Background(), &bot.Request{Platform: "slack", UserID: "U1", Resumed: resumed,
+			Form: &bot.Form{Intent: bot.IntentCheck, Target: "alice@domaine.com"}})
+	}
+	if r := check(false); r.Code != "" {
+		t.Fatalf("first check refused: %s", r.Code)
+	}
+	if r := check(true); r.Code != "" {
+		t.Errorf("the resumed check refused: %s", r.Code)
+	}
+	if r := check(false); r.Code != bot.CodeRateLimited {
+		t.Errorf("a further check: code %q, want %q", r.Code, bot.CodeRateLimited)
+	}
+}

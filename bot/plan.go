@@ -29,6 +29,18 @@ func (p *Plan) Lang() string { return p.Request.Lang }
 // reads it, or "".
 func (p *Plan) Target() string { return p.Request.Parsed.Target() }
 
+// Form is the request as a Form, as far as a live check needs it
+// asked again: the intent, the client named, the address (with its
+// tag) or the host, and the problem.
+func (p *Plan) Form() Form {
+	parsed := p.Request.Parsed
+	target := parsed.Host
+	if !parsed.Address.IsZero() {
+		target = parsed.Address.String()
+	}
+	return Form{Intent: parsed.Intent, Client: string(parsed.Client), Target: target, Symptom: string(parsed.Symptom)}
+}
+
 // Answer runs the plan and returns the reply; it always returns one. It
 // runs on the router that made the plan, or, when that router has been
 // retired and released since (see Router.Retire), on the one that

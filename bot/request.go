@@ -41,6 +41,10 @@ type Request struct {
 	// oneself). Only the command line and the HTTPS API set it: chat
 	// never asks for nor accepts a password.
 	Account *AccountTest
+	// Resumed is set by an adapter taking over a live check whose
+	// replica died (Journal): the check it replaces is refunded to the
+	// limits, so the person is not charged twice. Never set from input.
+	Resumed bool
 
 	// Parsed is what the request asks, from Text or Form. Set by the
 	// Router.

@@ -70,6 +70,11 @@ func runCheck(ctx context.Context, d Deps, req *bot.Request) (*probe.Report, err
 	user := req.Platform + ":" + req.UserID
 	refund := func() {}
 	if d.Limiter != nil {
+		if r, ok := d.Limiter.(Refunder); ok && req.Resumed {
+			// Taking over the check of a replica that died: that one
+			// counted, this one replaces it.
+			r.Refund(user, target.Host)
+		}
 		release, err := d.Limiter.Acquire(user, target.Host)
 		var le *probe.LimitError
 		if errors.As(err, &le) {
