@@ -16,14 +16,16 @@ import (
 // key holding the bot.Unfinished as JSON, listed per platform in a
 // sorted set by the time its lease runs out (the server's clock). The
 // process answering renews the lease every lease/3; when it dies, its
-// entries run out and the first replica to ask for Orphans takes them,
-// each once. An entry is removed when its answer is out; any that
-// nobody takes expires after journalKeep.
+// entries run out, and the first replica to ask for Orphans takes them
+// over: they are leased to it, as if it had begun them, so that one it
+// cannot finish (its reply lost, itself stopping or dying) is taken
+// over again. An entry is removed when its answer is out; any left
+// expires after journalKeep.
 //
-// An entry holds user and channel ids and the check's target (an
-// address or a host) for as long as the check runs — no message text.
-// While the store is down, nothing is recorded: an answer cut short
-// then is lost, as without replicas.
+// An entry holds user and channel ids, the delivery id and the check's
+// target (an address or a host) for as long as the check runs — no
+// message text. While the store is down, nothing is recorded: an answer
+// cut short then is lost, as without replicas.
 type Journal struct {
 	r     *Redis
 	lease time.Duration
@@ -63,18 +65,21 @@ if not redis.call("ZSCORE", KEYS[2], KEYS[1]) then
 end
 redis.call("ZADD", KEYS[2], "XX", string.format("%d", now + tonumber(ARGV[1])), KEYS[1])
 return 1`)
-	// KEYS[1] the set. ARGV[1] most entries taken. The entries whose
-	// lease ran out, removed.
+	// KEYS[1] the set. ARGV[1] most entries taken, ARGV[2] lease in ms.
+	// The entries whose lease ran out, leased anew to the caller: their
+	// key and value, in turn.
 	takeOrphans = redis.NewScript(`local t = redis.call("TIME")
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
 local ids = redis.call("ZRANGEBYSCORE", KEYS[1], "-inf", string.format("%d", now), "LIMIT", 0, ARGV[1])
 local out = {}
 for _, id in ipairs(ids) do
-  redis.call("ZREM", KEYS[1], id)
   local v = redis.call("GET", id)
   if v then
-    redis.call("DEL", id)
+    redis.call("ZADD", KEYS[1], string.format("%d", now + tonumber(ARGV[2])), id)
+    out[#out + 1] = id
     out[#out + 1] = v
+  else
+    redis.call("ZREM", KEYS[1], id)
   end
 end
 return out`)
@@ -98,6 +103,13 @@ func (j *Journal) Begin(ctx context.Context, u bot.Unfinished) (end func(finishe
 	}); err != nil {
 		return nothing
 	}
+	return j.hold(k, set)
+}
+
+// hold renews the entry k of set until the returned end: end(true)
+// removes it, end(false) leaves it to run out.
+func (j *Journal) hold(k, set string) (end func(finished bool)) {
+	lease := strconv.FormatInt(j.lease.Milliseconds(), 10)
 	rn := j.r.renew(j.lease/3, func(ctx context.Context) (bool, error) {
 		var n int64
 		err := j.r.do(ctx, func(ctx context.Context) error {
@@ -127,24 +139,28 @@ func (j *Journal) Begin(ctx context.Context, u bot.Unfinished) (end func(finishe
 }
 
 // Orphans implements bot.Journal.
-func (j *Journal) Orphans(ctx context.Context, platform string) []bot.Unfinished {
+func (j *Journal) Orphans(ctx context.Context, platform string) []bot.Orphan {
 	if !j.r.up.Load() {
 		return nil
 	}
+	set := j.set(platform)
 	var got []string
 	if err := j.r.do(ctx, func(ctx context.Context) error {
 		var err error
-		got, err = takeOrphans.Run(ctx, j.r.c, []string{j.set(platform)}, maxOrphans).StringSlice()
+		got, err = takeOrphans.Run(ctx, j.r.c, []string{set}, maxOrphans, j.lease.Milliseconds()).StringSlice()
 		return err
 	}); err != nil {
-		return nil
+		return nil // taken, perhaps, with the reply lost: taken over again after the lease
 	}
-	var out []bot.Unfinished
-	for _, v := range got {
+	var out []bot.Orphan
+	for i := 0; i+1 < len(got); i += 2 {
+		k := got[i]
 		var u bot.Unfinished
-		if json.Unmarshal([]byte(v), &u) == nil && u.Platform == platform {
-			out = append(out, u)
+		if json.Unmarshal([]byte(got[i+1]), &u) != nil || u.Platform != platform {
+			j.hold(k, set)(true) // unreadable: dropped
+			continue
 		}
+		out = append(out, bot.Orphan{Unfinished: u, End: j.hold(k, set)})
 	}
 	return out
 }

@@ -16,8 +16,10 @@
 // Stats counts the failures and the fallbacks for the metrics.
 //
 // Keys are Options.Prefix, a kind and a hash of the id (see key), so any
-// id gives a short key and ids (which hold user ids) are never stored or
-// logged in clear.
+// id gives a short key and ids (which hold user ids) are never keys or
+// logged in clear. Some values hold user ids and addresses — a
+// conversation's context, a check in progress, a run of refusals — each
+// for the time it is needed, never message text.
 package store
 
 import (
