@@ -162,7 +162,7 @@ func (a *Adapter) HandleMessage(ctx context.Context, m *discordgo.Message) {
 			a.opts.Logger.Error("discord: send", "channel", m.ChannelID, "err", err)
 			return
 		}
-		a.finishSlow(ctx, plan, q, m.ChannelID, sent.ID, m.Author.ID)
+		a.finishSlow(ctx, plan, q, m.ChannelID, sent.ID, m.Author.ID, "discord:msg:"+m.ID, nil)
 		return
 	}
 	embeds, comps := a.answer(ctx, plan, q, m.ID)

@@ -126,3 +126,55 @@ func TestReplicaProcessesTakeOverASlowCheck(t *testing.T) {
 			reports, len(edits), len(f.callsOf("POST", "/channels/C1/messages")))
 	}
 }
+
+// TestReplicaProcessesSlowCheckTakenOverOnce: during an update two
+// replicas run one shard, and both get a message asking for a check;
+// the one answering is killed during the check. The other takes the
+// message over (TakeoverAfter) and the journal offers it the dead
+// one's check too: the check is answered once, not twice.
+func TestReplicaProcessesSlowCheckTakenOverOnce(t *testing.T) {
+	rs := testredis.Start(t)
+	f := newFakeDiscord(t)
+	config := filepath.Join(t.TempDir(), "mailhelp.yaml")
+	if err := os.WriteFile(config, []byte("domains:\n  - {domain: domaine.com, host: bm.domaine.com}\n"+
+		"check: {dns: "+testbot.BlackholeDNS(t)+", budget: 4s}\nstore: {claim_lease: 2s}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var replicas []*testbot.Process
+	for range 2 {
+		replicas = append(replicas, testbot.StartServe(t, "MAILHELP_CONFIG="+config, "MAILHELP_REDIS_URL="+rs.URL(),
+			"DISCORD_BOT_TOKEN=test-token", "DISCORD_APP_ID=APP", "DISCORD_API_URL="+f.srv.URL+"/api"))
+		f.waitReady("READY")
+	}
+	m := messageCreate("MC2", "C2", "G1", "U1", "<@BOT> check bm.domaine.com", true)
+	f.dispatchOn(0, "MESSAGE_CREATE", m)
+	f.waitCalls("POST", "/channels/C2/messages", 1)
+	f.dispatchOn(1, "MESSAGE_CREATE", m) // the same message, on the other replica: busy there
+	time.Sleep(500 * time.Millisecond)
+	if err := replicas[0].Cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-replicas[0].Done
+	reports := func() int {
+		n := 0
+		for _, c := range f.callsOf("PATCH", "/channels/C2/messages/") {
+			if strings.Contains(body(t, c), "problems found") {
+				n++
+			}
+		}
+		return n
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for reports() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the check was never answered; calls: %v", f.all())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// Long enough for the journal to offer the dead one's check: lease,
+	// poll, and a check's four seconds.
+	time.Sleep(9 * time.Second)
+	if n := reports(); n != 1 {
+		t.Errorf("%d reports; want 1", n)
+	}
+}

@@ -2,6 +2,7 @@ package discordbot
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -13,23 +14,30 @@ import (
 const defaultResumeEvery = 2 * time.Second
 
 // finishSlow answers a slow plan in place of its "checking…" message
-// (msgID in channel), recorded in the Journal while it runs so that
-// another replica finishes it should this one die.
-func (a *Adapter) finishSlow(ctx context.Context, plan *bot.Plan, q question, channel, msgID, user string) {
-	if a.opts.Journal != nil && resumable(plan) {
-		end := a.opts.Journal.Begin(ctx, bot.Unfinished{Platform: "discord", Channel: channel, Message: msgID,
-			User: user, Lang: plan.Lang(), Form: bot.Form{Intent: plan.Intent(), Target: plan.Target(),
-				Symptom: string(plan.Request.Parsed.Symptom)}})
-		// Cut short (shutdown), it is left to be taken over.
-		defer func() { end(ctx.Err() == nil) }()
+// (msgID in channel). A message's check is recorded in the Journal while
+// it runs (under delivery, its claim), so that another replica finishes
+// it should this one die; orphan is set when this replica is that
+// other one.
+func (a *Adapter) finishSlow(ctx context.Context, plan *bot.Plan, q question, channel, msgID, user, delivery string, orphan *bot.Orphan) {
+	end := func(bool) {}
+	switch {
+	case orphan != nil:
+		end = orphan.End
+	case a.opts.Journal != nil && delivery != "" && resumable(plan):
+		end = a.opts.Journal.Begin(ctx, bot.Unfinished{Platform: "discord", Delivery: delivery, Channel: channel,
+			Message: msgID, User: user, Lang: plan.Lang(), Form: plan.Form()})
 	}
 	embeds, comps := a.answer(ctx, plan, q, msgID)
 	empty := ""
-	if _, err := a.rest.ChannelMessageEditComplex(&discordgo.MessageEdit{ID: msgID, Channel: channel,
+	_, err := a.rest.ChannelMessageEditComplex(&discordgo.MessageEdit{ID: msgID, Channel: channel,
 		Content: &empty, Embeds: &embeds, Components: &comps, AllowedMentions: noMentions},
-		discordgo.WithContext(ctx)); err != nil {
+		discordgo.WithContext(ctx))
+	if err != nil {
 		a.opts.Logger.Error("discord: edit", "channel", channel, "err", err)
 	}
+	// Out, or failed for a reason of Discord's: finished. Cut short by
+	// shutdown before it was out: to be taken over.
+	end(err == nil || ctx.Err() == nil)
 }
 
 // resumable reports whether another replica can give a slow answer:
@@ -40,13 +48,15 @@ func resumable(plan *bot.Plan) bool {
 }
 
 // resumeOrphans asks the Journal every Options.ResumeEvery for the
-// answers of replicas that died while giving them, and gives them,
-// until ctx is done.
+// checks of replicas that died while giving them, and gives them, until
+// ctx is done; it returns once those it started have returned.
 func (a *Adapter) resumeOrphans(ctx context.Context) {
 	every := a.opts.ResumeEvery
 	if every <= 0 {
 		every = defaultResumeEvery
 	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -55,23 +65,42 @@ func (a *Adapter) resumeOrphans(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		for _, u := range a.opts.Journal.Orphans(ctx, "discord") {
-			a.opts.Logger.Info("discord: taking over a check whose replica stopped", "channel", u.Channel)
-			go a.resume(ctx, u)
+		for _, o := range a.opts.Journal.Orphans(ctx, "discord") {
+			a.opts.Logger.Info("discord: taking over a check whose replica stopped", "channel", o.Channel)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				a.resume(ctx, o)
+			}()
 		}
 	}
 }
 
-// resume gives the answer u stands for, in place of its "checking…"
-// message, as a button's check would.
-func (a *Adapter) resume(ctx context.Context, u bot.Unfinished) {
-	form := u.Form
-	if form.Intent != bot.IntentCheck && form.Intent != bot.IntentTroubleshoot {
+// resume gives the check o stands for, in place of its "checking…"
+// message, as a button's check would — once its delivery is claimed
+// here: one answered meanwhile (by a replica on the same shard that
+// took the message over) is dropped, one being answered is left for
+// later.
+func (a *Adapter) resume(ctx context.Context, o bot.Orphan) {
+	form := o.Form
+	if form.Intent != bot.IntentCheck && form.Intent != bot.IntentTroubleshoot || o.Delivery == "" {
+		o.End(true)
 		return
 	}
+	done, st := a.seen.Claim(ctx, o.Delivery)
+	switch st {
+	case bot.Handled:
+		o.End(true)
+		return
+	case bot.Busy:
+		o.End(false)
+		return
+	}
+	defer func() { done(ctx.Err() == nil) }()
+	defer func() { o.End(ctx.Err() == nil) }() // in case finishSlow did not
 	q := question{form: &form}
-	req := q.request(u.Lang, "")
-	req.UserID, req.Conversation = u.User, u.Channel
+	req := q.request(o.Lang, "")
+	req.UserID, req.Conversation, req.Resumed = o.User, o.Channel, true
 	plan := a.opts.Router.Plan(ctx, req)
-	a.finishSlow(ctx, plan, q, u.Channel, u.Message, u.User)
+	a.finishSlow(ctx, plan, q, o.Channel, o.Message, o.User, o.Delivery, &o)
 }

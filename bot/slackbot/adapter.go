@@ -77,8 +77,9 @@ type Options struct {
 	HoldAcks bool
 	// Journal, for replicas sharing a store, records each slow answer
 	// to an event (a live check) while it runs: one whose replica dies
-	// after the event was acknowledged is given by another replica,
-	// which replaces the "checking…" message. Nil records nothing.
+	// is given by another replica, which replaces the "checking…"
+	// message — unless the event was answered meanwhile (Slack sent it
+	// again before it was acknowledged). Nil records nothing.
 	Journal bot.Journal
 	// ResumeEvery is how often the Journal is asked for answers to
 	// take over; default 2 s.
@@ -172,6 +173,13 @@ type conversation struct {
 	// command is set for /mailhelp, whose answers the text may make
 	// public.
 	command bool
+	// delivery is the claimed id of the event answered, for the
+	// Journal; "" for commands and buttons.
+	delivery string
+	// orphan is set when answering a check taken over from a replica
+	// that died: its "checking…" message is replaceTS, and orphan.End
+	// ends it.
+	orphan *bot.Orphan
 }
 
 // id names the conversation for follow-ups: a thread, else the channel
@@ -208,12 +216,12 @@ func (a *Adapter) handleEvent(ctx context.Context, ev slackevents.EventsAPIEvent
 		if thread == "" {
 			thread = e.TimeStamp
 		}
-		text, conv = e.Text, conversation{channel: e.Channel, threadTS: thread, user: e.User}
+		text, conv = e.Text, conversation{channel: e.Channel, threadTS: thread, user: e.User, delivery: "slack:event:" + eventID}
 	case *slackevents.MessageEvent:
 		if e.ChannelType != "im" || e.BotID != "" || e.SubType != "" || e.User == "" || e.User == a.botUserID() {
 			return true
 		}
-		text, conv = e.Text, conversation{channel: e.Channel, user: e.User}
+		text, conv = e.Text, conversation{channel: e.Channel, user: e.User, delivery: "slack:event:" + eventID}
 	default:
 		return true
 	}
@@ -324,24 +332,26 @@ func (a *Adapter) answer(ctx context.Context, req *bot.Request, q Question, conv
 	if conv.command && req.Parsed.Public {
 		conv.ephemeral = false
 	}
+	end := func(bool) {}
 	if plan.Slow {
-		msg := Message{Text: EscapeMrkdwn(a.opts.Translator.For(plan.Lang()).Text("slack.checking", map[string]any{"Target": plan.Target()}))}
-		msg.Blocks = []slack.Block{prose(":hourglass_flowing_sand: " + msg.Text)}
-		ts, err := a.post(ctx, conv, msg)
-		if err != nil {
-			a.opts.Logger.Error("slack: post", "channel", conv.channel, "err", err)
-			return
-		}
-		if ts != "" {
-			conv.replaceTS = ts
-		}
-		if a.opts.Journal != nil && resumable(plan, conv) {
-			end := a.opts.Journal.Begin(ctx, bot.Unfinished{Platform: "slack", Channel: conv.channel,
-				Thread: conv.threadTS, Message: conv.replaceTS, User: conv.user, Lang: plan.Lang(),
-				Form: bot.Form{Intent: plan.Intent(), Target: plan.Target(), Symptom: string(req.Parsed.Symptom)}})
-			// Cut short (shutdown past its grace), it is left to be
-			// taken over.
-			defer func() { end(ctx.Err() == nil) }()
+		if conv.orphan != nil {
+			end = conv.orphan.End // its "checking…" message is there
+		} else {
+			msg := Message{Text: EscapeMrkdwn(a.opts.Translator.For(plan.Lang()).Text("slack.checking", map[string]any{"Target": plan.Target()}))}
+			msg.Blocks = []slack.Block{prose(":hourglass_flowing_sand: " + msg.Text)}
+			ts, err := a.post(ctx, conv, msg)
+			if err != nil {
+				a.opts.Logger.Error("slack: post", "channel", conv.channel, "err", err)
+				return
+			}
+			if ts != "" {
+				conv.replaceTS = ts
+			}
+			if a.opts.Journal != nil && resumable(plan, conv) {
+				end = a.opts.Journal.Begin(ctx, bot.Unfinished{Platform: "slack", Delivery: conv.delivery,
+					Channel: conv.channel, Thread: conv.threadTS, Message: conv.replaceTS, User: conv.user,
+					Lang: plan.Lang(), Form: plan.Form()})
+			}
 		}
 		// Slow answers alone take a slot, after the user has been told
 		// "checking…".
@@ -349,14 +359,19 @@ func (a *Adapter) answer(ctx context.Context, req *bot.Request, q Question, conv
 		case a.slots <- struct{}{}:
 			defer func() { <-a.slots }()
 		case <-ctx.Done():
+			end(false) // cut short: to be taken over
 			return
 		}
 	}
 	reply := plan.Answer(ctx)
 	msg := Render(reply, q, bot.SwitchFor(a.opts.Translator, reply.Lang))
-	if _, err := a.post(ctx, conv, msg); err != nil {
+	_, err := a.post(ctx, conv, msg)
+	if err != nil {
 		a.opts.Logger.Error("slack: post", "channel", conv.channel, "intent", string(reply.Intent), "err", err)
 	}
+	// Out, or failed for a reason of Slack's: finished. Cut short by
+	// shutdown before it was out: to be taken over.
+	end(err == nil || ctx.Err() == nil)
 }
 
 // post sends msg where conv says, paced per channel and retried on rate
