@@ -60,7 +60,8 @@ func TestSharedCheckLimits(t *testing.T) {
 // TestResumedCheckIsNotChargedTwice: a check taken over from a replica
 // that died (Request.Resumed) replaces that replica's, which was
 // counted: the person's quota is not charged twice. A request that is
-// not resumed is charged as ever.
+// not resumed is charged as ever, and the target's count is never
+// refunded.
 func TestResumedCheckIsNotChargedTwice(t *testing.T) {
 	yaml := "audit:\n  file: \"off\"\ndomains:\n  - domain: domaine.com\n    host: bm.domaine.com\ncheck:\n  enabled: true\n  per_user: 1\n  per_target: 1000\n"
 	a, err := New(mustConfig(t, yaml), Options{Logger: quiet(), Prober: testbot.SlowProber{}})
@@ -80,5 +81,24 @@ func TestResumedCheckIsNotChargedTwice(t *testing.T) {
 	}
 	if r := check(false); r.Code != bot.CodeRateLimited {
 		t.Errorf("a further check: code %q, want %q", r.Code, bot.CodeRateLimited)
+	}
+
+	// The target's count is not refunded: its limit protects the
+	// server checked, whoever asks.
+	yaml = "audit:\n  file: \"off\"\ndomains:\n  - domain: domaine.com\n    host: bm.domaine.com\ncheck:\n  enabled: true\n  per_user: 1000\n  per_target: 1\n"
+	b, err := New(mustConfig(t, yaml), Options{Logger: quiet(), Prober: testbot.SlowProber{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	checkAs := func(user string, resumed bool) *bot.Reply {
+		return b.Answerer().Serve(context.Background(), &bot.Request{Platform: "slack", UserID: user, Resumed: resumed,
+			Form: &bot.Form{Intent: bot.IntentCheck, Target: "alice@domaine.com"}})
+	}
+	if r := checkAs("U2", false); r.Code != "" {
+		t.Fatalf("U2's check refused: %s", r.Code)
+	}
+	if r := checkAs("U1", true); r.Code != bot.CodeRateLimited {
+		t.Errorf("a resumed check past the target's limit: code %q, want %q", r.Code, bot.CodeRateLimited)
 	}
 }

@@ -42,8 +42,9 @@ type Request struct {
 	// never asks for nor accepts a password.
 	Account *AccountTest
 	// Resumed is set by an adapter taking over a live check whose
-	// replica died (Journal): the check it replaces is refunded to the
-	// limits, so the person is not charged twice. Never set from input.
+	// replica died (Journal): the person's latest check is refunded,
+	// so they are not charged twice (the target's count stays). Never
+	// set from input.
 	Resumed bool
 
 	// Parsed is what the request asks, from Text or Form. Set by the

@@ -70,10 +70,11 @@ func runCheck(ctx context.Context, d Deps, req *bot.Request) (*probe.Report, err
 	user := req.Platform + ":" + req.UserID
 	refund := func() {}
 	if d.Limiter != nil {
-		if r, ok := d.Limiter.(Refunder); ok && req.Resumed {
+		if r, ok := d.Limiter.(UserRefunder); ok && req.Resumed {
 			// Taking over the check of a replica that died: that one
-			// counted, this one replaces it.
-			r.Refund(user, target.Host)
+			// counted for the person (perhaps not, if it died before:
+			// then the person gains one), this one replaces it.
+			r.RefundUser(user)
 		}
 		release, err := d.Limiter.Acquire(user, target.Host)
 		var le *probe.LimitError

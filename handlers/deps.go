@@ -37,6 +37,15 @@ type Refunder interface {
 	Refund(user, target string)
 }
 
+// UserRefunder takes back the latest check counted for a person, not
+// for its target: a check taken over from a replica that died replaces
+// that replica's, which counted. (Its target's count stays: which of
+// the target's checks was the dead one's is not known, and a target's
+// limit protects someone else's server.) *probe.Limiter implements it.
+type UserRefunder interface {
+	RefundUser(user string)
+}
+
 // Deps is what the handlers need.
 type Deps struct {
 	// Directory holds the configured domains. Required.

@@ -127,6 +127,16 @@ func (l *Limiter) Refund(user, target string) {
 	}
 }
 
+// RefundUser takes back the latest check counted for user, not for its
+// target (see handlers.UserRefunder).
+func (l *Limiter) RefundUser(user string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ts := l.users[user]; len(ts) > 0 {
+		l.users[user] = ts[:len(ts)-1]
+	}
+}
+
 // prune drops the times older than the window.
 func prune(ts []time.Time, now time.Time, window time.Duration) []time.Time {
 	i := 0

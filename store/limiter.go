@@ -156,6 +156,9 @@ return 0`)
 	refundScript = redis.NewScript(`redis.call("ZPOPMAX", KEYS[1])
 redis.call("ZPOPMAX", KEYS[2])
 return 1`)
+	// KEYS[1] the user's checks.
+	refundUserScript = redis.NewScript(`redis.call("ZPOPMAX", KEYS[1])
+return 1`)
 )
 
 // Acquire admits one check by user of target, or says when to retry (a
@@ -258,5 +261,16 @@ func (l *Limiter) RefundContext(ctx context.Context, user, target string) error 
 	}
 	return l.r.do(ctx, func(ctx context.Context) error {
 		return refundScript.Run(ctx, l.r.c, []string{key(l.r.prefix, l.user, user), key(l.r.prefix, l.target, target)}).Err()
+	})
+}
+
+// RefundUser takes back the latest check counted for user, not for its
+// target (handlers.UserRefunder). With the store down it does nothing.
+func (l *Limiter) RefundUser(user string) {
+	if !l.r.up.Load() {
+		return
+	}
+	_ = l.r.do(context.Background(), func(ctx context.Context) error {
+		return refundUserScript.Run(ctx, l.r.c, []string{key(l.r.prefix, l.user, user)}).Err()
 	})
 }

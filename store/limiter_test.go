@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mailhelp/mailhelp/handlers"
 	"github.com/mailhelp/mailhelp/internal/testredis"
 	"github.com/mailhelp/mailhelp/probe"
 )
@@ -155,6 +156,31 @@ func TestLimiterRefund(t *testing.T) {
 	}
 	rel()
 	b.Refund("nobody", "nothing") // refunding nothing is harmless
+}
+
+// TestLimiterRefundUser: RefundUser gives a person back their latest
+// check on every replica, and leaves the target's count as it was.
+func TestLimiterRefundUser(t *testing.T) {
+	srv := testredis.Start(t)
+	lim := probe.Limits{PerUser: 1, PerTarget: 1}
+	a := NewLimiter(replica(t, srv.URL(), nil), lim)
+	b := NewLimiter(replica(t, srv.URL(), nil), lim)
+	var _ handlers.UserRefunder = a
+	rel, err := a.Acquire("U1", "h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel()
+	b.RefundUser("U1")
+	if _, err := b.Acquire("U2", "h"); err == nil {
+		t.Error("the target's count was refunded too")
+	}
+	rel, err = b.Acquire("U1", "h2")
+	if err != nil {
+		t.Fatalf("after the refund: %v", err)
+	}
+	rel()
+	b.RefundUser("nobody") // refunding nothing is harmless
 }
 
 // TestLimiterDeadReplica: the slots of a replica that dies without
