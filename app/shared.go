@@ -69,12 +69,14 @@ func (a *App) limiters(lim probe.Limits) (checks, accounts handlers.Limiter) {
 func (a *App) Deliveries() bot.Deliveries { return a.deliveries }
 
 // Journal keeps the slow answers in progress for the replicas to take
-// over (with the claim lease); nil without a shared store.
+// over; nil without a shared store. Its lease is TakeoverAfter, a
+// second over the claims': an answer is offered once its delivery's
+// claim has run out, so the replica taking it over can claim it.
 func (a *App) Journal() bot.Journal {
 	if a.store == nil {
 		return nil
 	}
-	return store.NewJournal(a.store, a.claimLease)
+	return store.NewJournal(a.store, a.TakeoverAfter())
 }
 
 // TakeoverAfter is how long an adapter waits for a delivery another

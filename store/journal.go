@@ -57,7 +57,9 @@ redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[3])
 redis.call("ZADD", KEYS[2], string.format("%d", now + tonumber(ARGV[2])), KEYS[1])
 return 1`)
 	// KEYS[1] the entry, KEYS[2] its set. ARGV[1] lease in ms. 0: the
-	// entry was taken over or removed.
+	// entry was removed (its answer out). An entry taken over by
+	// another replica meanwhile (this one stalled past its lease) is
+	// renewed by both: the delivery's claim decides who answers.
 	renewUnfinished = redis.NewScript(`local t = redis.call("TIME")
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
 if not redis.call("ZSCORE", KEYS[2], KEYS[1]) then
@@ -126,16 +128,21 @@ func (j *Journal) hold(k, set string) (end func(finished bool)) {
 			if !finished || j.r.base.Err() != nil {
 				return // taken over once the lease runs out
 			}
-			_ = j.r.do(context.Background(), func(ctx context.Context) error {
-				_, err := j.r.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
-					p.ZRem(ctx, set, k)
-					p.Del(ctx, k)
-					return nil
-				})
-				return err
-			})
+			j.drop(k, set)
 		})
 	}
+}
+
+// drop removes the entry k of set.
+func (j *Journal) drop(k, set string) {
+	_ = j.r.do(context.Background(), func(ctx context.Context) error {
+		_, err := j.r.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.ZRem(ctx, set, k)
+			p.Del(ctx, k)
+			return nil
+		})
+		return err
+	})
 }
 
 // Orphans implements bot.Journal.
@@ -157,7 +164,7 @@ func (j *Journal) Orphans(ctx context.Context, platform string) []bot.Orphan {
 		k := got[i]
 		var u bot.Unfinished
 		if json.Unmarshal([]byte(got[i+1]), &u) != nil || u.Platform != platform {
-			j.hold(k, set)(true) // unreadable: dropped
+			j.drop(k, set) // unreadable
 			continue
 		}
 		out = append(out, bot.Orphan{Unfinished: u, End: j.hold(k, set)})
