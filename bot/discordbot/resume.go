@@ -23,7 +23,7 @@ func (a *Adapter) finishSlow(ctx context.Context, plan *bot.Plan, q question, ch
 	switch {
 	case orphan != nil:
 		end = orphan.End
-	case a.opts.Journal != nil && delivery != "" && resumable(plan):
+	case a.opts.Journal != nil && delivery != "" && plan.Resumable():
 		end = a.opts.Journal.Begin(ctx, bot.Unfinished{Platform: "discord", Delivery: delivery, Channel: channel,
 			Message: msgID, User: user, Lang: plan.Lang(), Form: plan.Form()})
 	}
@@ -40,13 +40,6 @@ func (a *Adapter) finishSlow(ctx context.Context, plan *bot.Plan, q question, ch
 	end(err == nil || ctx.Err() == nil)
 }
 
-// resumable reports whether another replica can give a slow answer:
-// a live check with its target (discovery is an admin's, asked again).
-func resumable(plan *bot.Plan) bool {
-	in := plan.Intent()
-	return (in == bot.IntentCheck || in == bot.IntentTroubleshoot) && plan.Target() != ""
-}
-
 // resumeOrphans asks the Journal every Options.ResumeEvery for the
 // checks of replicas that died while giving them, and gives them, until
 // ctx is done; it returns once those it started have returned.
@@ -57,47 +50,28 @@ func (a *Adapter) resumeOrphans(ctx context.Context) {
 	}
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		for _, o := range a.opts.Journal.Orphans(ctx, "discord") {
-			a.opts.Logger.Info("discord: taking over a check whose replica stopped", "channel", o.Channel)
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				a.resume(ctx, o)
-			}()
-		}
-	}
+	bot.PollOrphans(ctx, a.opts.Journal, "discord", every, func(o bot.Orphan) {
+		a.opts.Logger.Info("discord: taking over a check whose replica stopped", "channel", o.Channel)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a.resume(ctx, o)
+		}()
+	})
 }
 
 // resume gives the check o stands for, in place of its "checking…"
-// message, as a button's check would — once its delivery is claimed
-// here: one answered meanwhile (by a replica on the same shard that
-// took the message over) is dropped, one being answered is left for
-// later.
+// message, as a button's check would — once bot.TakeOver has claimed
+// its delivery here (a replica on the same shard may have taken the
+// message over meanwhile).
 func (a *Adapter) resume(ctx context.Context, o bot.Orphan) {
-	form := o.Form
-	if form.Intent != bot.IntentCheck && form.Intent != bot.IntentTroubleshoot || o.Delivery == "" {
-		o.End(true)
-		return
-	}
-	done, st := a.seen.Claim(ctx, o.Delivery)
-	switch st {
-	case bot.Handled:
-		o.End(true)
-		return
-	case bot.Busy:
-		o.End(false)
+	done, ok := bot.TakeOver(ctx, a.seen, o)
+	if !ok {
 		return
 	}
 	defer func() { done(ctx.Err() == nil) }()
 	defer func() { o.End(ctx.Err() == nil) }() // in case finishSlow did not
+	form := o.Form
 	q := question{form: &form}
 	req := q.request(o.Lang, "")
 	req.UserID, req.Conversation, req.Resumed = o.User, o.Channel, true

@@ -11,15 +11,12 @@ import (
 const defaultResumeEvery = 2 * time.Second
 
 // resumable reports whether a slow answer can be given by another
-// replica should this one die: a live check answering an event (its
-// delivery claimed) in a channel, whose "checking…" message it
-// replaces. A command's and a button's go to a response_url, ephemeral
-// ones cannot be replaced by the bot, and discovery is an admin's,
-// asked again.
+// replica should this one die: a live check (Plan.Resumable) answering
+// an event (its delivery claimed) in a channel, whose "checking…"
+// message it replaces. A command's and a button's go to a
+// response_url, and ephemeral ones cannot be replaced by the bot.
 func resumable(plan *bot.Plan, conv conversation) bool {
-	in := plan.Intent()
-	return (in == bot.IntentCheck || in == bot.IntentTroubleshoot) && plan.Target() != "" &&
-		conv.delivery != "" && conv.responseURL == "" && !conv.ephemeral && conv.replaceTS != ""
+	return plan.Resumable() && conv.delivery != "" && conv.responseURL == "" && !conv.ephemeral && conv.replaceTS != ""
 }
 
 // resumeOrphans asks the Journal every Options.ResumeEvery for the
@@ -30,46 +27,28 @@ func (a *Adapter) resumeOrphans(ctx context.Context) {
 	if every <= 0 {
 		every = defaultResumeEvery
 	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
+	bot.PollOrphans(ctx, a.opts.Journal, "slack", every, func(o bot.Orphan) {
+		a.opts.Logger.Info("slack: taking over a check whose replica stopped", "channel", o.Channel)
+		if !a.work.Go(func(ctx context.Context) { a.resume(ctx, o) }) {
+			o.End(false) // stopping: another replica takes it
 		}
-		for _, o := range a.opts.Journal.Orphans(ctx, "slack") {
-			a.opts.Logger.Info("slack: taking over a check whose replica stopped", "channel", o.Channel)
-			if !a.work.Go(func(ctx context.Context) { a.resume(ctx, o) }) {
-				o.End(false) // stopping: another replica takes it
-			}
-		}
-	}
+	})
 }
 
 // resume gives the check o stands for, in place of its "checking…"
-// message, as a button's check would — once its delivery is claimed
-// here: one answered meanwhile (Slack sent it again before it was
-// acknowledged) is dropped, one being answered is left for later.
+// message, as a button's check would — once bot.TakeOver has claimed
+// its delivery here (Slack may have sent it again before it was
+// acknowledged, and another replica answered it).
 func (a *Adapter) resume(ctx context.Context, o bot.Orphan) {
-	form := o.Form
-	if form.Intent != bot.IntentCheck && form.Intent != bot.IntentTroubleshoot || o.Delivery == "" {
-		o.End(true)
-		return
-	}
-	done, st := a.seen.Claim(ctx, o.Delivery)
-	switch st {
-	case bot.Handled:
-		o.End(true)
-		return
-	case bot.Busy:
-		o.End(false)
+	done, ok := bot.TakeOver(ctx, a.seen, o)
+	if !ok {
 		return
 	}
 	defer func() { done(ctx.Err() == nil) }()
 	// Ended by answer when the check runs; ended here when it turned
 	// out no check (the request refused).
 	defer func() { o.End(ctx.Err() == nil) }()
+	form := o.Form
 	conv := conversation{channel: o.Channel, threadTS: o.Thread, replaceTS: o.Message, user: o.User,
 		delivery: o.Delivery, orphan: &o}
 	req := &bot.Request{Platform: "slack", UserID: o.User, ForceLang: o.Lang, Form: &form, Conversation: conv.id(),
